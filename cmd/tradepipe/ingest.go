@@ -1,0 +1,76 @@
+package main
+
+import (
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/tradepipe/tradepipe/ingest"
+	"github.com/tradepipe/tradepipe/sql/store"
+	"github.com/tradepipe/tradepipe/transform"
+)
+
+type ingestCmd struct {
+	dbFlag
+	Dataset string   `help:"Dataset the files belong to (default: the format's name)."`
+	Format  string   `help:"Skip detection and read every file as this format (see 'tradepipe formats')."`
+	Files   []string `arg:"" name:"FILE" help:"Files to load: .csv, .csv.gz or .zip (every .csv entry is a file of its own)." type:"path"`
+}
+
+func (c *ingestCmd) Run(e *env) error {
+	if c.Format != "" {
+		if _, ok := ingest.FormatByName(c.Format); !ok {
+			return usageError("unknown --format %q (known: %s)", c.Format, strings.Join(ingest.FormatNames(), ", "))
+		}
+	}
+	codes, err := transform.LoadCountries()
+	if err != nil {
+		return err
+	}
+	st, err := c.open(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	failed := 0
+	for _, path := range c.Files {
+		srcs, err := ingest.Sources(path)
+		if err != nil {
+			failed++
+			fmt.Fprintf(e.stderr, "failed  %s: %v\n", path, err)
+			continue
+		}
+		for _, src := range srcs {
+			if e.ctx.Err() != nil {
+				return e.ctx.Err()
+			}
+			r := st.Load(e.ctx, src, store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes.Resolver()})
+			switch r.Status {
+			case store.Loaded:
+				extra := ""
+				if r.Replaced > 0 {
+					extra = fmt.Sprintf(", replaced %d earlier rows", r.Replaced)
+				}
+				fmt.Fprintf(e.stdout, "loaded  %s: %d rows (format %s, dataset %s%s)\n", src.Name, r.Rows, r.Format, r.Dataset, extra)
+			case store.Skipped:
+				fmt.Fprintf(e.stdout, "skipped %s: already loaded at %s (as %s)\n", src.Name, r.LoadedAt.UTC().Format(time.RFC3339), r.Earlier)
+			default:
+				failed++
+				fmt.Fprintf(e.stderr, "failed  %s\n", r.Err)
+			}
+		}
+	}
+	if failed > 0 {
+		return &exitError{code: 1, err: fmt.Errorf("%d of the files failed; the database holds none of their rows", failed)}
+	}
+	return nil
+}
+
+type formatsCmd struct{}
+
+func (formatsCmd) Run(e *env) error {
+	for _, f := range ingest.Formats() {
+		fmt.Fprintf(e.stdout, "%-16s %-6s %s\n%16s        header: %s,...\n", f.Name, f.Kind, f.Title, "", f.Header())
+	}
+	return nil
+}

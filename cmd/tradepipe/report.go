@@ -1,0 +1,105 @@
+package main
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"text/tabwriter"
+
+	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/store"
+)
+
+type reportCmd struct {
+	dbFlag
+	List          bool     `help:"List the reports, one line each."`
+	Dataset       string   `help:"Dataset to read (default: the only one loaded)."`
+	Group         string   `default:"C5" help:"Group: C5, ASEAN, EAEU, CU2010, SCO, CSTO or one defined in the config."`
+	Compare       []string `help:"Further groups for group-compare; for regional-shares the group whose intra share is shown beside (default ASEAN)."`
+	From          int      `help:"First year."`
+	To            int      `help:"Last year."`
+	Basis         string   `help:"reporter (each member's own reports, mirror-filled), flow (BACI), importer-first, exporter-first or average (default: by the data)."`
+	Membership    string   `enum:"as-of,fixed" default:"as-of" help:"as-of: members on 31 December of each year; fixed: today's members for every year."`
+	CIFFOB        float64  `name:"cif-fob" default:"1.06" help:"CIF/FOB factor for mirror values."`
+	Top           int      `default:"5" help:"partner-shares: top partners listed per member."`
+	MinReporters  int      `name:"min-reporters" default:"100" help:"Countries with known totals a year needs before world figures (intensity, introversion) are computed."`
+	Format        string   `enum:"table,csv,json,markdown" default:"table" help:"Output: table, csv, json or markdown."`
+	Out           string   `help:"Write to this file instead of standard output." type:"path"`
+	AllowExternal bool     `name:"allow-external-access" help:"Let SQL touch files (off by default)."`
+	Name          string   `arg:"" optional:"" name:"NAME" help:"Report to run."`
+}
+
+func (c *reportCmd) Run(e *env) error {
+	if c.List {
+		rs, err := report.List()
+		if err != nil {
+			return err
+		}
+		w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+		for _, r := range rs {
+			fmt.Fprintf(w, "%s\t%s\n", r.Name, firstSentence(r.Purpose))
+		}
+		return w.Flush()
+	}
+	if c.Name == "" {
+		return usageError("name a report, or --list them")
+	}
+	p := report.Params{Dataset: c.Dataset, Group: c.Group, From: c.From, To: c.To, Basis: c.Basis,
+		Membership: c.Membership, CIFFOB: c.CIFFOB, Top: c.Top, Groups: c.Compare, MinReporters: c.MinReporters}
+	if c.Name == "regional-shares" {
+		p.Compare = "ASEAN"
+		if len(c.Compare) > 0 {
+			p.Compare = c.Compare[0]
+			if p.Compare == "none" {
+				p.Compare = ""
+			}
+		}
+		p.Groups = nil
+	}
+	st, err := c.open(e.ctx, store.ReadOnly(), store.AllowExternalAccess(c.AllowExternal))
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	t, err := report.Run(e.ctx, st.DB(), c.Name, p)
+	if errors.Is(err, report.ErrUsage) {
+		return &exitError{code: 2, err: err}
+	}
+	if err != nil {
+		return err
+	}
+	var w io.Writer = e.stdout
+	if c.Out != "" {
+		return writeAtomic(c.Out, func(w io.Writer) error { return t.Write(w, c.Format) })
+	}
+	return t.Write(w, c.Format)
+}
+
+func firstSentence(s string) string {
+	for i := 0; i+1 < len(s); i++ {
+		if s[i] == '.' && s[i+1] == ' ' {
+			return s[:i+1]
+		}
+	}
+	return s
+}
+
+// writeAtomic writes a file through a temporary file and a rename, so a
+// reader never sees half of it.
+func writeAtomic(path string, f func(io.Writer) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name())
+	if err := f(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}

@@ -1,0 +1,79 @@
+package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"sort"
+	"text/tabwriter"
+	"time"
+
+	"github.com/tradepipe/tradepipe/sql/store"
+)
+
+type statusCmd struct {
+	dbFlag
+	Format string `enum:"table,json" default:"table" help:"Output: table or json."`
+}
+
+func (c *statusCmd) Run(e *env) error {
+	st, err := c.open(e.ctx, store.ReadOnly())
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	s, err := st.Status(e.ctx)
+	if err != nil {
+		return err
+	}
+	if c.Format == "json" {
+		enc := json.NewEncoder(e.stdout)
+		enc.SetIndent("", "  ")
+		return enc.Encode(s)
+	}
+	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+	fmt.Fprintf(w, "database: %s\n\nfiles loaded: %d\n", s.Database, len(s.Files))
+	if len(s.Files) > 0 {
+		fmt.Fprintln(w, "id\tpath\tsha256\tformat\tdataset\trows\treplaced\tloaded_at")
+		for _, f := range s.Files {
+			p := f.Path
+			if f.Entry != "" {
+				p += "!" + f.Entry
+			}
+			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", f.FileID, p, f.SHA256[:12], f.Format, f.Dataset, f.Rows, f.Replaced, f.LoadedAt.Format(time.RFC3339))
+		}
+	}
+	fmt.Fprintln(w, "\ndataset\trows")
+	for _, k := range sortedKeys(s.Datasets) {
+		fmt.Fprintf(w, "%s\t%d\n", k, s.Datasets[k])
+	}
+	fmt.Fprintln(w, "\ntable\trows")
+	for _, k := range sortedKeys(s.Tables) {
+		fmt.Fprintf(w, "%s\t%d\n", k, s.Tables[k])
+	}
+	if len(s.Failures) > 0 {
+		fmt.Fprintln(w, "\nrecent failed loads\tat\terror")
+		for _, f := range s.Failures {
+			fmt.Fprintf(w, "%s\t%s\t%s\n", f.Path, f.FailedAt.UTC().Format(time.RFC3339), f.Error)
+		}
+	}
+	if len(s.Runs) > 0 {
+		fmt.Fprintln(w, "\nrun\tjob\tstarted\tended\toutcome\tfiles\trows\terror")
+		for _, r := range s.Runs {
+			end := ""
+			if r.EndedAt != nil {
+				end = r.EndedAt.Format(time.RFC3339)
+			}
+			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.RunID, r.Job, r.StartedAt.UTC().Format(time.RFC3339), end, r.Outcome, r.FilesLoaded, r.RowsLoaded, r.Error)
+		}
+	}
+	return w.Flush()
+}
+
+func sortedKeys(m map[string]int64) []string {
+	ks := make([]string, 0, len(m))
+	for k := range m {
+		ks = append(ks, k)
+	}
+	sort.Strings(ks)
+	return ks
+}

@@ -1,0 +1,177 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// Format is one input layout tradepipe reads.
+type Format struct {
+	Name  string // what --format takes, and a dataset's default name
+	Kind  Kind
+	Title string // one line for people
+
+	sig       []string // leading header fields that identify the format
+	preamble  int      // records that may precede the header
+	newParser func(s *scanner, o *options) (parser, error)
+}
+
+// Header signatures: the leading header fields that identify each format.
+var (
+	sigComtrade  = []string{"typeCode", "freqCode", "refPeriodId"}
+	sigLegacy    = []string{"Classification", "Year", "Period", "Period Desc.", "Aggregate Level"}
+	sigBACI      = []string{"t", "i", "j", "k", "v", "q"}
+	sigWITS      = []string{"Reporter Name", "Partner Name", "Trade Flow", "Product Group", "Indicator"}
+	sigLongTrade = []string{"year", "month", "reporter", "partner", "flow", "product", "value", "currency"}
+	sigWDI       = []string{"Country Name", "Country Code", "Indicator Name", "Indicator Code"}
+	sigIMF       = []string{"Date", "Rate", "Currency", "Frequency", "Source", "Country code", "Country"}
+	sigLongFX    = []string{"date_or_period", "currency", "per_usd"}
+)
+
+// formats is the one table of formats: detection tries them in order.
+var formats = []Format{
+	{Name: "comtrade", Kind: KindTrade, Title: "UN Comtrade+ (API or bulk CSV)",
+		sig: sigComtrade, newParser: newComtradeParser},
+	{Name: "comtrade-legacy", Kind: KindTrade, Title: "UN Comtrade legacy bulk CSV",
+		sig: sigLegacy, newParser: newLegacyParser},
+	{Name: "baci", Kind: KindTrade, Title: "CEPII BACI (values in thousand USD)",
+		sig: sigBACI, newParser: newBACIParser},
+	{Name: "wits", Kind: KindTrade, Title: "World Bank WITS partner time series (US$ thousand)",
+		sig: sigWITS, newParser: newWITSParser},
+	{Name: "trade-long", Kind: KindTrade, Title: "tradepipe long trade layout",
+		sig: sigLongTrade, newParser: newLongTradeParser},
+	{Name: "wdi-fx", Kind: KindFX, Title: "World Bank WDI indicator download (PA.NUS.FCRF, LCU per USD)",
+		sig: sigWDI, preamble: 4, newParser: newWDIParser},
+	{Name: "imf-fx", Kind: KindFX, Title: "IMF exchange rates, long (rate per USD)",
+		sig: sigIMF, newParser: newIMFParser},
+	{Name: "fx-long", Kind: KindFX, Title: "tradepipe long exchange-rate layout",
+		sig: sigLongFX, newParser: newLongFXParser},
+}
+
+// Header is the start of the header line that identifies the format.
+func (f Format) Header() string { return strings.Join(f.sig, ",") }
+
+// Formats lists the formats tradepipe reads, in detection order.
+func Formats() []Format { return append([]Format(nil), formats...) }
+
+// FormatByName finds a format by its name.
+func FormatByName(name string) (Format, bool) {
+	for _, f := range formats {
+		if f.Name == name {
+			return f, true
+		}
+	}
+	return Format{}, false
+}
+
+func (f Format) matches(rec [][]byte) bool { return sigMatches(f.sig, rec) }
+
+func sigMatches(sig []string, rec [][]byte) bool {
+	if len(rec) < len(sig) {
+		return false
+	}
+	for i, s := range sig {
+		if strings.TrimSpace(string(rec[i])) != s {
+			return false
+		}
+	}
+	return true
+}
+
+func knownFormats() string {
+	var b strings.Builder
+	for _, f := range formats {
+		fmt.Fprintf(&b, "\n  %-16s %s", f.Name, f.Header()+",...")
+	}
+	return b.String()
+}
+
+// Detect reads the start of r and tells its format. The returned reader
+// yields all of r's bytes, the inspected ones included.
+func Detect(name string, r io.Reader) (Format, io.Reader, error) {
+	br := bufio.NewReaderSize(r, 256<<10)
+	peek, err := br.Peek(64 << 10)
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+		return Format{}, nil, readErr(name, 1, err)
+	}
+	if bytes.HasPrefix(peek, []byte{0xFE, 0xFF}) || bytes.HasPrefix(peek, []byte{0xFF, 0xFE}) {
+		return Format{}, nil, &ParseError{File: name, Line: 1, Err: ErrUTF16}
+	}
+	if len(bytes.TrimSpace(bytes.TrimPrefix(peek, []byte{0xEF, 0xBB, 0xBF}))) == 0 {
+		return Format{}, nil, &ParseError{File: name, Err: ErrEmpty}
+	}
+	if len(peek) >= 4 && peek[1] == 0 && peek[3] == 0 {
+		return Format{}, nil, &ParseError{File: name, Line: 1, Err: ErrUTF16}
+	}
+	s := newScanner(name, bytes.NewReader(peek))
+	var first []byte
+	for i := 0; i < 8; i++ {
+		rec, err := s.read()
+		if err != nil {
+			break
+		}
+		if i == 0 {
+			first = bytes.Join(rec, []byte(","))
+		}
+		for _, f := range formats {
+			if i <= f.preamble && f.matches(rec) {
+				return f, br, nil
+			}
+		}
+	}
+	hint := ""
+	if bytes.Count(first, []byte(";")) > 2 {
+		hint = " (it looks semicolon-delimited; tradepipe reads comma-separated files)"
+	}
+	return Format{}, nil, &ParseError{File: name, Line: 1,
+		Err: fmt.Errorf("%w%s; known formats (--format NAME, header):%s", ErrUnknownFormat, hint, knownFormats())}
+}
+
+// NewReader returns a reader of format f over r. The header is read and
+// checked before it returns.
+func (f Format) NewReader(r io.Reader, opts ...Option) (array.RecordReader, error) {
+	o := buildOptions(opts)
+	s := newScanner(o.name, r)
+	p, err := f.newParser(s, o)
+	if err != nil {
+		return nil, err
+	}
+	schema := TradeSchema
+	if f.Kind == KindFX {
+		schema = FXSchema
+	}
+	return newBatchReader(schema, o, p), nil
+}
+
+// readHeader reads the header record, skipping at most preamble records
+// before it, and checks it is the format's.
+func readHeader(s *scanner, f string, sig []string, preamble int) (*header, error) {
+	for i := 0; ; i++ {
+		rec, err := s.read()
+		if err == io.EOF {
+			return nil, &ParseError{File: s.file, Err: ErrEmpty}
+		}
+		if err != nil {
+			return nil, err
+		}
+		if sigMatches(sig, rec) {
+			return newHeader(s.file, s.recLine, rec), nil
+		}
+		if i >= preamble {
+			return nil, &ParseError{File: s.file, Line: s.recLine,
+				Err: fmt.Errorf("%w for format %s: want a header starting %s", ErrUnknownFormat, f, strings.Join(sig, ","))}
+		}
+	}
+}
+
+func needCodes(o *options) error {
+	if o.codes == nil {
+		return fmt.Errorf("%s: no country-code table given (WithCodes)", o.name)
+	}
+	return nil
+}

@@ -1,0 +1,114 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// fuzzFormat feeds any bytes to one format's reader: it must give batches
+// or a *ParseError, never a panic, a hang or a leak.
+func fuzzFormat(f *testing.F, format string, seeds ...string) {
+	for _, s := range seeds {
+		f.Add([]byte(s))
+	}
+	// Seed with the bundled sample files of this format.
+	paths, _ := filepath.Glob(filepath.Join("..", "testdata", "sample", "*.csv"))
+	for _, p := range paths {
+		b, err := os.ReadFile(p)
+		if err != nil {
+			continue
+		}
+		if fm, _, err := Detect(p, strings.NewReader(string(b))); err == nil && fm.Name == format {
+			// Keep seeds small (header and a few rows, cut at a line end):
+			// large seeds make the fuzzer spend its time minimising.
+			if len(b) > 1500 {
+				if i := bytes.LastIndexByte(b[:1500], '\n'); i > 0 {
+					b = b[:i+1]
+				}
+			}
+			f.Add(b)
+		}
+	}
+	fm, _ := FormatByName(format)
+	f.Fuzz(func(t *testing.T, data []byte) {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		defer mem.AssertSize(t, 0)
+		rr, err := fm.NewReader(strings.NewReader(string(data)), WithName("fuzz.csv"), WithCodes(testCodes{}), WithAllocator(mem), WithBatchRows(3))
+		if err != nil {
+			checkParseError(t, err)
+			return
+		}
+		defer rr.Release()
+		for rr.Next() {
+			rec := rr.RecordBatch()
+			for _, c := range rec.Columns() {
+				if c.Len() != int(rec.NumRows()) {
+					t.Fatalf("ragged batch: column has %d rows, batch %d", c.Len(), rec.NumRows())
+				}
+			}
+		}
+		if err := rr.Err(); err != nil {
+			checkParseError(t, err)
+		}
+	})
+}
+
+func checkParseError(t *testing.T, err error) {
+	var pe *ParseError
+	if !errors.As(err, &pe) {
+		t.Fatalf("error without position: %T %v", err, err)
+	}
+	if pe.File != "fuzz.csv" {
+		t.Fatalf("error names file %q", pe.File)
+	}
+}
+
+func FuzzComtrade(f *testing.F) {
+	fuzzFormat(f, "comtrade", comtradeHeader+comtradeRow("2019", "398", "M", "0", "TOTAL", "5"))
+}
+
+func FuzzLegacy(f *testing.F) {
+	fuzzFormat(f, "comtrade-legacy", "Classification,Year,Period,Period Desc.,Aggregate Level,Trade Flow Code,Reporter Code,Partner Code,Commodity Code,Trade Value (US$)\nHS,2018,2018,2018,0,1,860,0,TOTAL,5\n")
+}
+
+func FuzzBACI(f *testing.F) {
+	fuzzFormat(f, "baci", "t,i,j,k,v,q\n2019,398,156,010121,1234.5,\n2019,842,417,270900,0.5,12.25\n")
+}
+
+func FuzzWITS(f *testing.F) {
+	fuzzFormat(f, "wits", "Reporter Name,Partner Name,Trade Flow,Product Group,Indicator,2018,2019\nKazakhstan,China,Import,  All Products,Import (US$ Thousand),,6788625.829\n")
+}
+
+func FuzzLongTrade(f *testing.F) {
+	fuzzFormat(f, "trade-long", "year,month,reporter,partner,flow,product,value,currency\n2019,,KGZ,KAZ,X,TOTAL,100,KGS\n2019,3,KG,156,m,TOTAL,7.5,kgs\n")
+}
+
+func FuzzWDI(f *testing.F) {
+	fuzzFormat(f, "wdi-fx", "\"Data Source\",\"World Development Indicators\",\n\n\"Last Updated Date\",\"2025-07-01\",\n\n\"Country Name\",\"Country Code\",\"Indicator Name\",\"Indicator Code\",\"2019\",\n\"Kazakhstan\",\"KAZ\",\"x\",\"PA.NUS.FCRF\",\"382.7\",\n")
+}
+
+func FuzzIMF(f *testing.F) {
+	fuzzFormat(f, "imf-fx", "Date,Rate,Currency,Frequency,Source,Country code,Country\n2019-12-31,382.7473,KZT,A,IMF,KZ,\"Kazakhstan, Republic of\"\n2019-03-31,1.5,KZT,M,IMF,KZ,x\n")
+}
+
+func FuzzLongFX(f *testing.F) {
+	fuzzFormat(f, "fx-long", "date_or_period,currency,per_usd,country\n2019,KGS,69.79,KGZ\n2019-03,KGS,69.8,\n2019-Q1,KGS,69.7,KG\n")
+}
+
+// FuzzDetect: detection never panics and errors carry a position.
+func FuzzDetect(f *testing.F) {
+	f.Add([]byte("t,i,j,k,v,q\n"))
+	f.Add([]byte("\xff\xfe"))
+	f.Fuzz(func(t *testing.T, data []byte) {
+		_, _, err := Detect("fuzz.csv", strings.NewReader(string(data)))
+		if err != nil {
+			checkParseError(t, err)
+		}
+	})
+}

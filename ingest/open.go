@@ -1,0 +1,58 @@
+package ingest
+
+import (
+	"fmt"
+	"io"
+	"strings"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+)
+
+// FileReader is an open source being read as canonical batches.
+type FileReader struct {
+	array.RecordReader
+	Format Format
+	rc     io.Closer
+}
+
+// Close closes the underlying file; call it after the last Release.
+func (f *FileReader) Close() error { return f.rc.Close() }
+
+// OpenReader opens src and returns a reader of its rows. With format ""
+// the format is detected from the header; otherwise it must be a known name.
+// Options other than WithName apply as given; the name is src.Name.
+func OpenReader(src Source, format string, opts ...Option) (*FileReader, error) {
+	var f Format
+	if format != "" {
+		var ok bool
+		if f, ok = FormatByName(format); !ok {
+			return nil, fmt.Errorf("unknown format %q (known: %s)", format, strings.Join(FormatNames(), ", "))
+		}
+	}
+	rc, err := src.Open()
+	if err != nil {
+		return nil, err
+	}
+	var r io.Reader = rc
+	if format == "" {
+		if f, r, err = Detect(src.Name, rc); err != nil {
+			rc.Close()
+			return nil, err
+		}
+	}
+	rr, err := f.NewReader(r, append(opts, WithName(src.Name))...)
+	if err != nil {
+		rc.Close()
+		return nil, err
+	}
+	return &FileReader{RecordReader: rr, Format: f, rc: rc}, nil
+}
+
+// FormatNames lists the names --format accepts.
+func FormatNames() []string {
+	out := make([]string, len(formats))
+	for i, f := range formats {
+		out[i] = f.Name
+	}
+	return out
+}

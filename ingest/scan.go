@@ -1,0 +1,215 @@
+package ingest
+
+import (
+	"bufio"
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+)
+
+// Limits that keep memory bounded whatever the input.
+const (
+	maxFieldBytes  = 64 << 10 // one field
+	maxRecordBytes = 1 << 20  // one record, all fields together
+	maxFields      = 4096
+)
+
+// scanner splits comma-separated text into records, like encoding/csv, but
+// reports the editor line and byte column of every field, rejects NUL bytes,
+// stray quotes and absurdly long fields, and never holds more than one
+// bounded record in memory. A UTF-8 BOM is dropped; a UTF-16 BOM is an error.
+// Blank lines are skipped (but counted). The returned fields are valid until
+// the next call to read.
+type scanner struct {
+	file string
+	br   *bufio.Reader
+
+	line    int // lines consumed so far
+	recLine int // line on which the current record starts
+	started bool
+
+	rawLine []byte   // the current physical line, without its newline
+	buf     []byte   // unescaped field bytes of the current record
+	ends    []int    // end offset in buf of each field
+	cols    []int    // 1-based column of each field's first byte
+	fields  [][]byte // views into buf
+	trimCR  bool
+}
+
+func newScanner(file string, r io.Reader) *scanner {
+	return &scanner{file: file, br: bufio.NewReaderSize(r, 256<<10), trimCR: true}
+}
+
+func (s *scanner) errAt(line, col int, err error) *ParseError {
+	return &ParseError{File: s.file, Line: line, Column: col, Err: err}
+}
+
+// readLine reads one physical line into s.rawLine (newline and a trailing
+// CR removed). It returns io.EOF only when no bytes remain.
+func (s *scanner) readLine() error {
+	s.rawLine = s.rawLine[:0]
+	for {
+		chunk, err := s.br.ReadSlice('\n')
+		if len(s.rawLine)+len(chunk) > maxRecordBytes {
+			// Drain nothing more: the caller stops at the error.
+			return s.errAt(s.line+1, 0, fmt.Errorf("%w: line longer than %d bytes", ErrFieldTooLong, maxRecordBytes))
+		}
+		s.rawLine = append(s.rawLine, chunk...)
+		if err == bufio.ErrBufferFull {
+			continue
+		}
+		if err != nil && err != io.EOF {
+			return readErr(s.file, s.line+1, err)
+		}
+		if err == io.EOF && len(s.rawLine) == 0 {
+			return io.EOF
+		}
+		break
+	}
+	s.line++
+	n := len(s.rawLine)
+	if n > 0 && s.rawLine[n-1] == '\n' {
+		n--
+		if s.trimCR && n > 0 && s.rawLine[n-1] == '\r' {
+			n--
+		}
+	}
+	s.rawLine = s.rawLine[:n]
+	if !s.started {
+		s.started = true
+		if bytes.HasPrefix(s.rawLine, []byte{0xFE, 0xFF}) || bytes.HasPrefix(s.rawLine, []byte{0xFF, 0xFE}) {
+			return s.errAt(1, 0, ErrUTF16)
+		}
+		s.rawLine = bytes.TrimPrefix(s.rawLine, []byte{0xEF, 0xBB, 0xBF})
+	}
+	if i := bytes.IndexByte(s.rawLine, 0); i >= 0 {
+		return s.errAt(s.line, i+1, ErrNUL)
+	}
+	return nil
+}
+
+// readErr turns a decompression failure into a positioned, typed error.
+func readErr(file string, line int, err error) error {
+	if isCorruption(err) {
+		return &ParseError{File: file, Line: line, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
+	}
+	return &ParseError{File: file, Line: line, Err: err}
+}
+
+// read returns the next non-blank record. At the end of input it returns io.EOF.
+func (s *scanner) read() ([][]byte, error) {
+	for {
+		if err := s.readLine(); err != nil {
+			return nil, err
+		}
+		if len(s.rawLine) > 0 {
+			break
+		}
+	}
+	s.recLine = s.line
+	s.buf, s.ends, s.cols = s.buf[:0], s.ends[:0], s.cols[:0]
+	line := s.rawLine
+	pos := 0 // offset in line
+	for {
+		if len(s.ends) >= maxFields {
+			return nil, s.errAt(s.recLine, pos+1, fmt.Errorf("%w: more than %d fields", ErrFieldCount, maxFields))
+		}
+		start := len(s.buf)
+		col := pos + 1
+		if pos < len(line) && line[pos] == '"' {
+			// Quoted field, possibly spanning lines.
+			qline, qcol := s.line, col
+			pos++
+			for {
+				i := bytes.IndexByte(line[pos:], '"')
+				if i < 0 {
+					s.buf = append(s.buf, line[pos:]...)
+					if len(s.buf)-start > maxFieldBytes {
+						return nil, s.errAt(qline, qcol, fmt.Errorf("%w: over %d bytes", ErrFieldTooLong, maxFieldBytes))
+					}
+					if err := s.readLine(); err != nil {
+						if err == io.EOF {
+							return nil, s.errAt(qline, qcol, fmt.Errorf("%w: unterminated quoted field", ErrQuote))
+						}
+						return nil, err
+					}
+					s.buf = append(s.buf, '\n')
+					line, pos = s.rawLine, 0
+					continue
+				}
+				s.buf = append(s.buf, line[pos:pos+i]...)
+				pos += i + 1
+				if pos < len(line) && line[pos] == '"' { // escaped quote
+					s.buf = append(s.buf, '"')
+					pos++
+					continue
+				}
+				break
+			}
+			if len(s.buf)-start > maxFieldBytes {
+				return nil, s.errAt(qline, qcol, fmt.Errorf("%w: over %d bytes", ErrFieldTooLong, maxFieldBytes))
+			}
+			s.ends = append(s.ends, len(s.buf))
+			s.cols = append(s.cols, qcol)
+			if pos == len(line) {
+				break
+			}
+			if line[pos] != ',' {
+				return nil, s.errAt(s.line, pos+1, fmt.Errorf("%w: extraneous %q after closing quote", ErrQuote, line[pos]))
+			}
+			pos++
+			if pos == len(line) { // trailing comma: one more, empty field
+				s.ends = append(s.ends, len(s.buf))
+				s.cols = append(s.cols, pos+1)
+				break
+			}
+			continue
+		}
+		i := bytes.IndexByte(line[pos:], ',')
+		end := len(line)
+		if i >= 0 {
+			end = pos + i
+		}
+		f := line[pos:end]
+		if q := bytes.IndexByte(f, '"'); q >= 0 {
+			return nil, s.errAt(s.line, pos+q+1, fmt.Errorf("%w: bare \" in unquoted field", ErrQuote))
+		}
+		if len(f) > maxFieldBytes {
+			return nil, s.errAt(s.line, col, fmt.Errorf("%w: over %d bytes", ErrFieldTooLong, maxFieldBytes))
+		}
+		s.buf = append(s.buf, f...)
+		s.ends = append(s.ends, len(s.buf))
+		s.cols = append(s.cols, col)
+		if i < 0 {
+			break
+		}
+		pos = end + 1
+		if pos == len(line) {
+			s.ends = append(s.ends, len(s.buf))
+			s.cols = append(s.cols, pos+1)
+			break
+		}
+	}
+	s.fields = s.fields[:0]
+	prev := 0
+	for _, e := range s.ends {
+		s.fields = append(s.fields, s.buf[prev:e:e])
+		prev = e
+	}
+	return s.fields, nil
+}
+
+// col returns the 1-based column of field i of the current record.
+func (s *scanner) col(i int) int {
+	if i < len(s.cols) {
+		return s.cols[i]
+	}
+	return 0
+}
+
+var errCorrupt = errors.New("corrupt input")
+
+func isCorruption(err error) bool {
+	return errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, errCorrupt) || isFlateOrGzipErr(err)
+}

@@ -1,0 +1,123 @@
+package ingest
+
+import (
+	"archive/zip"
+	"bytes"
+	"compress/gzip"
+	"errors"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+const baciText = "t,i,j,k,v,q\n2019,398,156,010121,1234.5,\n"
+
+func writeFile(t *testing.T, dir, name string, b []byte) string {
+	t.Helper()
+	p := filepath.Join(dir, name)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+func gz(b []byte) []byte {
+	var buf bytes.Buffer
+	w := gzip.NewWriter(&buf)
+	w.Write(b)
+	w.Close()
+	return buf.Bytes()
+}
+
+func zipOf(entries map[string]string) []byte {
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	for name, text := range entries {
+		f, _ := w.Create(name)
+		io.WriteString(f, text)
+	}
+	w.Close()
+	return buf.Bytes()
+}
+
+// readSource reads a source through detection, returning rows or the error.
+func readSource(t *testing.T, src Source) (int, error) {
+	fr, err := OpenReader(src, "", WithCodes(testCodes{}))
+	if err != nil {
+		return 0, err
+	}
+	defer fr.Close()
+	defer fr.Release()
+	n := 0
+	for fr.Next() {
+		n += int(fr.RecordBatch().NumRows())
+	}
+	return n, fr.Err()
+}
+
+func TestSources(t *testing.T) {
+	dir := t.TempDir()
+	plain := writeFile(t, dir, "plain.csv", []byte(baciText))
+	gzp := writeFile(t, dir, "data.csv.gz", gz([]byte(baciText)))
+	full := gz([]byte(strings.Repeat(baciText[:12], 1) + strings.Repeat("2019,398,156,010121,1234.5,\n", 5000)))
+	trunc := writeFile(t, dir, "trunc.csv.gz", full[:len(full)/2])
+	zp := writeFile(t, dir, "bundle.zip", zipOf(map[string]string{
+		"../../etc/evil.csv": baciText, "b/second.CSV": baciText, "readme.txt": "not data",
+	}))
+	badZip := writeFile(t, dir, "bad.zip", zipOf(map[string]string{"a.csv": baciText})[:30])
+
+	srcs, err := Sources(plain)
+	if err != nil || len(srcs) != 1 || srcs[0].Compression != "none" {
+		t.Fatalf("plain: %v %+v", err, srcs)
+	}
+	if n, err := readSource(t, srcs[0]); n != 1 || err != nil {
+		t.Errorf("plain: %d rows, %v", n, err)
+	}
+
+	srcs, err = Sources(gzp)
+	if err != nil || srcs[0].Compression != "gzip" {
+		t.Fatalf("gzip: %v %+v", err, srcs)
+	}
+	if n, err := readSource(t, srcs[0]); n != 1 || err != nil {
+		t.Errorf("gzip: %d rows, %v", n, err)
+	}
+
+	srcs, err = Sources(zp)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, s := range srcs {
+		names = append(names, s.Entry)
+		if n, err := readSource(t, s); n != 1 || err != nil {
+			t.Errorf("zip entry %s: %d rows, %v", s.Entry, n, err)
+		}
+	}
+	if strings.Join(names, "|") != "../../etc/evil.csv|b/second.CSV" {
+		t.Errorf("zip entries = %q", names)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "..", "..", "etc", "evil.csv")); err == nil {
+		t.Errorf("a zip entry name became a path on disk")
+	}
+	if srcs[0].Name != zp+"!../../etc/evil.csv" {
+		t.Errorf("zip entry name = %q", srcs[0].Name)
+	}
+	h1, _ := srcs[0].Hash()
+	h2, _ := srcs[1].Hash()
+	if h1 == "" || h1 != h2 {
+		t.Errorf("entries with the same bytes hash differently: %s %s", h1, h2)
+	}
+
+	srcs, err = Sources(trunc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := readSource(t, srcs[0]); !errors.Is(err, ErrTruncated) {
+		t.Errorf("truncated gzip: err = %v, want ErrTruncated", err)
+	}
+	if _, err := Sources(badZip); !errors.Is(err, ErrTruncated) {
+		t.Errorf("truncated zip: err = %v, want ErrTruncated", err)
+	}
+}

@@ -1,0 +1,251 @@
+package report
+
+import (
+	"context"
+	dsql "database/sql"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+
+	tpsql "github.com/tradepipe/tradepipe/sql"
+)
+
+// Params are the knobs every report takes; each report uses those its
+// header declares.
+type Params struct {
+	Dataset    string
+	Group      string
+	Compare    string // regional-shares: the group shown beside ("" none)
+	Groups     []string
+	From, To   int
+	Basis      string // reporter, flow, importer-first, exporter-first, average ("" = by the data)
+	Membership string // as-of or fixed
+	CIFFOB     float64
+	Top        int // partner-shares: partners listed per member
+	// MinReporters is how many countries with known totals a year needs
+	// before world figures (intensity, introversion) are computed.
+	MinReporters int
+}
+
+// Bases lists the --basis values.
+var Bases = []string{"reporter", "flow", "importer-first", "exporter-first", "average"}
+
+// ErrUsage marks a mistake in the parameters (an unknown group, say).
+var ErrUsage = errors.New("bad report parameters")
+
+// Entry is one line of the report list.
+type Entry struct{ Name, Purpose string }
+
+// List returns the reports with their purpose.
+func List() ([]Entry, error) {
+	rs, err := tpsql.Reports()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Entry, len(rs))
+	for i, r := range rs {
+		out[i] = Entry{r.Name, r.Purpose}
+	}
+	return out, nil
+}
+
+// Run runs the named report and returns its table, with notes on the
+// dataset, basis and anything that could not be converted or computed.
+func Run(ctx context.Context, db *dsql.DB, name string, p Params) (*Table, error) {
+	f, ok, err := tpsql.Report(name)
+	if err != nil {
+		return nil, err
+	}
+	if !ok {
+		var names []string
+		rs, _ := List()
+		for _, r := range rs {
+			names = append(names, r.Name)
+		}
+		return nil, fmt.Errorf("%w: no report %q (known: %s)", ErrUsage, name, strings.Join(names, ", "))
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer conn.Close()
+	if err := prepare(ctx, conn); err != nil {
+		return nil, err
+	}
+	if err := resolve(ctx, conn, &p); err != nil {
+		return nil, err
+	}
+	args := bind(f, p)
+	rows, err := conn.QueryContext(ctx, f.Text, args...)
+	if err != nil {
+		return nil, fmt.Errorf("report %s: %w", name, err)
+	}
+	t, err := FromRows(rows)
+	if err != nil {
+		return nil, fmt.Errorf("report %s: %w", name, err)
+	}
+	t.Notes = append(t.Notes, fmt.Sprintf("dataset %s; basis %s; membership %s; cif/fob factor %g for mirror values", p.Dataset, p.Basis, p.Membership, p.CIFFOB))
+	notes, err := unconverted(ctx, conn, p.Dataset)
+	if err != nil {
+		return nil, err
+	}
+	t.Notes = append(t.Notes, notes...)
+	return t, nil
+}
+
+// prepare creates the shared temporary macros on the connection.
+func prepare(ctx context.Context, conn *dsql.Conn) error {
+	lib, err := tpsql.Library()
+	if err != nil {
+		return err
+	}
+	for _, l := range lib {
+		if _, err := conn.ExecContext(ctx, l.Text); err != nil {
+			return fmt.Errorf("sql/lib %s: %w", l.Name, err)
+		}
+	}
+	return nil
+}
+
+// resolve fills defaults and checks the parameters against the database.
+func resolve(ctx context.Context, conn *dsql.Conn, p *Params) error {
+	ds, err := strings1(ctx, conn, `SELECT DISTINCT dataset FROM files WHERE kind = 'trade' ORDER BY 1`)
+	if err != nil {
+		return err
+	}
+	switch {
+	case p.Dataset != "":
+		if !slices.Contains(ds, p.Dataset) {
+			return fmt.Errorf("%w: no trade dataset %q (loaded: %s)", ErrUsage, p.Dataset, listOrNone(ds))
+		}
+	case len(ds) == 1:
+		p.Dataset = ds[0]
+	case len(ds) == 0:
+		return fmt.Errorf("%w: no trade data loaded: load files with 'tradepipe ingest' first", ErrUsage)
+	default:
+		return fmt.Errorf("%w: several datasets are loaded; name one with --dataset (loaded: %s)", ErrUsage, strings.Join(ds, ", "))
+	}
+	formats, err := strings1(ctx, conn, `SELECT DISTINCT format FROM files WHERE dataset = ? ORDER BY 1`, p.Dataset)
+	if err != nil {
+		return err
+	}
+	flowTable := len(formats) == 1 && formats[0] == "baci"
+	switch {
+	case p.Basis == "" && flowTable:
+		p.Basis = "flow"
+	case p.Basis == "":
+		p.Basis = "reporter"
+	case !slices.Contains(Bases, p.Basis):
+		return fmt.Errorf("%w: unknown basis %q (want %s)", ErrUsage, p.Basis, strings.Join(Bases, ", "))
+	case flowTable && p.Basis != "flow":
+		return fmt.Errorf("%w: dataset %s is a flow table (BACI): basis must be flow", ErrUsage, p.Dataset)
+	case !flowTable && p.Basis == "flow":
+		return fmt.Errorf("%w: dataset %s is reporter-based (%s): basis flow needs a flow table such as BACI; use reporter, importer-first, exporter-first or average", ErrUsage, p.Dataset, strings.Join(formats, ", "))
+	}
+	if p.Membership == "" {
+		p.Membership = "as-of"
+	}
+	if p.Membership != "as-of" && p.Membership != "fixed" {
+		return fmt.Errorf("%w: membership %q (want as-of or fixed)", ErrUsage, p.Membership)
+	}
+	if p.CIFFOB == 0 {
+		p.CIFFOB = 1.06
+	}
+	if p.CIFFOB < 1 || p.CIFFOB > 2 {
+		return fmt.Errorf("%w: cif/fob factor %g outside 1-2", ErrUsage, p.CIFFOB)
+	}
+	if p.From == 0 {
+		p.From = 1900
+	}
+	if p.To == 0 {
+		p.To = 2100
+	}
+	if p.From > p.To {
+		return fmt.Errorf("%w: --from %d is after --to %d", ErrUsage, p.From, p.To)
+	}
+	if p.Group == "" {
+		p.Group = "C5"
+	}
+	if p.Top == 0 {
+		p.Top = 5
+	}
+	if p.MinReporters == 0 {
+		p.MinReporters = 100
+	}
+	p.Groups = append([]string{p.Group}, p.Groups...)
+	if len(p.Groups) == 1 && p.Group != "ASEAN" {
+		p.Groups = append(p.Groups, "ASEAN")
+	}
+	groups, err := strings1(ctx, conn, `SELECT DISTINCT group_name FROM group_membership ORDER BY 1`)
+	if err != nil {
+		return err
+	}
+	for _, g := range append([]string{p.Group, p.Compare}, p.Groups...) {
+		if g != "" && !slices.Contains(groups, g) {
+			return fmt.Errorf("%w: unknown group %q (known: %s)", ErrUsage, g, strings.Join(groups, ", "))
+		}
+	}
+	if p.Compare == p.Group {
+		p.Compare = ""
+	}
+	return nil
+}
+
+// bind passes exactly the parameters the report declares.
+func bind(f tpsql.File, p Params) []any {
+	all := map[string]any{
+		"dataset": p.Dataset, "group": p.Group, "compare": p.Compare, "groups": strings.Join(p.Groups, ","),
+		"from": p.From, "to": p.To, "basis": p.Basis, "membership": p.Membership, "cif_fob": p.CIFFOB, "top": p.Top,
+		"min_reporters": p.MinReporters,
+	}
+	var args []any
+	for _, n := range f.ParamNames() {
+		if v, ok := all[n]; ok {
+			args = append(args, dsql.Named(n, v))
+		}
+	}
+	return args
+}
+
+func unconverted(ctx context.Context, conn *dsql.Conn, ds string) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT currency, period, rows FROM tp_unconverted(?)`, ds)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var cur, per string
+		var n int64
+		if err := rows.Scan(&cur, &per, &n); err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprintf("%d value(s) in %s for %s have no exchange rate loaded: left out of the USD figures", n, cur, per))
+	}
+	return out, rows.Err()
+}
+
+func strings1(ctx context.Context, conn *dsql.Conn, q string, args ...any) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, q, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
+}
+
+func listOrNone(xs []string) string {
+	if len(xs) == 0 {
+		return "none"
+	}
+	return strings.Join(xs, ", ")
+}

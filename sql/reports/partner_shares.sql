@@ -1,0 +1,48 @@
+-- name: partner-shares
+-- purpose: the headline split for each member separately: the share of its
+--          total trade with the other members, China, Russia and the rest, its
+--          export concentration, and its top partners.
+-- parameters:
+--   $dataset: the dataset to read
+--   $group: the group
+--   $from: first year
+--   $to: last year
+--   $basis: reporter, flow, importer-first, exporter-first or average
+--   $membership: as-of or fixed
+--   $cif_fob: the CIF/FOB factor used for mirror values
+--   $top: how many top partners to list per member
+WITH m AS (
+    SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $membership)
+    WHERE year BETWEEN $from AND $to AND total > 0
+), p AS (
+    SELECT year, member, partner, sum(value) AS value
+    FROM tp_view($dataset, $group, $basis, $cif_fob, $membership)
+    WHERE NOT is_total AND year BETWEEN $from AND $to
+    GROUP BY ALL
+), ranked AS (
+    SELECT p.*, m.total,
+           row_number() OVER (PARTITION BY p.year, p.member ORDER BY p.value DESC, p.partner) AS rank
+    FROM p JOIN m USING (year, member)
+), top AS (
+    SELECT year, member,
+           string_agg(partner || ' ' || printf('%.1f', 100 * value / total) || '%', '; ' ORDER BY rank) AS top_partners
+    FROM ranked WHERE rank <= $top
+    GROUP BY ALL
+)
+SELECT m.year,
+       $group AS "group",
+       m.member,
+       c.name AS member_name,
+       100 * m.intra / m.total AS intra_share_pct,
+       CASE WHEN m.member = 'CHN' THEN NULL ELSE 100 * m.china / m.total END AS china_share_pct,
+       CASE WHEN m.member = 'RUS' THEN NULL ELSE 100 * m.russia / m.total END AS russia_share_pct,
+       100 - 100 * (m.intra + CASE WHEN m.member = 'CHN' THEN 0 ELSE m.china END
+                    + CASE WHEN m.member = 'RUS' THEN 0 ELSE m.russia END) / m.total AS rest_share_pct,
+       m.total AS total_trade_usd,
+       100 * m.mirrored_total / m.total AS mirror_share_pct,
+       m.export_hhi,
+       top.top_partners
+FROM m
+LEFT JOIN top USING (year, member)
+LEFT JOIN countries c ON c.code = m.member
+ORDER BY m.year, m.member;

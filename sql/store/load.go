@@ -1,0 +1,211 @@
+package store
+
+import (
+	"context"
+	dsql "database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tradepipe/tradepipe/ingest"
+	tpsql "github.com/tradepipe/tradepipe/sql"
+)
+
+// LoadOptions says how to load one source.
+type LoadOptions struct {
+	Dataset   string // default: the format's name
+	Format    string // default: detected from the header
+	Codes     ingest.Codes
+	Allocator memory.Allocator
+	BatchRows int
+}
+
+// Load outcomes.
+const (
+	Loaded  = "loaded"
+	Skipped = "skipped"
+	Failed  = "failed"
+)
+
+// LoadResult tells what happened to one source.
+type LoadResult struct {
+	Source   ingest.Source
+	Status   string // loaded, skipped or failed
+	FileID   int64
+	SHA256   string
+	Format   string
+	Dataset  string
+	Rows     int64     // rows loaded
+	Replaced int64     // earlier rows replaced by this file's natural keys
+	LoadedAt time.Time // for skipped: when the earlier load happened
+	Earlier  string    // for skipped: the path the same bytes were loaded from
+	Err      error
+}
+
+// Load loads one source in one transaction: all its rows or none. The same
+// bytes already in the ledger are skipped. Rows whose natural key an earlier
+// file of the same dataset holds replace that file's rows.
+func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res LoadResult) {
+	res = LoadResult{Source: src, Format: o.Format, Dataset: o.Dataset}
+	defer func() {
+		if res.Err != nil {
+			res.Status = Failed
+			s.recordFailure(src, &res)
+		}
+	}()
+	if s.readOnly {
+		res.Err = errors.New("database opened read-only")
+		return
+	}
+	sha, err := src.Hash()
+	if err != nil {
+		res.Err = err
+		return
+	}
+	res.SHA256 = sha
+	var earlier string
+	var at time.Time
+	err = s.db.QueryRowContext(ctx, `SELECT path || coalesce('!' || entry, ''), loaded_at FROM files WHERE sha256 = ?`, sha).Scan(&earlier, &at)
+	if err == nil {
+		res.Status, res.LoadedAt, res.Earlier = Skipped, at, earlier
+		return
+	}
+	if !errors.Is(err, dsql.ErrNoRows) {
+		res.Err = err
+		return
+	}
+	opts := []ingest.Option{ingest.WithCodes(o.Codes)}
+	if o.Allocator != nil {
+		opts = append(opts, ingest.WithAllocator(o.Allocator))
+	}
+	if o.BatchRows > 0 {
+		opts = append(opts, ingest.WithBatchRows(o.BatchRows))
+	}
+	fr, err := ingest.OpenReader(src, o.Format, opts...)
+	if err != nil {
+		res.Err = err
+		return
+	}
+	defer fr.Close()
+	defer fr.Release()
+	res.Format = fr.Format.Name
+	if res.Dataset == "" {
+		res.Dataset = fr.Format.Name
+	}
+	res.Err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error {
+		return s.loadReader(ctx, c, dc, fr, &res)
+	})
+	return
+}
+
+func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr *ingest.FileReader, res *LoadResult) (err error) {
+	ar, err := duckdb.NewArrowFromConn(dc)
+	if err != nil {
+		return err
+	}
+	table, schema, replace := "trade", ingest.TradeSchema, "replace_trade"
+	if fr.Format.Kind == ingest.KindFX {
+		table, schema, replace = "fx_rates", ingest.FXSchema, "replace_fx"
+	}
+	stmt, err := tpsql.Statement(replace)
+	if err != nil {
+		return err
+	}
+	release, err := ar.RegisterView(fr, "tp_incoming")
+	if err != nil {
+		return err
+	}
+	defer release()
+	tx, err := c.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			tx.Rollback()
+		}
+	}()
+	if err = tx.QueryRowContext(ctx, `SELECT nextval('file_id_seq')`).Scan(&res.FileID); err != nil {
+		return err
+	}
+	cols := columnList(schema)
+	r, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s (dataset, file_id, %s) SELECT ?, ?, %s FROM tp_incoming`, table, cols, cols),
+		res.Dataset, res.FileID)
+	// The reader's own error carries the file, line and column: report it first.
+	if rerr := fr.Err(); rerr != nil {
+		return rerr
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", res.Source.Name, err)
+	}
+	res.Rows, _ = r.RowsAffected()
+	r, err = tx.ExecContext(ctx, stmt.Text, dsql.Named("file_id", res.FileID), dsql.Named("dataset", res.Dataset))
+	if err != nil {
+		return fmt.Errorf("%s: replacing revised rows: %w", res.Source.Name, err)
+	}
+	res.Replaced, _ = r.RowsAffected()
+	abs, aerr := filepath.Abs(res.Source.Path)
+	if aerr != nil {
+		abs = res.Source.Path
+	}
+	var entry any
+	if res.Source.Entry != "" {
+		entry = res.Source.Entry
+	}
+	res.LoadedAt = time.Now().UTC().Truncate(time.Microsecond)
+	_, err = tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		res.FileID, abs, entry, res.SHA256, res.Source.Size, res.Source.Compression, res.Format, string(fr.Format.Kind),
+		res.Dataset, res.Rows, res.Replaced, res.LoadedAt)
+	if err != nil {
+		return err
+	}
+	if err = ctx.Err(); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return err
+	}
+	res.Status = Loaded
+	return nil
+}
+
+func columnList(s *arrow.Schema) string {
+	names := make([]string, s.NumFields())
+	for i, f := range s.Fields() {
+		names[i] = f.Name
+	}
+	return strings.Join(names, ", ")
+}
+
+// recordFailure notes a failed attempt outside the (rolled back) load.
+func (s *Store) recordFailure(src ingest.Source, res *LoadResult) {
+	if s.readOnly {
+		return
+	}
+	name := src.Name
+	if abs, err := filepath.Abs(src.Path); err == nil {
+		name = abs
+		if src.Entry != "" {
+			name += "!" + src.Entry
+		}
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	s.db.ExecContext(ctx, `INSERT INTO load_failures VALUES (?, ?, ?, ?, ?, ?)`,
+		name, nullIfEmpty(res.SHA256), nullIfEmpty(res.Format), nullIfEmpty(res.Dataset), res.Err.Error(), time.Now().UTC())
+}
+
+func nullIfEmpty(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}

@@ -1,0 +1,156 @@
+package store
+
+import (
+	"context"
+	dsql "database/sql"
+	"fmt"
+	"time"
+)
+
+// FileInfo is one row of the ledger.
+type FileInfo struct {
+	FileID      int64     `json:"file_id"`
+	Path        string    `json:"path"`
+	Entry       string    `json:"entry,omitempty"`
+	SHA256      string    `json:"sha256"`
+	Size        int64     `json:"size"`
+	Compression string    `json:"compression"`
+	Format      string    `json:"format"`
+	Kind        string    `json:"kind"`
+	Dataset     string    `json:"dataset"`
+	Rows        int64     `json:"rows"`
+	Replaced    int64     `json:"replaced"`
+	LoadedAt    time.Time `json:"loaded_at"`
+}
+
+// Failure is one failed load attempt.
+type Failure struct {
+	Path     string    `json:"path"`
+	SHA256   string    `json:"sha256,omitempty"`
+	Format   string    `json:"format,omitempty"`
+	Dataset  string    `json:"dataset,omitempty"`
+	Error    string    `json:"error"`
+	FailedAt time.Time `json:"failed_at"`
+}
+
+// Run is one run of a pipeline job.
+type Run struct {
+	RunID       int64      `json:"run_id"`
+	Job         string     `json:"job"`
+	StartedAt   time.Time  `json:"started_at"`
+	EndedAt     *time.Time `json:"ended_at"`
+	Outcome     string     `json:"outcome"`
+	FilesLoaded int64      `json:"files_loaded"`
+	RowsLoaded  int64      `json:"rows_loaded"`
+	Error       string     `json:"error,omitempty"`
+}
+
+// Status is what 'tradepipe status' shows.
+type Status struct {
+	Database string           `json:"database"`
+	Files    []FileInfo       `json:"files"`
+	Datasets map[string]int64 `json:"datasets"`
+	Tables   map[string]int64 `json:"tables"`
+	Failures []Failure        `json:"failures"`
+	Runs     []Run            `json:"runs"`
+}
+
+// Status reads the ledger, dataset sizes, table row counts, recent
+// failures and the run history.
+func (s *Store) Status(ctx context.Context) (*Status, error) {
+	st := &Status{Database: s.path, Files: []FileInfo{}, Datasets: map[string]int64{}, Tables: map[string]int64{},
+		Failures: []Failure{}, Runs: []Run{}}
+	rows, err := s.db.QueryContext(ctx, `SELECT file_id, path, coalesce(entry, ''), sha256, size, compression, format, kind,
+		dataset, rows, replaced, loaded_at FROM files ORDER BY file_id`)
+	if err != nil {
+		return nil, err
+	}
+	for rows.Next() {
+		var f FileInfo
+		if err := rows.Scan(&f.FileID, &f.Path, &f.Entry, &f.SHA256, &f.Size, &f.Compression, &f.Format, &f.Kind,
+			&f.Dataset, &f.Rows, &f.Replaced, &f.LoadedAt); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		f.LoadedAt = f.LoadedAt.UTC()
+		st.Files = append(st.Files, f)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if err := scanCounts(ctx, s.db, `SELECT dataset, count(*) FROM (SELECT dataset FROM trade UNION ALL SELECT dataset FROM fx_rates) GROUP BY dataset`, st.Datasets); err != nil {
+		return nil, err
+	}
+	tables, err := s.db.QueryContext(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY 1`)
+	if err != nil {
+		return nil, err
+	}
+	var names []string
+	for tables.Next() {
+		var n string
+		if err := tables.Scan(&n); err != nil {
+			tables.Close()
+			return nil, err
+		}
+		names = append(names, n)
+	}
+	tables.Close()
+	for _, n := range names {
+		var c int64
+		if err := s.db.QueryRowContext(ctx, fmt.Sprintf(`SELECT count(*) FROM "%s"`, n)).Scan(&c); err != nil {
+			return nil, err
+		}
+		st.Tables[n] = c
+	}
+	frows, err := s.db.QueryContext(ctx, `SELECT path, coalesce(sha256, ''), coalesce(format, ''), coalesce(dataset, ''), error, failed_at
+		FROM load_failures ORDER BY failed_at DESC LIMIT 20`)
+	if err != nil {
+		return nil, err
+	}
+	for frows.Next() {
+		var f Failure
+		if err := frows.Scan(&f.Path, &f.SHA256, &f.Format, &f.Dataset, &f.Error, &f.FailedAt); err != nil {
+			frows.Close()
+			return nil, err
+		}
+		st.Failures = append(st.Failures, f)
+	}
+	frows.Close()
+	rrows, err := s.db.QueryContext(ctx, `SELECT run_id, job, started_at, ended_at, outcome, files_loaded, rows_loaded, coalesce(error, '')
+		FROM runs ORDER BY run_id DESC LIMIT 50`)
+	if err != nil {
+		return nil, err
+	}
+	defer rrows.Close()
+	for rrows.Next() {
+		var r Run
+		var end dsql.NullTime
+		if err := rrows.Scan(&r.RunID, &r.Job, &r.StartedAt, &end, &r.Outcome, &r.FilesLoaded, &r.RowsLoaded, &r.Error); err != nil {
+			return nil, err
+		}
+		if end.Valid {
+			t := end.Time.UTC()
+			r.EndedAt = &t
+		}
+		st.Runs = append(st.Runs, r)
+	}
+	return st, rrows.Err()
+}
+
+func scanCounts(ctx context.Context, db *dsql.DB, q string, into map[string]int64) error {
+	rows, err := db.QueryContext(ctx, q)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return err
+		}
+		into[k] = n
+	}
+	return rows.Err()
+}

@@ -1,0 +1,182 @@
+// Package store is the one owner of the DuckDB file: the schema and its
+// migrations, atomic per-file loads with a ledger, read-only queries and
+// the run history. It is the only package that imports duckdb-go.
+package store
+
+import (
+	"context"
+	dsql "database/sql"
+	"database/sql/driver"
+	"errors"
+	"fmt"
+	"net/url"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
+
+	tpsql "github.com/tradepipe/tradepipe/sql"
+)
+
+// Store is an open tradepipe database.
+type Store struct {
+	db       *dsql.DB
+	path     string
+	readOnly bool
+}
+
+// Option configures Open.
+type Option func(*config)
+
+type config struct {
+	readOnly      bool
+	allowExternal bool
+	lockWait      time.Duration
+	seed          func(ctx context.Context, s *Store) error
+}
+
+// ReadOnly opens the database for reading only: no statement can change it.
+func ReadOnly() Option { return func(c *config) { c.readOnly = true } }
+
+// AllowExternalAccess lets SQL read and write files (read_csv, COPY,
+// ATTACH, extension installs); off for read-only opens unless asked for.
+func AllowExternalAccess(ok bool) Option { return func(c *config) { c.allowExternal = ok } }
+
+// LockWait sets how long Open waits for another process's lock on the file.
+func LockWait(d time.Duration) Option { return func(c *config) { c.lockWait = d } }
+
+// ErrNoDatabase is returned by a read-only Open of a file that does not exist.
+var ErrNoDatabase = errors.New("no database here yet: load files with 'tradepipe ingest' first")
+
+// ErrLocked is returned when another process holds the database.
+var ErrLocked = errors.New("database is in use by another process")
+
+// Open opens (creating if needed) the database at path and brings its
+// schema and reference tables up to date.
+func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
+	c := config{lockWait: 30 * time.Second}
+	for _, o := range opts {
+		o(&c)
+	}
+	if c.readOnly {
+		if _, err := os.Stat(path); err != nil {
+			return nil, fmt.Errorf("%s: %w", path, ErrNoDatabase)
+		}
+	}
+	q := url.Values{}
+	if c.readOnly {
+		q.Set("access_mode", "read_only")
+		if !c.allowExternal {
+			q.Set("enable_external_access", "false")
+			q.Set("lock_configuration", "true")
+		}
+	}
+	dsn := path
+	if len(q) > 0 {
+		dsn += "?" + q.Encode()
+	}
+	deadline := time.Now().Add(c.lockWait)
+	var db *dsql.DB
+	for {
+		conn, err := duckdb.NewConnector(dsn, nil)
+		if err == nil {
+			db = dsql.OpenDB(conn)
+			if err = db.PingContext(ctx); err == nil {
+				break
+			}
+			db.Close()
+		}
+		if !isLockErr(err) {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		if time.Now().After(deadline) {
+			return nil, fmt.Errorf("open %s: %w (waited %s): %v", path, ErrLocked, c.lockWait, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
+	s := &Store{db: db, path: path, readOnly: c.readOnly}
+	if !c.readOnly {
+		if err := s.migrate(ctx); err != nil {
+			db.Close()
+			return nil, err
+		}
+	}
+	return s, nil
+}
+
+func isLockErr(err error) bool {
+	return err != nil && (strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock"))
+}
+
+// Close closes the database.
+func (s *Store) Close() error { return s.db.Close() }
+
+// DB exposes the database handle to packages that run reports.
+func (s *Store) DB() *dsql.DB { return s.db }
+
+// Path is the database file.
+func (s *Store) Path() string { return s.path }
+
+// migrate applies the schema files newer than the database's version, each
+// in its own transaction, then refreshes the reference tables.
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := tpsql.Migrations()
+	if err != nil {
+		return err
+	}
+	var have int
+	var exists bool
+	if err := s.db.QueryRowContext(ctx,
+		`SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'meta'`).Scan(&exists); err != nil {
+		return err
+	}
+	if exists {
+		var v string
+		err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v)
+		if err != nil && !errors.Is(err, dsql.ErrNoRows) {
+			return err
+		}
+		fmt.Sscan(v, &have)
+	}
+	for i, m := range ms {
+		if i+1 <= have {
+			continue
+		}
+		tx, err := s.db.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		if _, err := tx.ExecContext(ctx, m.Text); err != nil {
+			tx.Rollback()
+			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, fmt.Sprint(i+1)); err != nil {
+			tx.Rollback()
+			return err
+		}
+		if err := tx.Commit(); err != nil {
+			return err
+		}
+	}
+	return s.syncCountries(ctx)
+}
+
+// withConn runs f on one connection with its driver connection at hand,
+// which Arrow views need (they are registered per connection).
+func (s *Store) withConn(ctx context.Context, f func(c *dsql.Conn, dc driver.Conn) error) error {
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	var dc driver.Conn
+	if err := c.Raw(func(x any) error { dc = x.(driver.Conn); return nil }); err != nil {
+		return err
+	}
+	return f(c, dc)
+}
