@@ -148,7 +148,7 @@ type CodeRow struct {
 // Countries is the loaded table. It is read-only and safe for concurrent use.
 type Countries struct {
 	all       []Country
-	byCode    map[string]int           // entity code -> index in all
+	byCode    map[string]int            // entity code -> index in all
 	index     map[Scheme]map[string]int // scheme -> normalised code -> index in all
 	overrides []CodeRow                 // derived rows that aliases.csv replaced (for the tests)
 }

@@ -67,12 +67,12 @@ CREATE OR REPLACE TEMP MACRO tp_totals(ds) AS TABLE
     WHERE f2.product = 'TOTAL' OR h.reporter IS NULL
     GROUP BY ALL;
 
--- Members of a group in each year of a dataset: as-of (a member on 31
+-- Members of the groups (a comma-separated list) in each year of a dataset: as-of (a member on 31
 -- December of the year) or fixed (today's members for every year).
-CREATE OR REPLACE TEMP MACRO tp_members(ds, grp, membership) AS TABLE
-    SELECT y.year, g.country
+CREATE OR REPLACE TEMP MACRO tp_members(ds, grps, membership) AS TABLE
+    SELECT y.year, g.group_name AS grp, g.country
     FROM (SELECT DISTINCT year FROM trade WHERE dataset = ds) y
-    JOIN group_membership g ON g.group_name = grp
+    JOIN group_membership g ON list_contains(string_split(grps, ','), g.group_name)
     WHERE CASE WHEN membership = 'fixed'
                THEN g.valid_from <= current_date AND (g.valid_to IS NULL OR g.valid_to >= current_date)
                ELSE g.valid_from <= make_date(y.year, 12, 31)
@@ -117,7 +117,7 @@ CREATE OR REPLACE TEMP MACRO tp_flows(ds, basis, cif) AS TABLE
 --     from it / cif, imports from j = j's exports to it * cif, total = the
 --     sum of those.
 --   other bases: partner values from tp_flows, totals their sums.
-CREATE OR REPLACE TEMP MACRO tp_view(ds, grp, basis, cif, membership) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_view(ds, grps, basis, cif, membership) AS TABLE
     WITH tot AS (
         SELECT * FROM tp_totals(ds) WHERE basis = 'reporter'
     ), has_world AS (
@@ -125,23 +125,23 @@ CREATE OR REPLACE TEMP MACRO tp_view(ds, grp, basis, cif, membership) AS TABLE
     ), reported AS (
         SELECT DISTINCT year, reporter, flow FROM tot, has_world WHERE partner = 'WLD' OR NOT has_world.yes
     ), mem AS (
-        SELECT * FROM tp_members(ds, grp, membership)
+        SELECT * FROM tp_members(ds, grps, membership)
     ), own AS (
-        SELECT t.year, t.reporter AS member, t.flow, t.partner, t.value_usd AS value, false AS mirrored
+        SELECT mem.grp, t.year, t.reporter AS member, t.flow, t.partner, t.value_usd AS value, false AS mirrored
         FROM tot t
         JOIN mem ON mem.year = t.year AND mem.country = t.reporter
         JOIN reported r ON r.year = t.year AND r.reporter = t.reporter AND r.flow = t.flow
         WHERE t.partner <> 'WLD' AND t.partner <> t.reporter
     ), own_total AS (
-        SELECT t.year, t.reporter AS member, t.flow, 'WLD' AS partner, t.value_usd AS value, false AS mirrored
+        SELECT mem.grp, t.year, t.reporter AS member, t.flow, 'WLD' AS partner, t.value_usd AS value, false AS mirrored
         FROM tot t, has_world
         JOIN mem ON mem.year = t.year AND mem.country = t.reporter
         WHERE has_world.yes AND t.partner = 'WLD'
         UNION ALL
-        SELECT year, member, flow, 'WLD', sum(value), false FROM own, has_world
-        WHERE NOT has_world.yes GROUP BY year, member, flow
+        SELECT grp, year, member, flow, 'WLD', sum(value), false FROM own, has_world
+        WHERE NOT has_world.yes GROUP BY grp, year, member, flow
     ), mirror AS (
-        SELECT t.year, t.partner AS member,
+        SELECT mem.grp, t.year, t.partner AS member,
                CASE t.flow WHEN 'M' THEN 'X' ELSE 'M' END AS flow,
                t.reporter AS partner,
                CASE t.flow WHEN 'M' THEN t.value_usd / cif ELSE t.value_usd * cif END AS value,
@@ -152,45 +152,45 @@ CREATE OR REPLACE TEMP MACRO tp_view(ds, grp, basis, cif, membership) AS TABLE
                             AND r.flow = CASE t.flow WHEN 'M' THEN 'X' ELSE 'M' END
         WHERE t.partner <> 'WLD' AND t.partner <> t.reporter AND t.reporter <> 'WLD'
     ), mirror_total AS (
-        SELECT year, member, flow, 'WLD' AS partner, sum(value) AS value, true AS mirrored
-        FROM mirror GROUP BY year, member, flow
+        SELECT grp, year, member, flow, 'WLD' AS partner, sum(value) AS value, true AS mirrored
+        FROM mirror GROUP BY grp, year, member, flow
     ), flows AS (
         SELECT * FROM tp_flows(ds, basis, cif) WHERE basis <> 'reporter'
     ), flow_partner AS (
-        SELECT f.year, f.exporter AS member, 'X' AS flow, f.importer AS partner, f.value, false AS mirrored
+        SELECT mem.grp, f.year, f.exporter AS member, 'X' AS flow, f.importer AS partner, f.value, false AS mirrored
         FROM flows f JOIN mem ON mem.year = f.year AND mem.country = f.exporter
         UNION ALL
-        SELECT f.year, f.importer AS member, 'M' AS flow, f.exporter AS partner, f.value, false AS mirrored
+        SELECT mem.grp, f.year, f.importer AS member, 'M' AS flow, f.exporter AS partner, f.value, false AS mirrored
         FROM flows f JOIN mem ON mem.year = f.year AND mem.country = f.importer
     ), flow_total AS (
-        SELECT year, member, flow, 'WLD' AS partner, sum(value) AS value, false AS mirrored
-        FROM flow_partner GROUP BY year, member, flow
+        SELECT grp, year, member, flow, 'WLD' AS partner, sum(value) AS value, false AS mirrored
+        FROM flow_partner GROUP BY grp, year, member, flow
     ), allrows AS (
         SELECT * FROM own UNION ALL SELECT * FROM own_total
         UNION ALL SELECT * FROM mirror UNION ALL SELECT * FROM mirror_total
         UNION ALL SELECT * FROM flow_partner UNION ALL SELECT * FROM flow_total
     )
-    SELECT a.year, a.member, a.flow, a.partner, a.value, a.mirrored,
+    SELECT a.grp, a.year, a.member, a.flow, a.partner, a.value, a.mirrored,
            a.partner = 'WLD' AS is_total,
            pm.country IS NOT NULL AS partner_is_member
     FROM allrows a
-    LEFT JOIN mem pm ON pm.year = a.year AND pm.country = a.partner AND a.partner <> a.member;
+    LEFT JOIN mem pm ON pm.grp = a.grp AND pm.year = a.year AND pm.country = a.partner AND a.partner <> a.member;
 
 -- Per member and year: total trade, trade with the other members, with
 -- China and with Russia, the mirrored part of the total, and export
 -- concentration (Herfindahl over export partners).
-CREATE OR REPLACE TEMP MACRO tp_member_year(ds, grp, basis, cif, membership) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_member_year(ds, grps, basis, cif, membership) AS TABLE
     WITH v AS (
-        SELECT * FROM tp_view(ds, grp, basis, cif, membership)
+        SELECT * FROM tp_view(ds, grps, basis, cif, membership)
     ), xt AS (
-        SELECT year, member, value AS x_total FROM v WHERE is_total AND flow = 'X'
+        SELECT grp, year, member, value AS x_total FROM v WHERE is_total AND flow = 'X'
     ), hh AS (
-        SELECT v.year, v.member, sum((v.value / xt.x_total) ^ 2) AS export_hhi
-        FROM v JOIN xt USING (year, member)
+        SELECT v.grp, v.year, v.member, sum((v.value / xt.x_total) ^ 2) AS export_hhi
+        FROM v JOIN xt USING (grp, year, member)
         WHERE NOT v.is_total AND v.flow = 'X' AND xt.x_total > 0
         GROUP BY ALL
     )
-    SELECT v.year, v.member,
+    SELECT v.grp, v.year, v.member,
            sum(v.value) FILTER (WHERE v.is_total) AS total,
            coalesce(sum(v.value) FILTER (WHERE v.is_total AND v.mirrored), 0) AS mirrored_total,
            bool_or(v.mirrored) AS any_mirrored,
@@ -198,8 +198,8 @@ CREATE OR REPLACE TEMP MACRO tp_member_year(ds, grp, basis, cif, membership) AS 
            coalesce(sum(v.value) FILTER (WHERE NOT v.is_total AND v.partner = 'CHN'), 0) AS china,
            coalesce(sum(v.value) FILTER (WHERE NOT v.is_total AND v.partner = 'RUS'), 0) AS russia,
            any_value(hh.export_hhi) AS export_hhi
-    FROM v LEFT JOIN hh USING (year, member)
-    GROUP BY v.year, v.member;
+    FROM v LEFT JOIN hh USING (grp, year, member)
+    GROUP BY v.grp, v.year, v.member;
 
 -- Each country's total trade (exports + imports) by year, and the world's
 -- exports W, from the same data and basis: own World rows in the reporter
@@ -226,32 +226,32 @@ CREATE OR REPLACE TEMP MACRO tp_world(ds, basis, cif) AS TABLE
            count(*) OVER (PARTITION BY year) AS reporters
     FROM country;
 
--- Per group and year: the figures of docs/metrics.md. Intensity and
+-- Per group (of a comma-separated list) and year: the figures of docs/metrics.md. Intensity and
 -- introversion are NULL where the data does not cover the world (fewer
 -- than min_reporters countries with known totals); why_not says so.
-CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grp, basis, cif, membership, min_reporters) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, membership, min_reporters) AS TABLE
     WITH m AS (
-        SELECT * FROM tp_member_year(ds, grp, basis, cif, membership)
+        SELECT * FROM tp_member_year(ds, grps, basis, cif, membership)
     ), mem AS (
-        SELECT year, count(*) AS members, bool_or(country = 'CHN') AS china_member,
+        SELECT grp, year, count(*) AS members, bool_or(country = 'CHN') AS china_member,
                bool_or(country = 'RUS') AS russia_member
-        FROM tp_members(ds, grp, membership) GROUP BY year
+        FROM tp_members(ds, grps, membership) GROUP BY grp, year
     ), w AS (
         SELECT year, any_value(world_exports) AS world, any_value(reporters) AS reporters,
                any_value(total) FILTER (WHERE country = 'CHN') AS china_total,
                any_value(total) FILTER (WHERE country = 'RUS') AS russia_total
         FROM tp_world(ds, basis, cif) GROUP BY year
     ), g AS (
-        SELECT year, count(*) FILTER (WHERE total > 0) AS members_with_data,
+        SELECT grp, year, count(*) FILTER (WHERE total > 0) AS members_with_data,
                count(*) FILTER (WHERE any_mirrored) AS members_mirrored,
                sum(total) AS total, sum(mirrored_total) AS mirrored_total,
                sum(intra) AS intra, sum(china) AS china, sum(russia) AS russia
-        FROM m GROUP BY year
+        FROM m GROUP BY grp, year
     ), f AS (
         SELECT g.*, mem.members, mem.china_member, mem.russia_member,
                w.world, coalesce(w.reporters, 0) AS reporters, w.china_total, w.russia_total,
                coalesce(w.reporters, 0) >= min_reporters AS world_covered
-        FROM g JOIN mem USING (year) LEFT JOIN w USING (year)
+        FROM g JOIN mem USING (grp, year) LEFT JOIN w USING (year)
         WHERE g.total > 0
     ), s AS (
         SELECT f.*,

@@ -11,19 +11,14 @@
 --   $membership: as-of or fixed
 --   $cif_fob: the CIF/FOB factor used for mirror values
 --   $min_reporters: countries with known totals needed for world figures
-WITH gs AS (
-    SELECT unnest(string_split($groups, ',')) AS grp
-)
-SELECT y.year, gs.grp AS "group", y.members,
-       100 * y.s_r AS intra_share_pct,
-       y.intensity, y.rti,
-       CASE WHEN y.china_member THEN NULL ELSE 100 * y.china / y.total END AS china_share_pct,
-       CASE WHEN y.russia_member THEN NULL ELSE 100 * y.russia / y.total END AS russia_share_pct,
-       y.total AS total_trade_usd,
-       100 * y.mirrored_total / y.total AS mirror_share_pct,
-       y.why_not
-FROM gs, LATERAL (
-    SELECT * FROM tp_group_year($dataset, gs.grp, $basis, $cif_fob, $membership, $min_reporters)
-) y
-WHERE y.year BETWEEN $from AND $to
-ORDER BY y.year, gs.grp;
+SELECT year, grp AS "group", members,
+       100 * s_r AS intra_share_pct,
+       intensity, rti,
+       CASE WHEN china_member THEN NULL ELSE 100 * china / total END AS china_share_pct,
+       CASE WHEN russia_member THEN NULL ELSE 100 * russia / total END AS russia_share_pct,
+       total AS total_trade_usd,
+       100 * mirrored_total / total AS mirror_share_pct,
+       why_not
+FROM tp_group_year($dataset, $groups, $basis, $cif_fob, $membership, $min_reporters)
+WHERE year BETWEEN $from AND $to
+ORDER BY year, list_position(string_split($groups, ','), grp);

@@ -12,6 +12,7 @@
 --   $membership: as-of or fixed
 --   $cif_fob: the CIF/FOB factor used for mirror values
 --   $min_reporters: countries with known totals needed for world figures
+SELECT * FROM (
 WITH g AS (
     SELECT * FROM tp_group_year($dataset, $group, $basis, $cif_fob, $membership, $min_reporters)
     WHERE year BETWEEN $from AND $to
@@ -36,4 +37,5 @@ SELECT m.year, $group, m.member,
             THEN (m.russia / m.total) / (g.russia_total / (2 * g.world)) END,
        g.world, g.reporters, g.why_not
 FROM m JOIN g USING (year)
-ORDER BY year, scope <> $group, scope;
+)
+ORDER BY year, scope <> "group", scope;

@@ -13,10 +13,12 @@
 --   $membership: as-of or fixed
 --   $cif_fob: the CIF/FOB factor used for mirror values
 --   $min_reporters: countries with known totals needed for world figures
-WITH g AS (
-    SELECT * FROM tp_group_year($dataset, $group, $basis, $cif_fob, $membership, $min_reporters)
+WITH gy AS (
+    SELECT * FROM tp_group_year($dataset, $group || ',' || $compare, $basis, $cif_fob, $membership, $min_reporters)
+), g AS (
+    SELECT * FROM gy WHERE grp = $group
 ), c AS (
-    SELECT * FROM tp_group_year($dataset, $compare, $basis, $cif_fob, $membership, $min_reporters)
+    SELECT * FROM gy WHERE grp = $compare
 )
 SELECT g.year,
        $group AS "group",
