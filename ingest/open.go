@@ -18,6 +18,24 @@ type FileReader struct {
 // Close closes the underlying file; call it after the last Release.
 func (f *FileReader) Close() error { return f.rc.Close() }
 
+// countingReader reports the bytes read through it (for progress displays).
+type countingReader struct {
+	r      io.Reader
+	onRead func(n int64)
+}
+
+func (c countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	if n > 0 {
+		c.onRead(int64(n))
+	}
+	return n, err
+}
+
+// WithProgress calls f with the number of (decompressed) bytes each read
+// consumed, for progress displays. f runs on the reading goroutine.
+func WithProgress(f func(n int64)) Option { return func(o *options) { o.progress = f } }
+
 // OpenReader opens src and returns a reader of its rows. With format ""
 // the format is detected from the header; otherwise it must be a known name.
 // Options other than WithName apply as given; the name is src.Name.
@@ -34,8 +52,11 @@ func OpenReader(src Source, format string, opts ...Option) (*FileReader, error) 
 		return nil, err
 	}
 	var r io.Reader = rc
+	if o := buildOptions(opts); o.progress != nil {
+		r = countingReader{r: rc, onRead: o.progress}
+	}
 	if format == "" {
-		if f, r, err = Detect(src.Name, rc); err != nil {
+		if f, r, err = Detect(src.Name, r); err != nil {
 			rc.Close()
 			return nil, err
 		}

@@ -52,6 +52,7 @@ type options struct {
 	codes     Codes
 	mem       memory.Allocator
 	batchRows int
+	progress  func(n int64)
 }
 
 // WithName sets the file name that errors show.

@@ -25,6 +25,9 @@ type LoadOptions struct {
 	Codes     ingest.Codes
 	Allocator memory.Allocator
 	BatchRows int
+	// Progress, if set, is called with the bytes of (decompressed) text each
+	// read consumed: for progress bars.
+	Progress func(n int64)
 }
 
 // Load outcomes.
@@ -87,6 +90,9 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	}
 	if o.BatchRows > 0 {
 		opts = append(opts, ingest.WithBatchRows(o.BatchRows))
+	}
+	if o.Progress != nil {
+		opts = append(opts, ingest.WithProgress(o.Progress))
 	}
 	fr, err := ingest.OpenReader(src, o.Format, opts...)
 	if err != nil {
