@@ -24,6 +24,7 @@ type reportCmd struct {
 	Membership    string   `enum:"as-of,fixed" default:"as-of" help:"as-of: members on 31 December of each year; fixed: today's members for every year."`
 	CIFFOB        float64  `name:"cif-fob" default:"1.06" help:"CIF/FOB factor for mirror values."`
 	Top           int      `default:"5" help:"partner-shares: top partners listed per member."`
+	Flows         string   `default:"all" enum:"all,X,M" help:"partner-shares: count exports (X), imports (M) or both (all)."`
 	MinReporters  int      `name:"min-reporters" default:"100" help:"Countries with known totals a year needs before world figures (intensity, introversion) are computed."`
 	Format        string   `enum:"table,csv,json,markdown" default:"table" help:"Output: table, csv, json or markdown."`
 	Out           string   `help:"Write to this file instead of standard output." type:"path"`
@@ -47,7 +48,7 @@ func (c *reportCmd) Run(e *env) error {
 		return usageError("name a report, or --list them")
 	}
 	p := report.Params{Dataset: c.Dataset, Group: c.Group, From: c.From, To: c.To, Basis: c.Basis,
-		Membership: c.Membership, CIFFOB: c.CIFFOB, Top: c.Top, Groups: c.Compare, MinReporters: c.MinReporters}
+		Membership: c.Membership, CIFFOB: c.CIFFOB, Top: c.Top, Groups: c.Compare, MinReporters: c.MinReporters, Flows: c.Flows}
 	if c.Name == "regional-shares" {
 		p.Compare = "ASEAN"
 		if len(c.Compare) > 0 {

@@ -176,12 +176,13 @@ CREATE OR REPLACE TEMP MACRO tp_view(ds, grps, basis, cif, membership) AS TABLE
     FROM allrows a
     LEFT JOIN mem pm ON pm.grp = a.grp AND pm.year = a.year AND pm.country = a.partner AND a.partner <> a.member;
 
--- Per member and year: total trade, trade with the other members, with
--- China and with Russia, the mirrored part of the total, and export
+-- Per member and year: total trade (of the flows listed: 'X,M', 'X' or
+-- 'M'), trade with the other members, with China and with Russia, the mirrored part of the total, and export
 -- concentration (Herfindahl over export partners).
-CREATE OR REPLACE TEMP MACRO tp_member_year(ds, grps, basis, cif, membership) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_member_year(ds, grps, basis, cif, membership, flows) AS TABLE
     WITH v AS (
         SELECT * FROM tp_view(ds, grps, basis, cif, membership)
+        WHERE list_contains(string_split(flows, ','), flow)
     ), xt AS (
         SELECT grp, year, member, value AS x_total FROM v WHERE is_total AND flow = 'X'
     ), hh AS (
@@ -231,7 +232,7 @@ CREATE OR REPLACE TEMP MACRO tp_world(ds, basis, cif) AS TABLE
 -- than min_reporters countries with known totals); why_not says so.
 CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, membership, min_reporters) AS TABLE
     WITH m AS (
-        SELECT * FROM tp_member_year(ds, grps, basis, cif, membership)
+        SELECT * FROM tp_member_year(ds, grps, basis, cif, membership, 'X,M')
     ), mem AS (
         SELECT grp, year, count(*) AS members, bool_or(country = 'CHN') AS china_member,
                bool_or(country = 'RUS') AS russia_member
@@ -256,9 +257,13 @@ CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, membership, min
     ), s AS (
         SELECT f.*,
                intra / total AS s_r,
+               -- NULLIF: a degenerate world (no trade outside R, or none of
+               -- it with R) leaves a ratio undefined rather than infinite.
                CASE WHEN world_covered THEN intra / total / (total / (2 * world)) END AS intensity,
-               CASE WHEN world_covered THEN (intra / total) / ((total - intra) / (2 * world - total)) END AS hii,
-               CASE WHEN world_covered THEN (1 - intra / total) / (1 - (total - intra) / (2 * world - total)) END AS hei
+               CASE WHEN world_covered
+                    THEN (intra / total) / nullif((total - intra) / nullif(2 * world - total, 0), 0) END AS hii,
+               CASE WHEN world_covered
+                    THEN (1 - intra / total) / nullif(1 - (total - intra) / nullif(2 * world - total, 0), 0) END AS hei
         FROM f
     )
     SELECT s.*,

@@ -26,6 +26,9 @@ type Params struct {
 	// MinReporters is how many countries with known totals a year needs
 	// before world figures (intensity, introversion) are computed.
 	MinReporters int
+	// Flows limits partner-shares to exports ("X") or imports ("M");
+	// default both ("X,M").
+	Flows string
 }
 
 // Bases lists the --basis values.
@@ -86,6 +89,9 @@ func Run(ctx context.Context, db *dsql.DB, name string, p Params) (*Table, error
 		return nil, fmt.Errorf("report %s: %w", name, err)
 	}
 	t.Notes = append(t.Notes, fmt.Sprintf("dataset %s; basis %s; membership %s; cif/fob factor %g for mirror values", p.Dataset, p.Basis, p.Membership, p.CIFFOB))
+	if p.Basis != "reporter" {
+		t.Notes = append(t.Notes, fmt.Sprintf("basis %s: a member's totals are sums over the pairs the dataset covers (a flow table has no World rows)", p.Basis))
+	}
 	notes, err := unconverted(ctx, conn, p.Dataset)
 	if err != nil {
 		return nil, err
@@ -170,6 +176,13 @@ func resolve(ctx context.Context, conn *dsql.Conn, p *Params) error {
 	if p.Top == 0 {
 		p.Top = 5
 	}
+	switch p.Flows {
+	case "", "all", "X,M", "M,X":
+		p.Flows = "X,M"
+	case "X", "M":
+	default:
+		return fmt.Errorf("%w: flows %q (want X, M or all)", ErrUsage, p.Flows)
+	}
 	if p.MinReporters == 0 {
 		p.MinReporters = 100
 	}
@@ -197,7 +210,7 @@ func bind(f tpsql.File, p Params) []any {
 	all := map[string]any{
 		"dataset": p.Dataset, "group": p.Group, "compare": p.Compare, "groups": strings.Join(p.Groups, ","),
 		"from": p.From, "to": p.To, "basis": p.Basis, "membership": p.Membership, "cif_fob": p.CIFFOB, "top": p.Top,
-		"min_reporters": p.MinReporters,
+		"min_reporters": p.MinReporters, "flows": p.Flows,
 	}
 	var args []any
 	for _, n := range f.ParamNames() {

@@ -17,7 +17,7 @@ WITH g AS (
     SELECT * FROM tp_group_year($dataset, $group, $basis, $cif_fob, $membership, $min_reporters)
     WHERE year BETWEEN $from AND $to
 ), m AS (
-    SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $membership)
+    SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $membership, 'X,M')
     WHERE year BETWEEN $from AND $to AND total > 0
 )
 SELECT year, $group AS "group", $group AS scope,

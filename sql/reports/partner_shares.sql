@@ -1,7 +1,8 @@
 -- name: partner-shares
 -- purpose: the headline split for each member separately: the share of its
---          total trade with the other members, China, Russia and the rest, its
---          export concentration, and its top partners.
+--          total trade (or of its exports or imports alone, with --flows) with
+--          the other members, China, Russia and the rest, its export
+--          concentration, and its top partners.
 -- parameters:
 --   $dataset: the dataset to read
 --   $group: the group
@@ -11,13 +12,15 @@
 --   $membership: as-of or fixed
 --   $cif_fob: the CIF/FOB factor used for mirror values
 --   $top: how many top partners to list per member
+--   $flows: the flows counted: X,M (trade), X (exports) or M (imports)
 WITH m AS (
-    SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $membership)
+    SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $membership, $flows)
     WHERE year BETWEEN $from AND $to AND total > 0
 ), p AS (
     SELECT year, member, partner, sum(value) AS value
     FROM tp_view($dataset, $group, $basis, $cif_fob, $membership)
     WHERE NOT is_total AND year BETWEEN $from AND $to
+      AND list_contains(string_split($flows, ','), flow)
     GROUP BY ALL
 ), ranked AS (
     SELECT p.*, m.total,
@@ -36,8 +39,8 @@ SELECT m.year,
        100 * m.intra / m.total AS intra_share_pct,
        CASE WHEN m.member = 'CHN' THEN NULL ELSE 100 * m.china / m.total END AS china_share_pct,
        CASE WHEN m.member = 'RUS' THEN NULL ELSE 100 * m.russia / m.total END AS russia_share_pct,
-       100 - 100 * (m.intra + CASE WHEN m.member = 'CHN' THEN 0 ELSE m.china END
-                    + CASE WHEN m.member = 'RUS' THEN 0 ELSE m.russia END) / m.total AS rest_share_pct,
+       round(100 * (m.total - m.intra - CASE WHEN m.member = 'CHN' THEN 0 ELSE m.china END
+                    - CASE WHEN m.member = 'RUS' THEN 0 ELSE m.russia END) / m.total, 9) AS rest_share_pct,
        m.total AS total_trade_usd,
        100 * m.mirrored_total / m.total AS mirror_share_pct,
        m.export_hhi,

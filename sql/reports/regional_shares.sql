@@ -26,9 +26,11 @@ SELECT g.year,
        100 * g.intra / g.total AS intra_share_pct,
        CASE WHEN g.china_member THEN NULL ELSE 100 * g.china / g.total END AS china_share_pct,
        CASE WHEN g.russia_member THEN NULL ELSE 100 * g.russia / g.total END AS russia_share_pct,
-       100 - 100 * g.intra / g.total
-           - CASE WHEN g.china_member THEN 0 ELSE 100 * g.china / g.total END
-           - CASE WHEN g.russia_member THEN 0 ELSE 100 * g.russia / g.total END AS rest_share_pct,
+       -- rest = what is left of the total; rounding noise below 1e-9
+       -- points is zero (a negative rest would mean partner rows above the
+       -- World total, and is shown as it is).
+       round(100 * (g.total - g.intra - CASE WHEN g.china_member THEN 0 ELSE g.china END
+                    - CASE WHEN g.russia_member THEN 0 ELSE g.russia END) / g.total, 9) AS rest_share_pct,
        g.total AS total_trade_usd,
        100 * g.mirrored_total / g.total AS mirror_share_pct,
        g.intra AS intra_trade_usd,
