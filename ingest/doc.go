@@ -1,0 +1,30 @@
+// Package ingest reads the trade and exchange-rate files analysts download
+// and streams them as canonical Arrow record batches (TradeSchema or
+// FXSchema), one bounded batch per Next, with errors that name the file,
+// line and column.
+//
+// Inputs may be plain, gzip or zip (every .csv entry of a zip is a source
+// of its own; see Sources). The format is detected from the header (Detect)
+// from this table, in order:
+//
+//	comtrade         typeCode,freqCode,refPeriodId,...                      UN Comtrade+ (API and bulk)
+//	comtrade-legacy  Classification,Year,Period,Period Desc.,Aggregate Level,...   UN Comtrade legacy
+//	baci             t,i,j,k,v,q                                            CEPII BACI (v in thousand USD)
+//	wits             Reporter Name,Partner Name,Trade Flow,Product Group,Indicator,<years>
+//	trade-long       year,month,reporter,partner,flow,product,value,currency[,quantity,unit]
+//	wdi-fx           (4 preamble lines) "Country Name","Country Code","Indicator Name","Indicator Code",<years>
+//	imf-fx           Date,Rate,Currency,Frequency,Source,Country code,Country
+//	fx-long          date_or_period,currency,per_usd[,country]
+//
+// Every reader maps country codes and names to ISO 3166-1 alpha-3 through
+// the Codes it is given (package transform provides the repository's
+// table); an unknown code is an error, never a silent drop. Values are
+// stored in units of their currency (thousands are multiplied out).
+//
+// Errors are *ParseError values that unwrap to the sentinels of errors.go:
+//
+//	comtrade_kgz.csv:57:261: primaryValue: invalid number "12,5x"
+//
+// A reader that fails stops: the rows of the batch under construction are
+// dropped, and the caller (the store) rolls back what it took earlier.
+package ingest
