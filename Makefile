@@ -18,14 +18,12 @@ test:
 	$(GO) vet -tags $(TAGS) ./...
 	$(GO) test -tags $(TAGS) -count=1 ./...
 
-# Load the bundled sample into a fresh database, show what was loaded and
-# print the headline table.
+# Run the bundled sample config's job once (ingest the sample into a fresh
+# .demo/demo.duckdb, refresh the config's groups, write reports and Parquet
+# to .demo/outputs), show what was loaded and print the headline table.
 demo: build
 	@rm -rf .demo && mkdir -p .demo
-	$(BIN) ingest --db $(DEMO_DB) --dataset sample testdata/sample/c5_comtrade_2017_2020.csv testdata/sample/asean_long_1996_2020.csv
-	$(BIN) ingest --db $(DEMO_DB) testdata/sample/fx_wdi_sample.csv testdata/sample/fx_kgs_monthly_2019.csv
-	$(BIN) ingest --db $(DEMO_DB) --dataset kgz-nso testdata/sample/kgz_national_kgs_2019.csv
-	$(BIN) ingest --db $(DEMO_DB) testdata/sample/baci_sample.csv testdata/sample/comtrade_legacy_sample.csv
+	$(BIN) run --config testdata/sample/tradepipe.yaml
 	$(BIN) status --db $(DEMO_DB)
 	$(BIN) report regional-shares --db $(DEMO_DB) --dataset sample --group C5
 

@@ -39,7 +39,7 @@ func newBACIParser(s *scanner, o *options) (parser, error) {
 	if m := baciName.FindStringSubmatch(o.name); m != nil {
 		class = m[1]
 	}
-	return &baciParser{s: s, h: h, o: o, class: class, cache: make(map[string]Country)}, nil
+	return newBACIReader(&baciParser{s: s, h: h, o: o, class: class, cache: make(map[string]Country)}), nil
 }
 
 func (p *baciParser) lookup(r *rec, i int) (Country, error) {

@@ -97,7 +97,7 @@ func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	peek, err := br.Peek(64 << 10)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
-		return Format{}, nil, readErr(name, 1, err)
+		return Format{}, nil, readErr(name, 0, err) // no line: the text broke off somewhere in the first 64 KiB
 	}
 	if bytes.HasPrefix(peek, []byte{0xFE, 0xFF}) || bytes.HasPrefix(peek, []byte{0xFF, 0xFE}) {
 		return Format{}, nil, &ParseError{File: name, Line: 1, Err: ErrUTF16}
@@ -140,6 +140,9 @@ func (f Format) NewReader(r io.Reader, opts ...Option) (array.RecordReader, erro
 	p, err := f.newParser(s, o)
 	if err != nil {
 		return nil, err
+	}
+	if rr, ok := p.(array.RecordReader); ok { // it builds its own batches (BACI)
+		return rr, nil
 	}
 	schema := TradeSchema
 	if f.Kind == KindFX {

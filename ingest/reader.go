@@ -216,12 +216,8 @@ func (r *rec) fail(i int, err error) error {
 	if r.h != nil && i < len(r.h.names) {
 		field = r.h.names[i]
 	}
-	line := r.s.recLine
-	// A record spanning lines: fields after the break sit on the current line.
-	if r.s.line != r.s.recLine && i > 0 {
-		line = r.s.line
-	}
-	return &ParseError{File: r.s.file, Line: line, Column: r.s.col(i), Field: field, Err: err}
+	// A quoted field may span lines: each field knows the line it starts on.
+	return &ParseError{File: r.s.file, Line: r.s.fieldLine(i), Column: r.s.col(i), Field: field, Err: err}
 }
 
 func (r *rec) str(i int) string { return string(bytes.TrimSpace(r.fields[i])) }
@@ -312,14 +308,16 @@ func (r *rec) country(codes Codes, scheme Scheme, i int) (Country, error) {
 	return c, nil
 }
 
-// wantFields checks the record's field count.
+// wantFields checks the record's field count. The position is that of the
+// first extra field, or for a short record the end of its last line, where
+// the missing fields would start.
 func (r *rec) wantFields(n int) error {
 	if len(r.fields) != n {
-		col := 0
+		line, col := r.s.line, len(r.s.rawLine)+1
 		if len(r.fields) > n {
-			col = r.s.col(n)
+			line, col = r.s.fieldLine(n), r.s.col(n)
 		}
-		return &ParseError{File: r.s.file, Line: r.s.recLine, Column: col,
+		return &ParseError{File: r.s.file, Line: line, Column: col,
 			Err: fmt.Errorf("%w: got %d, want %d", ErrFieldCount, len(r.fields), n)}
 	}
 	return nil

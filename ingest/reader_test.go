@@ -127,7 +127,7 @@ func TestReaders(t *testing.T) {
 		{
 			name: "comtrade+ short row", file: "c.csv", format: "comtrade",
 			in:  comtradeHeader + `"C","A","2019"` + "\r\n",
-			err: `c.csv:2: wrong number of fields: got 3, want 47`,
+			err: `c.csv:2:15: wrong number of fields: got 3, want 47`,
 		},
 		{
 			name: "comtrade+ missing column", file: "c.csv", format: "comtrade",

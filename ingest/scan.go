@@ -33,6 +33,7 @@ type scanner struct {
 	buf     []byte   // unescaped field bytes of the current record
 	ends    []int    // end offset in buf of each field
 	cols    []int    // 1-based column of each field's first byte
+	lines   []int    // line of each field's first byte (a quoted field may span lines)
 	fields  [][]byte // views into buf
 	trimCR  bool
 }
@@ -71,9 +72,10 @@ func (s *scanner) readLine() error {
 	n := len(s.rawLine)
 	if n > 0 && s.rawLine[n-1] == '\n' {
 		n--
-		if s.trimCR && n > 0 && s.rawLine[n-1] == '\r' {
-			n--
-		}
+	}
+	// CRLF, or a CR left at the very end of the text (a CRLF file cut short).
+	if s.trimCR && n > 0 && s.rawLine[n-1] == '\r' {
+		n--
 	}
 	s.rawLine = s.rawLine[:n]
 	if !s.started {
@@ -108,7 +110,7 @@ func (s *scanner) read() ([][]byte, error) {
 		}
 	}
 	s.recLine = s.line
-	s.buf, s.ends, s.cols = s.buf[:0], s.ends[:0], s.cols[:0]
+	s.buf, s.ends, s.cols, s.lines = s.buf[:0], s.ends[:0], s.cols[:0], s.lines[:0]
 	line := s.rawLine
 	pos := 0 // offset in line
 	for {
@@ -152,6 +154,7 @@ func (s *scanner) read() ([][]byte, error) {
 			}
 			s.ends = append(s.ends, len(s.buf))
 			s.cols = append(s.cols, qcol)
+			s.lines = append(s.lines, qline)
 			if pos == len(line) {
 				break
 			}
@@ -162,6 +165,7 @@ func (s *scanner) read() ([][]byte, error) {
 			if pos == len(line) { // trailing comma: one more, empty field
 				s.ends = append(s.ends, len(s.buf))
 				s.cols = append(s.cols, pos+1)
+				s.lines = append(s.lines, s.line)
 				break
 			}
 			continue
@@ -181,6 +185,7 @@ func (s *scanner) read() ([][]byte, error) {
 		s.buf = append(s.buf, f...)
 		s.ends = append(s.ends, len(s.buf))
 		s.cols = append(s.cols, col)
+		s.lines = append(s.lines, s.line)
 		if i < 0 {
 			break
 		}
@@ -188,6 +193,7 @@ func (s *scanner) read() ([][]byte, error) {
 		if pos == len(line) {
 			s.ends = append(s.ends, len(s.buf))
 			s.cols = append(s.cols, pos+1)
+			s.lines = append(s.lines, s.line)
 			break
 		}
 	}
@@ -206,6 +212,14 @@ func (s *scanner) col(i int) int {
 		return s.cols[i]
 	}
 	return 0
+}
+
+// fieldLine returns the line on which field i of the current record starts.
+func (s *scanner) fieldLine(i int) int {
+	if i < len(s.lines) {
+		return s.lines[i]
+	}
+	return s.recLine
 }
 
 var errCorrupt = errors.New("corrupt input")

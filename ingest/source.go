@@ -10,6 +10,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"sort"
@@ -29,18 +30,20 @@ type Source struct {
 
 // Sources lists the CSV texts in the file at p: itself, or for a zip archive
 // every entry whose name ends in .csv (case-insensitive), sorted by name.
+//
+// Every error it returns is a *ParseError whose message starts with p.
 func Sources(p string) ([]Source, error) {
 	f, err := os.Open(p)
 	if err != nil {
-		return nil, err
+		return nil, &ParseError{File: p, Err: pathErr(err)}
 	}
 	defer f.Close()
 	st, err := f.Stat()
 	if err != nil {
-		return nil, err
+		return nil, &ParseError{File: p, Err: pathErr(err)}
 	}
 	if st.IsDir() {
-		return nil, fmt.Errorf("%s: is a directory", p)
+		return nil, &ParseError{File: p, Err: errIsDir}
 	}
 	var magic [4]byte
 	n, _ := io.ReadFull(f, magic[:])
@@ -124,6 +127,18 @@ func (s Source) Hash() (string, error) {
 		return "", readErr(s.Name, 0, err)
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+var errIsDir = errors.New("is a directory")
+
+// pathErr drops the operation and path from an *fs.PathError (the
+// ParseError around it names the file); errors.Is still sees the cause.
+func pathErr(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
 }
 
 type multiCloser struct {

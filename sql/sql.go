@@ -14,7 +14,7 @@ import (
 	"strings"
 )
 
-//go:embed schema/*.sql reports/*.sql load/*.sql lib/*.sql
+//go:embed schema/*.sql reports/*.sql load/*.sql lib/*.sql exports/*.sql
 var files embed.FS
 
 // File is one embedded .sql file with its header.
@@ -48,6 +48,9 @@ func Statement(name string) (File, error) {
 // Library returns the shared report building blocks (sql/lib), to run on a
 // report's connection before the report.
 func Library() ([]File, error) { return load("lib") }
+
+// Exports returns the Parquet export statements (sql/exports) sorted by name.
+func Exports() ([]File, error) { return load("exports") }
 
 // Report returns the named report.
 func Report(name string) (File, bool, error) {

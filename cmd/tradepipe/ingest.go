@@ -37,14 +37,16 @@ func (c *ingestCmd) Run(e *env) error {
 		srcs, err := ingest.Sources(path)
 		if err != nil {
 			failed++
-			fmt.Fprintf(e.stderr, "failed  %s: %v\n", path, err)
+			fmt.Fprintf(e.stderr, "failed  %v\n", err) // names the path
 			continue
 		}
 		for _, src := range srcs {
 			if e.ctx.Err() != nil {
 				return e.ctx.Err()
 			}
-			r := st.Load(e.ctx, src, store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes.Resolver()})
+			prog := newProgress(e.stderr, src, time.Now)
+			r := st.Load(e.ctx, src, store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes.Resolver(), Progress: prog.add})
+			prog.done()
 			switch r.Status {
 			case store.Loaded:
 				extra := ""

@@ -21,12 +21,15 @@ import (
 var version = "dev"
 
 type cli struct {
-	Ingest  ingestCmd  `cmd:"" help:"Load trade and exchange-rate files (plain, .gz or .zip); each file whole or not at all, never twice."`
-	Status  statusCmd  `cmd:"" help:"Show the files loaded, rows per dataset and table, failed loads and the run history."`
-	Query   queryCmd   `cmd:"" help:"Run ad-hoc SQL against the database, read-only."`
-	Report  reportCmd  `cmd:"" help:"Run a named report (see --list)."`
-	Formats formatsCmd `cmd:"" help:"List the input formats tradepipe reads."`
-	Version versionCmd `cmd:"" help:"Print the version."`
+	Ingest   ingestCmd   `cmd:"" help:"Load trade and exchange-rate files (plain, .gz or .zip); each file whole or not at all, never twice."`
+	Status   statusCmd   `cmd:"" help:"Show the files loaded, rows per dataset and table, failed loads and the run history."`
+	Query    queryCmd    `cmd:"" help:"Run ad-hoc SQL against the database, read-only."`
+	Report   reportCmd   `cmd:"" help:"Run a named report (see --list)."`
+	Export   exportCmd   `cmd:"" help:"Write the trade data, flows, exchange rates, groups and reports as Parquet (Hive-partitioned, with a manifest), replacing the folder atomically."`
+	Run      runCmd      `cmd:"" help:"Run the config's jobs once, in order (exit 0 when all succeeded, 1 when any failed)."`
+	Schedule scheduleCmd `cmd:"" help:"Run the config's jobs on their schedules until SIGINT or SIGTERM."`
+	Formats  formatsCmd  `cmd:"" help:"List the input formats tradepipe reads."`
+	Version  versionCmd  `cmd:"" help:"Print the version."`
 }
 
 // env is what every subcommand gets: streams and a context cancelled on

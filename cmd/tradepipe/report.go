@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"text/tabwriter"
+	"time"
 
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
@@ -26,7 +27,7 @@ type reportCmd struct {
 	Top           int      `default:"5" help:"partner-shares: top partners listed per member."`
 	Flows         string   `default:"all" enum:"all,X,M" help:"partner-shares: count exports (X), imports (M) or both (all)."`
 	MinReporters  int      `name:"min-reporters" default:"100" help:"Countries with known totals a year needs before world figures (intensity, introversion) are computed."`
-	Format        string   `enum:"table,csv,json,markdown" default:"table" help:"Output: table, csv, json or markdown."`
+	Format        string   `enum:"table,csv,json,markdown,html,png,svg" default:"table" help:"Output: table, csv, json, markdown, html (one self-contained page: the table, a chart, the source files), png or svg (the chart alone; png is not written to a terminal)."`
 	Out           string   `help:"Write to this file instead of standard output." type:"path"`
 	AllowExternal bool     `name:"allow-external-access" help:"Let SQL touch files (off by default)."`
 	Name          string   `arg:"" optional:"" name:"NAME" help:"Report to run."`
@@ -71,11 +72,28 @@ func (c *reportCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	var w io.Writer = e.stdout
-	if c.Out != "" {
-		return writeAtomic(c.Out, func(w io.Writer) error { return t.Write(w, c.Format) })
+	write := func(w io.Writer) error { return t.Write(w, c.Format) }
+	switch c.Format {
+	case "html":
+		status, err := st.Status(e.ctx)
+		if err != nil {
+			return err
+		}
+		made := time.Now()
+		write = func(w io.Writer) error { return report.WriteHTML(w, t, made, status.Files) }
+	case "png", "svg":
+		if !report.HasChart(t) {
+			return usageError("report %s has no chart: use --format html, table, csv, json or markdown", c.Name)
+		}
+		if c.Out == "" && c.Format == "png" && isTerminal(e.stdout) {
+			return usageError("a PNG is not written to a terminal: give --out FILE.png or redirect standard output")
+		}
+		write = func(w io.Writer) error { return report.WriteChart(w, t, c.Format) }
 	}
-	return t.Write(w, c.Format)
+	if c.Out != "" {
+		return writeAtomic(c.Out, write)
+	}
+	return write(e.stdout)
 }
 
 func firstSentence(s string) string {
@@ -100,6 +118,10 @@ func writeAtomic(path string, f func(io.Writer) error) error {
 		return err
 	}
 	if err := tmp.Close(); err != nil {
+		return err
+	}
+	// CreateTemp makes the file private; a report is for reading.
+	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
 		return err
 	}
 	return os.Rename(tmp.Name(), path)

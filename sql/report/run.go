@@ -88,6 +88,7 @@ func Run(ctx context.Context, db *dsql.DB, name string, p Params) (*Table, error
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", name, err)
 	}
+	t.Report, t.Params = name, p
 	t.Notes = append(t.Notes, fmt.Sprintf("dataset %s; basis %s; membership %s; cif/fob factor %g for mirror values", p.Dataset, p.Basis, p.Membership, p.CIFFOB))
 	if p.Basis != "reporter" {
 		t.Notes = append(t.Notes, fmt.Sprintf("basis %s: a member's totals are sums over the pairs the dataset covers (a flow table has no World rows)", p.Basis))

@@ -1,5 +1,6 @@
 // Package report runs the named reports of package sql against a store and
-// renders any result table as text, CSV, JSON or Markdown.
+// renders any result table as text, CSV, JSON or Markdown, or for people as
+// a self-contained HTML page with a chart (WriteHTML, WriteChart, WriteSite).
 package report
 
 import (
@@ -22,6 +23,10 @@ type Table struct {
 	Columns []string
 	Rows    [][]any
 	Notes   []string // what the reader must know: basis, mirror policy, figures that cannot be computed
+	// Report and Params are the report's name and its parameters as
+	// resolved (dataset, basis, ...): set by Run, for captions and charts.
+	Report string
+	Params Params
 }
 
 // Formats lists the output formats Write takes.
@@ -100,7 +105,11 @@ func human(v any) string {
 		case math.Abs(x) >= 1e6:
 			return groupThousands(strconv.FormatFloat(x, 'f', 0, 64))
 		default:
-			return strconv.FormatFloat(x, 'f', 2, 64)
+			s := strconv.FormatFloat(x, 'f', 2, 64)
+			if s == "-0.00" { // rounding noise below zero
+				s = "0.00"
+			}
+			return s
 		}
 	}
 	return exact(v)
@@ -211,15 +220,19 @@ func jsonValue(v any) []byte {
 }
 
 func (t *Table) writeMarkdown(w io.Writer) error {
-	esc := func(s string) string { return strings.ReplaceAll(s, "|", `\|`) }
+	esc := strings.NewReplacer("|", `\|`, "\r\n", " ", "\n", " ", "\r", " ").Replace
 	var b bytes.Buffer
 	b.WriteString("|")
 	for _, c := range t.Columns {
 		b.WriteString(" " + esc(c) + " |")
 	}
 	b.WriteString("\n|")
-	for range t.Columns {
-		b.WriteString("---:|")
+	for i := range t.Columns {
+		if textColumn(t, i) {
+			b.WriteString(":---|")
+		} else {
+			b.WriteString("---:|")
+		}
 	}
 	b.WriteByte('\n')
 	for _, r := range t.Rows {
@@ -237,4 +250,20 @@ func (t *Table) writeMarkdown(w io.Writer) error {
 	}
 	_, err := w.Write(b.Bytes())
 	return err
+}
+
+// textColumn tells whether column i holds text (left-aligned in Markdown):
+// it has a value and every value is a string.
+func textColumn(t *Table, i int) bool {
+	seen := false
+	for _, r := range t.Rows {
+		switch r[i].(type) {
+		case nil:
+		case string:
+			seen = true
+		default:
+			return false
+		}
+	}
+	return seen
 }

@@ -22,6 +22,9 @@ WITH m AS (
     WHERE NOT is_total AND year BETWEEN $from AND $to
       AND list_contains(string_split($flows, ','), flow)
     GROUP BY ALL
+), gm AS (
+    SELECT year, bool_or(country = 'CHN') AS china_member, bool_or(country = 'RUS') AS russia_member
+    FROM tp_members($dataset, $group, $membership) GROUP BY year
 ), ranked AS (
     SELECT p.*, m.total,
            row_number() OVER (PARTITION BY p.year, p.member ORDER BY p.value DESC, p.partner) AS rank
@@ -37,15 +40,18 @@ SELECT m.year,
        m.member,
        c.name AS member_name,
        100 * m.intra / m.total AS intra_share_pct,
-       CASE WHEN m.member = 'CHN' THEN NULL ELSE 100 * m.china / m.total END AS china_share_pct,
-       CASE WHEN m.member = 'RUS' THEN NULL ELSE 100 * m.russia / m.total END AS russia_share_pct,
-       round(100 * (m.total - m.intra - CASE WHEN m.member = 'CHN' THEN 0 ELSE m.china END
-                    - CASE WHEN m.member = 'RUS' THEN 0 ELSE m.russia END) / m.total, 9) AS rest_share_pct,
+       -- China's (Russia's) share is left empty when it is itself a member
+       -- that year: its trade is then intra-regional, not counted twice.
+       CASE WHEN gm.china_member THEN NULL ELSE 100 * m.china / m.total END AS china_share_pct,
+       CASE WHEN gm.russia_member THEN NULL ELSE 100 * m.russia / m.total END AS russia_share_pct,
+       round(100 * (m.total - m.intra - CASE WHEN gm.china_member THEN 0 ELSE m.china END
+                    - CASE WHEN gm.russia_member THEN 0 ELSE m.russia END) / m.total, 9) AS rest_share_pct,
        m.total AS total_trade_usd,
        100 * m.mirrored_total / m.total AS mirror_share_pct,
        m.export_hhi,
        top.top_partners
 FROM m
+JOIN gm USING (year)
 LEFT JOIN top USING (year, member)
 LEFT JOIN countries c ON c.code = m.member
 ORDER BY m.year, m.member;

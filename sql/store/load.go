@@ -11,6 +11,7 @@ import (
 	"time"
 
 	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/duckdb/duckdb-go/v2"
 
@@ -24,7 +25,7 @@ type LoadOptions struct {
 	Format    string // default: detected from the header
 	Codes     ingest.Codes
 	Allocator memory.Allocator
-	BatchRows int
+	BatchRows int // rows per Arrow batch; default one DuckDB row group (122,880)
 	// Progress, if set, is called with the bytes of (decompressed) text each
 	// read consumed: for progress bars.
 	Progress func(n int64)
@@ -88,9 +89,14 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	if o.Allocator != nil {
 		opts = append(opts, ingest.WithAllocator(o.Allocator))
 	}
+	// Batches of one DuckDB row group each: the insert then writes each
+	// batch out as it comes, instead of holding batches in memory until
+	// they can be merged into whole row groups.
+	batchRows := duckdbRowGroupRows
 	if o.BatchRows > 0 {
-		opts = append(opts, ingest.WithBatchRows(o.BatchRows))
+		batchRows = o.BatchRows
 	}
+	opts = append(opts, ingest.WithBatchRows(batchRows))
 	if o.Progress != nil {
 		opts = append(opts, ingest.WithProgress(o.Progress))
 	}
@@ -124,7 +130,13 @@ func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr
 	if err != nil {
 		return err
 	}
-	release, err := ar.RegisterView(fr, "tp_incoming")
+	var incoming array.RecordReader = fr
+	var years *yearSpan
+	if fr.Format.Kind == ingest.KindTrade {
+		years = &yearSpan{RecordReader: fr, col: schema.FieldIndices("year")[0]}
+		incoming = years
+	}
+	release, err := ar.RegisterView(incoming, "tp_incoming")
 	if err != nil {
 		return err
 	}
@@ -152,11 +164,27 @@ func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr
 		return fmt.Errorf("%s: %w", res.Source.Name, err)
 	}
 	res.Rows, _ = r.RowsAffected()
-	r, err = tx.ExecContext(ctx, stmt.Text, dsql.Named("file_id", res.FileID), dsql.Named("dataset", res.Dataset))
-	if err != nil {
-		return fmt.Errorf("%s: replacing revised rows: %w", res.Source.Name, err)
+	// Only earlier rows of the dataset in the file's years can share a
+	// natural key with it; with none (a first load, a new year) the
+	// replace has nothing to do and is skipped.
+	earlier := true
+	if years != nil {
+		earlier = years.seen
+		if earlier {
+			err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM trade WHERE dataset = ? AND file_id <> ? AND year BETWEEN ? AND ?)`,
+				res.Dataset, res.FileID, years.min, years.max).Scan(&earlier)
+			if err != nil {
+				return err
+			}
+		}
 	}
-	res.Replaced, _ = r.RowsAffected()
+	if earlier {
+		r, err = tx.ExecContext(ctx, stmt.Text, dsql.Named("file_id", res.FileID), dsql.Named("dataset", res.Dataset))
+		if err != nil {
+			return fmt.Errorf("%s: replacing revised rows: %w", res.Source.Name, err)
+		}
+		res.Replaced, _ = r.RowsAffected()
+	}
 	abs, aerr := filepath.Abs(res.Source.Path)
 	if aerr != nil {
 		abs = res.Source.Path
@@ -181,6 +209,31 @@ func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr
 	}
 	res.Status = Loaded
 	return nil
+}
+
+// duckdbRowGroupRows is DuckDB's row group size (its storage default).
+const duckdbRowGroupRows = 122_880
+
+// yearSpan passes a trade reader's batches through and notes the years
+// they hold.
+type yearSpan struct {
+	array.RecordReader
+	col      int
+	min, max int32
+	seen     bool
+}
+
+func (y *yearSpan) Next() bool {
+	if !y.RecordReader.Next() {
+		return false
+	}
+	for _, v := range y.RecordBatch().Column(y.col).(*array.Int32).Int32Values() {
+		if !y.seen {
+			y.min, y.max, y.seen = v, v, true
+		}
+		y.min, y.max = min(y.min, v), max(y.max, v)
+	}
+	return true
 }
 
 func columnList(s *arrow.Schema) string {

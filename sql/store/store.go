@@ -11,6 +11,9 @@ import (
 	"fmt"
 	"net/url"
 	"os"
+	"path/filepath"
+	"regexp"
+	"strconv"
 	"strings"
 	"time"
 
@@ -49,8 +52,57 @@ func LockWait(d time.Duration) Option { return func(c *config) { c.lockWait = d 
 // ErrNoDatabase is returned by a read-only Open of a file that does not exist.
 var ErrNoDatabase = errors.New("no database here yet: load files with 'tradepipe ingest' first")
 
-// ErrLocked is returned when another process holds the database.
+// ErrLocked is returned when another process holds the database; the
+// error is a *LockError naming that process.
 var ErrLocked = errors.New("database is in use by another process")
+
+// LockError says which process holds the database Open gave up waiting
+// for. errors.Is(err, ErrLocked) is true of it.
+type LockError struct {
+	Path   string
+	PID    int    // the holder's process id; 0 when DuckDB did not say
+	Holder string // the holder's command line, or its program; "" when unknown
+	Waited time.Duration
+	Err    error // DuckDB's own message
+}
+
+func (e *LockError) Error() string {
+	who := "another process"
+	if e.PID > 0 {
+		who = fmt.Sprintf("process %d", e.PID)
+		if e.Holder != "" {
+			who += " (" + e.Holder + ")"
+		}
+	}
+	return fmt.Sprintf("database %s is in use by %s; waited %s for it", e.Path, who, e.Waited)
+}
+
+func (e *LockError) Is(target error) bool { return target == ErrLocked }
+func (e *LockError) Unwrap() error        { return e.Err }
+
+// lockHolder matches DuckDB's "Conflicting lock is held in /path/prog (PID 123)".
+var lockHolder = regexp.MustCompile(`lock is held in (.*?) \(PID (\d+)\)`)
+
+func lockError(path string, waited time.Duration, err error) *LockError {
+	e := &LockError{Path: path, Waited: waited, Err: err}
+	m := lockHolder.FindStringSubmatch(err.Error())
+	if m == nil {
+		return e
+	}
+	e.PID, _ = strconv.Atoi(m[2])
+	e.Holder = filepath.Base(m[1])
+	// Where /proc is there (Linux), show what the holder is doing.
+	if b, rerr := os.ReadFile(fmt.Sprintf("/proc/%d/cmdline", e.PID)); rerr == nil && len(b) > 0 {
+		args := strings.Split(strings.TrimRight(string(b), "\x00"), "\x00")
+		args[0] = filepath.Base(args[0])
+		if cmd := strings.Join(args, " "); len(cmd) > 200 {
+			e.Holder = cmd[:200] + "..."
+		} else {
+			e.Holder = cmd
+		}
+	}
+	return e
+}
 
 // Open opens (creating if needed) the database at path and brings its
 // schema and reference tables up to date.
@@ -91,7 +143,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("open %s: %w", path, err)
 		}
 		if time.Now().After(deadline) {
-			return nil, fmt.Errorf("open %s: %w (waited %s): %v", path, ErrLocked, c.lockWait, err)
+			return nil, lockError(path, c.lockWait, err)
 		}
 		select {
 		case <-ctx.Done():

@@ -1,0 +1,124 @@
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// Ad-hoc SQL cannot change the data, and reaches no file unless asked to
+// with --allow-external-access; report parameters are bound, never spliced.
+// (TestIngestStatusQuery covers CREATE TABLE and read_csv; sql/store's
+// TestReadOnly the store itself.)
+
+func fileHash(t *testing.T, p string) string {
+	t.Helper()
+	b, err := os.ReadFile(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	h := sha256.Sum256(b)
+	return hex.EncodeToString(h[:])
+}
+
+const (
+	readOnly = "attached in read-only mode"
+	noFiles  = "file system operations are disabled by configuration"
+	locked   = "the configuration has been locked"
+)
+
+func TestQueryCannotChangeOrReachOut(t *testing.T) {
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.duckdb")
+	if code, _, errs := tp(t, "ingest", "--db", db, "--dataset", "sample", sample("asean_long_1996_2020.csv")); code != 0 {
+		t.Fatal(errs)
+	}
+	before, hash := tableCounts(t, db), fileHash(t, db)
+	out := filepath.Join(dir, "out.csv")
+	csvFile, _ := filepath.Abs(sample("baci_sample.csv"))
+	for _, tc := range []struct{ sql, want string }{
+		{"DELETE FROM trade", readOnly},
+		{"DROP TABLE trade", readOnly},
+		{"UPDATE trade SET value = 0", readOnly},
+		{"INSERT INTO files SELECT * FROM files", readOnly},
+		{"ALTER TABLE trade RENAME TO t2", readOnly},
+		{"CREATE MACRO m() AS 1", readOnly},
+		{"SELECT count(*) FROM trade; DROP TABLE trade", readOnly},
+		{"COPY trade TO '" + out + "'", noFiles},
+		{"COPY (SELECT 1) TO '" + db + "' (FORMAT csv)", noFiles},
+		{"EXPORT DATABASE '" + filepath.Join(dir, "export") + "'", noFiles},
+		{"COPY trade FROM '" + csvFile + "'", noFiles},
+		{"SELECT * FROM read_csv('" + csvFile + "')", noFiles},
+		{"SELECT * FROM read_text('" + csvFile + "')", noFiles},
+		{"SELECT * FROM '" + csvFile + "'", noFiles},
+		{"SELECT * FROM glob('" + dir + "/*')", noFiles},
+		{"ATTACH '" + filepath.Join(dir, "other.duckdb") + "' AS o", noFiles},
+		{"INSTALL httpfs", noFiles},
+		{"LOAD httpfs", "Loading external extensions is disabled"},
+		{"SET enable_external_access = true", locked},
+		{"RESET enable_external_access", locked},
+		{"SET lock_configuration = false", locked},
+	} {
+		code, stdout, stderr := tp(t, "query", "--db", db, tc.sql)
+		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "tradepipe: ") || !strings.Contains(stderr, tc.want) {
+			t.Errorf("%s: exit %d, stdout %q, stderr %q; want exit 1 and %q", tc.sql, code, stdout, stderr, tc.want)
+		}
+	}
+	// With the flag, SQL may read and write files, still not the database.
+	for _, tc := range []struct {
+		sql  string
+		code int
+		want string
+	}{
+		{"SELECT count(*) AS n FROM read_csv('" + csvFile + "')", 0, "n\n60\n"},
+		{"COPY (SELECT 1 AS x) TO '" + out + "'", 0, ""},
+		{"DELETE FROM trade", 1, readOnly},
+		{"ATTACH '" + db + "' AS again (READ_WRITE)", 1, "already attached"},
+	} {
+		code, stdout, stderr := tp(t, "query", "--db", db, "--allow-external-access", "--format", "csv", tc.sql)
+		if code != tc.code || !strings.Contains(stdout+stderr, tc.want) {
+			t.Errorf("--allow-external-access %s: exit %d, %q %q; want exit %d and %q", tc.sql, code, stdout, stderr, tc.code, tc.want)
+		}
+	}
+	if _, err := os.Stat(out); err != nil {
+		t.Errorf("COPY TO with --allow-external-access wrote nothing: %v", err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "export")); err == nil {
+		t.Error("EXPORT DATABASE wrote a folder without --allow-external-access")
+	}
+	sameCounts(t, "after the hostile queries", tableCounts(t, db), before)
+	if fileHash(t, db) != hash {
+		t.Error("the database file changed under read-only queries")
+	}
+}
+
+func TestReportParametersBound(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.duckdb")
+	if code, _, errs := tp(t, "ingest", "--db", db, "--dataset", "sample", sample("c5_comtrade_2017_2020.csv")); code != 0 {
+		t.Fatal(errs)
+	}
+	before := tableCounts(t, db)
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"--group", "x'); DROP TABLE trade; --"}, `tradepipe: bad report parameters: unknown group "x'); DROP TABLE trade; --" (known: `},
+		{[]string{"--compare", "ASEAN'; DELETE FROM files; --"}, `tradepipe: bad report parameters: unknown group "ASEAN'; DELETE FROM files; --" (known: `},
+		{[]string{"--dataset", "sample' OR '1'='1"}, `tradepipe: bad report parameters: no trade dataset "sample' OR '1'='1" (loaded: sample)`},
+	} {
+		code, out, errs := tp(t, append([]string{"report", "regional-shares", "--db", db}, tc.args...)...)
+		if code != 2 || out != "" || !strings.HasPrefix(errs, tc.want) {
+			t.Errorf("%q: exit %d %q\nwant exit 2 and %q", tc.args, code, errs, tc.want)
+		}
+	}
+	sameCounts(t, "after hostile parameters", tableCounts(t, db), before)
+	// An honest run still works, with or without file access.
+	for _, extra := range [][]string{nil, {"--allow-external-access"}} {
+		if code, _, errs := tp(t, append([]string{"report", "regional-shares", "--db", db, "--dataset", "sample"}, extra...)...); code != 0 {
+			t.Errorf("report %v: exit %d %s", extra, code, errs)
+		}
+	}
+}

@@ -1,0 +1,853 @@
+package ingest
+
+import (
+	"bytes"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// baciReader is the fast path for BACI files, which run to ten million rows
+// a year. It cuts the text after the header into chunks of whole lines (at
+// most batchRows lines each), parses them on two goroutines straight into
+// Arrow buffers, and delivers one batch per chunk, in order. The columns that
+// are the same on every row (freq, flow, classification, currency, the empty
+// and null ones) are built once and shared by every batch.
+//
+// The fast parser accepts only the plain form BACI writes: six unquoted
+// fields, ASCII, numbers as digits with an optional decimal point, known
+// country codes. Anything else in a chunk (a quote, a bad number, an unknown
+// code, a wrong field count, a read error) hands that chunk and everything
+// after it to the general scanner and baciParser, which give exactly their
+// own rows and positioned errors. Since no chunk before it held a quote, the
+// chunk starts at a record boundary.
+type baciReader struct {
+	*baciParser // the header, the class, and the general path
+
+	refs    atomic.Int64
+	src     io.Reader // the text after the header
+	maxRows int
+	line    int    // lines cut into chunks so far
+	tail    []byte // bytes read beyond the last chunk
+	eof     bool   // src is exhausted
+	rerr    error  // src failed after tail
+
+	codes    *codeCache
+	consts   []arrow.Array // per column: the shared constant array, nil if parsed
+	inflight []*baciChunk
+	jobs     chan *baciChunk
+	workers  sync.WaitGroup
+	free     chan []byte // recycled chunk buffers
+
+	cur  arrow.RecordBatch
+	slow *batchReader // the general path, once a chunk needed it
+	err  error
+	done bool
+}
+
+// baciChunk is some whole lines of the file and what parsing made of them.
+type baciChunk struct {
+	data  []byte
+	line  int  // line number of the first line in data
+	lines int  // newlines in data (the last line may lack one at EOF)
+	slow  bool // the fast parser gave up: use the general path from here
+	rec   arrow.RecordBatch
+	done  chan struct{}
+}
+
+const (
+	baciReadSize  = 256 << 10
+	baciChunkMax  = 16 << 20 // cut a chunk here even short of batchRows lines
+	baciWindow    = 4        // chunks read ahead of the consumer
+	baciMaxWorker = 2
+)
+
+// Column positions in TradeSchema that the fast parser fills.
+const (
+	colLine = iota
+	colFreq
+	colYear
+	colMonth
+	colReporter
+	colReporterCode
+	colPartner
+	colPartnerCode
+	colPartner2
+	colFlow
+	colClass
+	colProduct
+	colCustoms
+	colMot
+	colValue
+	colCurrency
+	colCIF
+	colFOB
+	colQuantity
+	colQuantityUnit
+	colNetWeight
+	colIsReported
+	colIsAggregate
+	nTradeCols
+)
+
+func newBACIReader(p *baciParser) *baciReader {
+	r := &baciReader{baciParser: p, src: p.s.br, maxRows: p.o.batchRows, line: p.s.line,
+		codes: &codeCache{codes: p.o.codes}, free: make(chan []byte, baciWindow+1)}
+	r.refs.Store(1)
+	return r
+}
+
+// buildConsts makes the columns every row shares, batchRows long; batches
+// take slices of them.
+func (r *baciReader) buildConsts() {
+	mem, n := r.o.mem, r.maxRows
+	r.consts = make([]arrow.Array, nTradeCols)
+	str := func(s string) arrow.Array {
+		b := array.NewStringBuilder(mem)
+		defer b.Release()
+		b.Reserve(n)
+		b.ReserveData(n * len(s))
+		for range n {
+			b.UnsafeAppend([]byte(s))
+		}
+		return b.NewArray()
+	}
+	nulls := func(b array.Builder) arrow.Array {
+		defer b.Release()
+		b.AppendNulls(n)
+		return b.NewArray()
+	}
+	r.consts[colFreq] = str("A")
+	r.consts[colPartner2] = str("")
+	r.consts[colFlow] = str("X")
+	r.consts[colClass] = str(r.class)
+	r.consts[colCustoms] = str("")
+	r.consts[colMot] = str("")
+	r.consts[colCurrency] = str("USD")
+	month := array.NewInt32Builder(mem)
+	month.AppendValues(make([]int32, n), nil)
+	r.consts[colMonth] = month.NewArray()
+	month.Release()
+	for _, c := range []int{colCIF, colFOB, colNetWeight} {
+		r.consts[c] = nulls(array.NewFloat64Builder(mem))
+	}
+	for _, c := range []int{colIsReported, colIsAggregate} {
+		r.consts[c] = nulls(array.NewBooleanBuilder(mem))
+	}
+}
+
+func (r *baciReader) Retain() { r.refs.Add(1) }
+
+func (r *baciReader) Release() {
+	if r.refs.Add(-1) != 0 {
+		return
+	}
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	r.drain(r.inflight)
+	r.inflight = nil
+	if r.jobs != nil {
+		close(r.jobs)
+		r.workers.Wait()
+	}
+	if r.slow != nil {
+		r.slow.Release()
+	}
+	for _, a := range r.consts {
+		if a != nil {
+			a.Release()
+		}
+	}
+}
+
+// drain waits for chunks being parsed and drops their batches.
+func (r *baciReader) drain(cs []*baciChunk) {
+	for _, c := range cs {
+		<-c.done
+		if c.rec != nil {
+			c.rec.Release()
+			c.rec = nil
+		}
+	}
+}
+
+func (r *baciReader) Schema() *arrow.Schema { return TradeSchema }
+
+func (r *baciReader) RecordBatch() arrow.RecordBatch {
+	if r.slow != nil {
+		return r.slow.RecordBatch()
+	}
+	return r.cur
+}
+
+// Record is the deprecated name of RecordBatch.
+func (r *baciReader) Record() arrow.RecordBatch { return r.RecordBatch() }
+
+func (r *baciReader) Err() error {
+	if r.slow != nil {
+		return r.slow.Err()
+	}
+	return r.err
+}
+
+func (r *baciReader) Next() bool {
+	if r.cur != nil {
+		r.cur.Release()
+		r.cur = nil
+	}
+	if r.slow != nil {
+		return r.slow.Next()
+	}
+	if r.done {
+		return false
+	}
+	if r.jobs == nil {
+		r.start()
+	}
+	for {
+		r.fill()
+		if len(r.inflight) == 0 {
+			r.done = true
+			return false
+		}
+		c := r.inflight[0]
+		<-c.done
+		if c.slow {
+			r.fallback()
+			return r.slow.Next()
+		}
+		r.inflight = r.inflight[1:]
+		r.recycle(c.data)
+		if c.rec.NumRows() == 0 { // blank lines only
+			c.rec.Release()
+			continue
+		}
+		r.cur = c.rec
+		return true
+	}
+}
+
+func (r *baciReader) start() {
+	r.buildConsts()
+	r.jobs = make(chan *baciChunk, baciWindow)
+	n := min(baciMaxWorker, runtime.GOMAXPROCS(0))
+	r.workers.Add(n)
+	for range n {
+		go func() {
+			defer r.workers.Done()
+			for c := range r.jobs {
+				r.parse(c)
+				close(c.done)
+			}
+		}()
+	}
+}
+
+// fill reads chunks until baciWindow are in flight or the input ends.
+func (r *baciReader) fill() {
+	for len(r.inflight) < baciWindow {
+		if n := len(r.inflight); n > 0 && r.inflight[n-1].slow {
+			return // nothing is read past a chunk the general path will take
+		}
+		c := r.cut()
+		if c == nil {
+			return
+		}
+		r.inflight = append(r.inflight, c)
+		if c.slow {
+			close(c.done)
+		} else {
+			r.jobs <- c
+		}
+	}
+}
+
+func (r *baciReader) buffer() []byte {
+	select {
+	case b := <-r.free:
+		return b[:0]
+	default:
+		return make([]byte, 0, 3<<20)
+	}
+}
+
+func (r *baciReader) recycle(b []byte) {
+	select {
+	case r.free <- b:
+	default:
+	}
+}
+
+// cut reads the next chunk: the tail of the last read, then more of the
+// input until maxRows newlines or the end, cut after the last newline. It
+// returns nil at the end of the input. A chunk it marks slow holds all it
+// read: a line too long to cut, or the bytes before a read error.
+func (r *baciReader) cut() *baciChunk {
+	if r.eof && len(r.tail) == 0 {
+		return nil
+	}
+	buf := append(r.buffer(), r.tail...)
+	r.tail = nil
+	c := &baciChunk{line: r.line + 1, done: make(chan struct{})}
+	scanned, lines, end := 0, 0, 0 // end: just after the last newline found
+	for {
+		for lines < r.maxRows {
+			i := bytes.IndexByte(buf[scanned:], '\n')
+			if i < 0 {
+				scanned = len(buf)
+				break
+			}
+			scanned += i + 1
+			lines++
+			end = scanned
+		}
+		if lines == r.maxRows || r.eof {
+			break
+		}
+		if len(buf)-end > maxRecordBytes+2 { // a line longer than a record may be
+			if end == 0 {
+				c.slow = true // the general path words the error
+				c.data = buf
+				return c
+			}
+			break // cut before it
+		}
+		if len(buf) >= baciChunkMax {
+			break
+		}
+		// Small batches read little at a time, so that the tail carried
+		// over to the next chunk stays short.
+		step := min(baciReadSize, max(4<<10, 64*r.maxRows))
+		if cap(buf)-len(buf) < step {
+			buf = append(buf[:cap(buf)], make([]byte, cap(buf))...)[:len(buf)]
+		}
+		n, err := r.src.Read(buf[len(buf) : len(buf)+step])
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF:
+			r.eof = true
+		case err != nil:
+			// The general path reads the same bytes, meets the same
+			// error and words it with its line.
+			r.rerr, r.eof = err, true
+			c.slow = true
+			c.data = buf
+			return c
+		}
+	}
+	if lines < r.maxRows && r.eof && end < len(buf) {
+		end = len(buf) // the last line, without a newline
+		lines++
+	}
+	if end == 0 {
+		return nil
+	}
+	c.data, c.lines = buf[:end], lines
+	if end < len(buf) {
+		r.tail = append([]byte(nil), buf[end:]...)
+	}
+	r.line += lines
+	return c
+}
+
+// fallback hands the first in-flight chunk and everything after it to the
+// general scanner and parser.
+func (r *baciReader) fallback() {
+	first := r.inflight[0]
+	r.drain(r.inflight)
+	parts := make([]io.Reader, 0, len(r.inflight)+3)
+	for _, c := range r.inflight {
+		parts = append(parts, bytes.NewReader(c.data))
+	}
+	parts = append(parts, bytes.NewReader(r.tail))
+	switch {
+	case r.rerr != nil:
+		parts = append(parts, errReader{r.rerr})
+	case !r.eof:
+		parts = append(parts, r.src)
+	}
+	r.inflight, r.tail = nil, nil
+	s := newScanner(r.s.file, io.MultiReader(parts...))
+	s.line, s.started = first.line-1, true
+	p := *r.baciParser
+	p.s = s
+	r.slow = newBatchReader(TradeSchema, r.o, &p)
+}
+
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
+
+// codeCache resolves BACI's numeric codes (one to three digits, as written)
+// to countries, shared by the parsing goroutines.
+type codeCache struct {
+	codes Codes
+	mu    sync.Mutex
+	tab   [4000]atomic.Pointer[codeEntry] // index: digits*1000 + value
+}
+
+type codeEntry struct {
+	ok            bool
+	country, code string
+}
+
+func (cc *codeCache) get(b []byte) *codeEntry {
+	if len(b) == 0 || len(b) > 3 {
+		return nil
+	}
+	v := 0
+	for _, c := range b {
+		if c < '0' || c > '9' {
+			return nil
+		}
+		v = v*10 + int(c-'0')
+	}
+	return cc.lookup(len(b)*1000+v, b)
+}
+
+// lookup returns the entry of code b, whose key is digits*1000 + value.
+func (cc *codeCache) lookup(k int, b []byte) *codeEntry {
+	if e := cc.tab[k].Load(); e != nil {
+		return e
+	}
+	cc.mu.Lock()
+	defer cc.mu.Unlock()
+	e := &codeEntry{code: string(b)}
+	if c, ok := cc.codes.Lookup(SchemeNumeric, e.code); ok {
+		e.ok, e.country = true, c.Code
+	}
+	cc.tab[k].Store(e)
+	return e
+}
+
+// pow10 holds the powers of ten a float64 represents exactly.
+var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
+
+// fastDecimal parses digits with an optional decimal point, at most 15
+// digits: the mantissa and the power of ten are exact, so one division
+// rounds correctly and the result is what strconv.ParseFloat gives. Other
+// forms report false and go to parseNumber.
+func fastDecimal(b []byte) (float64, bool) {
+	var m uint64
+	nd, frac := 0, -1
+	for _, c := range b {
+		switch {
+		case c >= '0' && c <= '9':
+			if nd == 15 {
+				return 0, false
+			}
+			m = m*10 + uint64(c-'0')
+			nd++
+			if frac >= 0 {
+				frac++
+			}
+		case c == '.' && frac < 0:
+			frac = 0
+		default:
+			return 0, false
+		}
+	}
+	if nd == 0 {
+		return 0, false
+	}
+	if frac <= 0 {
+		return float64(m), true
+	}
+	return float64(m) / pow10[frac], true
+}
+
+// trimBlank drops the spaces and tabs around a field; other white space is
+// left for the general path.
+func trimBlank(b []byte) []byte {
+	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
+		b = b[1:]
+	}
+	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
+		b = b[:len(b)-1]
+	}
+	return b
+}
+
+// number parses a value the fast way, or as parseNumber does; ok is false
+// when the general path must word an error.
+func number(b []byte) (float64, bool) {
+	if v, ok := fastDecimal(b); ok {
+		return v, true
+	}
+	for _, c := range b {
+		if c >= 0x80 { // perhaps white space TrimSpace knows
+			return 0, false
+		}
+	}
+	v, err := parseNumber(b)
+	return v, err == nil
+}
+
+// strCol builds a string column in allocator memory.
+type strCol struct {
+	offs, data *memory.Buffer
+	o          []int32
+	d          []byte
+	n, rows    int
+}
+
+func newStrCol(mem memory.Allocator, rows, bytes int) *strCol {
+	c := &strCol{offs: memory.NewResizableBuffer(mem), data: memory.NewResizableBuffer(mem)}
+	c.offs.Resize((rows + 1) * 4)
+	c.o = arrow.Int32Traits.CastFromBytes(c.offs.Bytes())
+	c.o[0] = 0
+	c.data.Resize(max(bytes, 64))
+	c.d = c.data.Bytes()
+	return c
+}
+
+func (c *strCol) add(s string) {
+	if c.n+len(s) > len(c.d) {
+		c.data.Resize(2*len(c.d) + len(s))
+		c.d = c.data.Bytes()
+	}
+	c.n += copy(c.d[c.n:], s)
+	c.rows++
+	c.o[c.rows] = int32(c.n)
+}
+
+func (c *strCol) addBytes(s []byte) {
+	if c.n+len(s) > len(c.d) {
+		c.data.Resize(2*len(c.d) + len(s))
+		c.d = c.data.Bytes()
+	}
+	c.n += copy(c.d[c.n:], s)
+	c.rows++
+	c.o[c.rows] = int32(c.n)
+}
+
+// null adds a null slot (the validity bitmap is kept by the caller).
+func (c *strCol) null() {
+	c.rows++
+	c.o[c.rows] = int32(c.n)
+}
+
+func (c *strCol) array(valid *memory.Buffer, nulls int) arrow.Array {
+	c.offs.ResizeNoShrink((c.rows + 1) * 4)
+	c.data.ResizeNoShrink(c.n)
+	d := array.NewData(arrow.BinaryTypes.String, c.rows, []*memory.Buffer{valid, c.offs, c.data}, nil, nulls, 0)
+	defer d.Release()
+	c.offs.Release()
+	c.data.Release()
+	return array.MakeFromData(d)
+}
+
+// fixed allocates a buffer of n values of size bytes each.
+func fixed(mem memory.Allocator, n, size int) *memory.Buffer {
+	b := memory.NewResizableBuffer(mem)
+	b.Resize(n * size)
+	return b
+}
+
+func primitive(t arrow.DataType, n int, valid, data *memory.Buffer, nulls int) arrow.Array {
+	d := array.NewData(t, n, []*memory.Buffer{valid, data}, nil, nulls, 0)
+	defer d.Release()
+	data.Release()
+	return array.MakeFromData(d)
+}
+
+// baciRow is one parsed line.
+type baciRow struct {
+	year   int32
+	ex, im *codeEntry
+	prod   []byte
+	v, q   float64
+	hasQ   bool
+}
+
+// parse turns a chunk into a batch, or marks it slow.
+func (r *baciReader) parse(c *baciChunk) {
+	mem, n := r.o.mem, c.lines
+	lineBuf, yearBuf, valueBuf, qtyBuf := fixed(mem, n, 8), fixed(mem, n, 4), fixed(mem, n, 8), fixed(mem, n, 8)
+	validBuf := fixed(mem, (n+7)/8, 1)
+	lines := arrow.Int64Traits.CastFromBytes(lineBuf.Bytes())
+	years := arrow.Int32Traits.CastFromBytes(yearBuf.Bytes())
+	values := arrow.Float64Traits.CastFromBytes(valueBuf.Bytes())
+	qtys := arrow.Float64Traits.CastFromBytes(qtyBuf.Bytes())
+	valid := validBuf.Bytes()
+	clear(valid)
+	rep, repCode := newStrCol(mem, n, 3*n), newStrCol(mem, n, 3*n)
+	par, parCode := newStrCol(mem, n, 3*n), newStrCol(mem, n, 3*n)
+	prod, unit := newStrCol(mem, n, 6*n), newStrCol(mem, n, n)
+	release := func() {
+		for _, b := range []*memory.Buffer{lineBuf, yearBuf, valueBuf, qtyBuf, validBuf,
+			rep.offs, rep.data, repCode.offs, repCode.data, par.offs, par.data, parCode.offs, parCode.data,
+			prod.offs, prod.data, unit.offs, unit.data} {
+			b.Release()
+		}
+	}
+	rows, nulls := 0, 0
+	data, line := c.data, c.line
+	var row baciRow
+	for len(data) > 0 {
+		k := r.scanPlain(data, &row)
+		if k > 0 {
+			data = data[k:]
+		} else {
+			var l []byte
+			if i := bytes.IndexByte(data, '\n'); i >= 0 {
+				l, data = data[:i], data[i+1:]
+				if k := len(l); k > 0 && l[k-1] == '\r' {
+					l = l[:k-1] // as the scanner does, only before a newline
+				}
+			} else {
+				l, data = data, nil
+			}
+			if len(l) == 0 {
+				line++
+				continue
+			}
+			if !r.parseLine(l, &row) {
+				c.slow = true
+				break
+			}
+		}
+		lines[rows] = int64(line)
+		years[rows] = row.year
+		rep.add(row.ex.country)
+		repCode.add(row.ex.code)
+		par.add(row.im.country)
+		parCode.add(row.im.code)
+		prod.addBytes(row.prod)
+		values[rows] = row.v * 1000
+		if row.hasQ {
+			qtys[rows] = row.q
+			valid[rows/8] |= 1 << (rows % 8)
+			unit.add("t")
+		} else {
+			qtys[rows] = 0
+			unit.null()
+			nulls++
+		}
+		rows++
+		line++
+	}
+	if c.slow {
+		release()
+		return
+	}
+	cols := make([]arrow.Array, nTradeCols)
+	cols[colLine] = primitive(arrow.PrimitiveTypes.Int64, rows, nil, lineBuf, 0)
+	cols[colYear] = primitive(arrow.PrimitiveTypes.Int32, rows, nil, yearBuf, 0)
+	cols[colReporter] = rep.array(nil, 0)
+	cols[colReporterCode] = repCode.array(nil, 0)
+	cols[colPartner] = par.array(nil, 0)
+	cols[colPartnerCode] = parCode.array(nil, 0)
+	cols[colProduct] = prod.array(nil, 0)
+	cols[colValue] = primitive(arrow.PrimitiveTypes.Float64, rows, nil, valueBuf, 0)
+	cols[colQuantity] = primitive(arrow.PrimitiveTypes.Float64, rows, validBuf, qtyBuf, nulls)
+	cols[colQuantityUnit] = unit.array(validBuf, nulls)
+	validBuf.Release()
+	for i, a := range r.consts {
+		if a != nil {
+			cols[i] = array.NewSlice(a, 0, int64(rows))
+		}
+	}
+	c.rec = array.NewRecordBatch(TradeSchema, cols, int64(rows))
+	for _, a := range cols {
+		a.Release()
+	}
+}
+
+// scanPlain parses a line of the plainest form at the start of b, in one
+// pass: 2019,398,156,010121,1234.5,12.25 and a newline (CRLF too). It
+// returns the bytes it took, or 0 for a line of any other form, which
+// parseLine then reads.
+func (r *baciReader) scanPlain(b []byte, row *baciRow) int {
+	if len(b) < 5 || b[4] != ',' {
+		return 0
+	}
+	y := 0
+	for _, c := range b[:4] {
+		c -= '0'
+		if c > 9 {
+			return 0
+		}
+		y = y*10 + int(c)
+	}
+	if y < 1900 || y > 2100 {
+		return 0
+	}
+	row.year = int32(y)
+	p := 5
+	for k := 0; k < 2; k++ {
+		v, d := 0, 0
+		for ; p < len(b) && b[p] != ','; p++ {
+			c := b[p] - '0'
+			if c > 9 || d == 3 {
+				return 0
+			}
+			v, d = v*10+int(c), d+1
+		}
+		if d == 0 || p == len(b) {
+			return 0
+		}
+		e := r.codes.lookup(d*1000+v, b[p-d:p])
+		if !e.ok {
+			return 0
+		}
+		if k == 0 {
+			row.ex = e
+		} else {
+			row.im = e
+		}
+		p++
+	}
+	s := p
+	for ; p < len(b) && b[p] != ','; p++ {
+		if c := b[p]; c <= ' ' || c >= 0x7f || c == '"' {
+			return 0
+		}
+	}
+	if p == s || p-s > 64 || p == len(b) {
+		return 0
+	}
+	row.prod = b[s:p]
+	p++
+	v, k := decimalUntil(b[p:], ',')
+	if k == 0 || p+k == len(b) {
+		return 0
+	}
+	row.v = v
+	p += k + 1
+	switch {
+	case p < len(b) && b[p] == '\n':
+		row.hasQ = false
+		return p + 1
+	case p+1 < len(b) && b[p] == '\r' && b[p+1] == '\n':
+		row.hasQ = false
+		return p + 2
+	}
+	q, k := decimalUntil(b[p:], '\n')
+	if k == 0 || p+k == len(b) {
+		return 0
+	}
+	row.q, row.hasQ = q, true
+	p += k
+	if b[p] == '\r' {
+		if p+1 == len(b) || b[p+1] != '\n' {
+			return 0
+		}
+		p++
+	}
+	return p + 1
+}
+
+// decimalUntil parses a fastDecimal number that ends at stop (or at a CR
+// before a newline); it returns the bytes the number took, 0 if the field
+// is not of that form.
+func decimalUntil(b []byte, stop byte) (float64, int) {
+	var m uint64
+	nd, frac := 0, -1
+	p := 0
+	for ; p < len(b); p++ {
+		c := b[p]
+		switch {
+		case c >= '0' && c <= '9':
+			if nd == 15 {
+				return 0, 0
+			}
+			m = m*10 + uint64(c-'0')
+			nd++
+			if frac >= 0 {
+				frac++
+			}
+			continue
+		case c == '.' && frac < 0:
+			frac = 0
+			continue
+		case c == stop || stop == '\n' && c == '\r':
+		default:
+			return 0, 0
+		}
+		break
+	}
+	if nd == 0 || p == len(b) {
+		return 0, 0
+	}
+	if frac <= 0 {
+		return float64(m), p
+	}
+	return float64(m) / pow10[frac], p
+}
+
+// parseLine reads one line (newline removed) the tolerant way: blanks
+// around fields, numbers parseNumber takes. It reports false for anything
+// the general path must read.
+func (r *baciReader) parseLine(l []byte, row *baciRow) bool {
+	if len(l) > 1024 { // no plain BACI line is this long
+		return false
+	}
+	var f [6][]byte
+	nf := 0
+	for nf < 5 {
+		i := bytes.IndexByte(l, ',')
+		if i < 0 {
+			return false
+		}
+		f[nf], l = l[:i], l[i+1:]
+		nf++
+	}
+	if bytes.IndexByte(l, ',') >= 0 { // a sixth comma: the general path's error
+		return false
+	}
+	f[5] = l
+	t := trimBlank(f[0])
+	if len(t) != 4 {
+		return false
+	}
+	y := 0
+	for _, c := range t {
+		c -= '0'
+		if c > 9 {
+			return false
+		}
+		y = y*10 + int(c)
+	}
+	if y < 1900 || y > 2100 {
+		return false
+	}
+	row.year = int32(y)
+	row.ex, row.im = r.codes.get(trimBlank(f[1])), r.codes.get(trimBlank(f[2]))
+	if row.ex == nil || !row.ex.ok || row.im == nil || !row.im.ok {
+		return false
+	}
+	row.prod = trimBlank(f[3])
+	if len(row.prod) == 0 || len(row.prod) > 64 || !plainText(row.prod) {
+		return false
+	}
+	var ok bool
+	if row.v, ok = number(trimBlank(f[4])); !ok {
+		return false
+	}
+	q := trimBlank(f[5])
+	row.hasQ = len(q) > 0
+	if row.hasQ {
+		if row.q, ok = number(q); !ok {
+			return false
+		}
+	}
+	return true
+}
+
+// plainText is printable ASCII without spaces or quotes.
+func plainText(b []byte) bool {
+	for _, c := range b {
+		if c <= ' ' || c >= 0x7f || c == '"' {
+			return false
+		}
+	}
+	return true
+}

@@ -1,0 +1,129 @@
+package ingest
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"testing"
+
+	"github.com/apache/arrow-go/v18/arrow/memory"
+)
+
+// repeatReader yields a header, then the same block of rows n times: a
+// file of any length without holding it.
+type repeatReader struct {
+	head, body []byte
+	n          int
+	pos        int // in head, then in the current body copy
+	inBody     bool
+}
+
+func (r *repeatReader) Read(p []byte) (int, error) {
+	total := 0
+	for len(p) > 0 {
+		src := r.head
+		if r.inBody {
+			if r.n == 0 {
+				break
+			}
+			src = r.body
+		}
+		k := copy(p, src[r.pos:])
+		p, r.pos, total = p[k:], r.pos+k, total+k
+		if r.pos == len(src) {
+			r.pos = 0
+			if r.inBody {
+				r.n--
+			}
+			r.inBody = true
+		}
+	}
+	if total == 0 {
+		return 0, io.EOF
+	}
+	return total, nil
+}
+
+// baciBlock is 1000 BACI rows over the test table's countries, about 2% of
+// them without a quantity.
+func baciBlock() string {
+	codes := []string{"398", "417", "156", "643", "860", "842"}
+	var b strings.Builder
+	for n := 0; n < 1000; n++ {
+		fmt.Fprintf(&b, "2019,%s,%s,%06d,%d.%03d,", codes[n%6], codes[(n/6)%6], 10101+n*97%900000, n*37%100000, n%1000)
+		if n%50 != 0 {
+			fmt.Fprintf(&b, "%d.%03d", n*13%9999, n%997)
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// benchReader reads a file of blocks*1000 rows per iteration with the
+// format's reader (or the general path for BACI) and reports rows per second.
+func benchReader(b *testing.B, format string, general bool, head, block string, blocks int) {
+	size := int64(len(head) + len(block)*blocks)
+	b.SetBytes(size)
+	b.ReportAllocs()
+	f, _ := FormatByName(format)
+	rows := int64(0)
+	for b.Loop() {
+		src := &repeatReader{head: []byte(head), body: []byte(block), n: blocks}
+		opts := []Option{WithName("bench.csv"), WithCodes(testCodes{}), WithAllocator(memory.DefaultAllocator)}
+		var rr interface {
+			Next() bool
+			Err() error
+			Release()
+		}
+		if general {
+			o := buildOptions(opts)
+			p, err := newBACIParser(newScanner(o.name, src), o)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rr = newBatchReader(TradeSchema, o, p.(*baciReader).baciParser)
+		} else {
+			r, err := f.NewReader(src, opts...)
+			if err != nil {
+				b.Fatal(err)
+			}
+			rr = r
+			defer func() {}()
+			for r.Next() {
+				rows += r.RecordBatch().NumRows()
+			}
+		}
+		if general {
+			gr := rr.(*batchReader)
+			for gr.Next() {
+				rows += gr.RecordBatch().NumRows()
+			}
+		}
+		if err := rr.Err(); err != nil {
+			b.Fatal(err)
+		}
+		rr.Release()
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}
+
+// BenchmarkBACIReader: the fast path (two goroutines), 200k rows a file.
+func BenchmarkBACIReader(b *testing.B) {
+	benchReader(b, "baci", false, "t,i,j,k,v,q\n", baciBlock(), 200)
+}
+
+// BenchmarkBACIReaderGeneral: the same file through the general scanner
+// and parser, for comparison.
+func BenchmarkBACIReaderGeneral(b *testing.B) {
+	benchReader(b, "baci", true, "t,i,j,k,v,q\n", baciBlock(), 200)
+}
+
+// BenchmarkComtradeReader: Comtrade+ rows (47 quoted columns), 20k rows a file.
+func BenchmarkComtradeReader(b *testing.B) {
+	var block strings.Builder
+	for n := 0; n < 500; n++ {
+		block.WriteString(comtradeRow("2019", "398", "M", "156", fmt.Sprintf("%06d", 10101+n), fmt.Sprintf("%d.%02d", n*7919, n%100)))
+		block.WriteString(comtradeRow("2019", "398", "X", "643", fmt.Sprintf("%06d", 10101+n), fmt.Sprintf("%d.%02d", n*104729, n%100)))
+	}
+	benchReader(b, "comtrade", false, comtradeHeader, block.String(), 20)
+}

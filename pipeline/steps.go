@@ -1,0 +1,274 @@
+package pipeline
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/tradepipe/tradepipe/ingest"
+	"github.com/tradepipe/tradepipe/sql/export"
+	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/store"
+	"github.com/tradepipe/tradepipe/transform"
+)
+
+// hashKey identifies one state of an inbox file (or zip entry): while its
+// size and modification time stay the same, its sha256 is not computed
+// again.
+type hashKey struct {
+	path, entry string
+	size, mod   int64
+}
+
+func (r *Runner) hash(src ingest.Source, f inboxFile) (string, error) {
+	k := hashKey{f.path, src.Entry, f.size, f.mod.UnixNano()}
+	r.mu.Lock()
+	h, ok := r.hashes[k]
+	r.mu.Unlock()
+	if ok {
+		return h, nil
+	}
+	h, err := src.Hash()
+	if err != nil {
+		return "", err
+	}
+	r.mu.Lock()
+	if r.hashes == nil {
+		r.hashes = map[hashKey]string{}
+	}
+	r.hashes[k] = h
+	r.mu.Unlock()
+	return h, nil
+}
+
+// prune forgets the hashes of files no longer in the inbox or changed.
+func (r *Runner) prune(files []inboxFile) {
+	now := map[hashKey]bool{}
+	for _, f := range files {
+		now[hashKey{path: f.path, size: f.size, mod: f.mod.UnixNano()}] = true
+	}
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	for k := range r.hashes {
+		if !now[hashKey{path: k.path, size: k.size, mod: k.mod}] {
+			delete(r.hashes, k)
+		}
+	}
+}
+
+// ingest loads the inbox files the ledger does not know. Files failing
+// do not stop the others: their errors come back as bad; err is what
+// stopped the step.
+func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad error, err error) {
+	files, err := scanInbox(r.Config.Inbox)
+	if err != nil {
+		return nil, err
+	}
+	r.prune(files)
+	known, err := st.KnownHashes(ctx)
+	if err != nil {
+		return nil, err
+	}
+	cs, err := transform.LoadCountries()
+	if err != nil {
+		return nil, err
+	}
+	codes := cs.Resolver()
+	now := r.now()
+	var fails []error
+	failed := func(name string, err error) {
+		res.Failed++
+		fails = append(fails, err)
+		if retryLater(err.Error()) {
+			r.jlog.Warn("file failed; it will be tried again at the next run", "file", name, "error", err)
+			return
+		}
+		r.jlog.Warn("file failed; it stays in the inbox and is not tried again until its bytes change", "file", name, "error", err)
+	}
+	held := func(name string, f store.Failure) {
+		res.Held++
+		r.jlog.Debug("file failed before and has not changed: left alone", "file", name, "failed_at", f.FailedAt, "error", f.Error)
+	}
+	for _, f := range files {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		if age := now.Sub(f.mod); age < r.Config.Settle {
+			res.Waiting++
+			r.jlog.Info("file still being written: waits for the next run", "file", f.path, "modified_ago", age.Round(time.Millisecond))
+			continue
+		}
+		opts := store.LoadOptions{Codes: codes}
+		if ds := r.Config.datasetFor(f.path); ds != nil {
+			opts.Dataset, opts.Format = ds.Name, ds.Format
+		}
+		srcs, serr := ingest.Sources(f.path)
+		if serr != nil { // a broken archive: remember the file as a whole
+			sha, herr := r.hash(ingest.Source{Name: f.path, Path: f.path, Compression: "none"}, f)
+			if herr == nil {
+				if fl, ok := known.Failed[sha]; ok && !retryLater(fl.Error) {
+					held(f.path, fl)
+					continue
+				}
+			}
+			st.RecordFailure(f.path, sha, serr)
+			failed(f.path, serr)
+			continue
+		}
+		for _, src := range srcs {
+			sha, err := r.hash(src, f)
+			if err != nil {
+				failed(src.Name, err)
+				continue
+			}
+			if known.Loaded[sha] {
+				continue
+			}
+			if fl, ok := known.Failed[sha]; ok && !retryLater(fl.Error) {
+				held(src.Name, fl)
+				continue
+			}
+			if r.progress != nil {
+				name := src.Name
+				opts.Progress = func(n int64) { r.progress(name, n) }
+			}
+			lr := st.Load(ctx, src, opts)
+			switch lr.Status {
+			case store.Loaded:
+				res.Files++
+				res.Rows += lr.Rows
+				known.Loaded[lr.SHA256] = true
+				r.jlog.Info("file loaded", "file", src.Name, "rows", lr.Rows, "replaced", lr.Replaced, "format", lr.Format, "dataset", lr.Dataset)
+			case store.Skipped: // the same bytes under another name, loaded earlier in this run
+				known.Loaded[sha] = true
+			default:
+				if err := ctx.Err(); err != nil {
+					return nil, fmt.Errorf("%s: %w (its load was rolled back)", src.Name, err)
+				}
+				failed(src.Name, lr.Err)
+			}
+		}
+	}
+	if len(fails) == 0 {
+		return nil, nil
+	}
+	return fmt.Errorf("%d file(s) failed: %w", len(fails), joinErrors(fails)), nil
+}
+
+// transform brings the config's groups into group_membership (source
+// 'config'), replacing the ones an earlier config put there.
+func (r *Runner) transform(ctx context.Context, st *store.Store) error {
+	seeded, err := st.GroupNames(ctx, "seed")
+	if err != nil {
+		return err
+	}
+	var ms []store.GroupMember
+	for i, g := range r.Config.Groups {
+		if slices.Contains(seeded, g.Name) {
+			return &ConfigError{File: r.Config.File, Line: g.Line, Key: fmt.Sprintf("groups[%d].name", i),
+				Msg: fmt.Sprintf("%q is a seeded group (%s): give yours another name", g.Name, strings.Join(seeded, ", "))}
+		}
+		for _, m := range g.Members {
+			ms = append(ms, store.GroupMember{Group: g.Name, Country: m.Country, From: m.From, To: m.To})
+		}
+	}
+	removed, err := st.ReplaceConfigGroups(ctx, ms)
+	if err != nil {
+		return err
+	}
+	r.jlog.Info("config groups refreshed", "groups", len(r.Config.Groups), "rows", len(ms), "rows_replaced", removed)
+	return nil
+}
+
+// report runs the step's reports and writes each as
+// outputs/reports/NAME.csv and NAME.md.
+func (r *Runner) report(ctx context.Context, st *store.Store, s Step) error {
+	dir := filepath.Join(r.Config.Outputs, "reports")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	for _, name := range s.Names {
+		t, err := report.Run(ctx, st.DB(), name, r.reportParams(name, s.Options))
+		if err != nil {
+			return err
+		}
+		for _, out := range []struct{ ext, format string }{{".csv", "csv"}, {".md", "markdown"}} {
+			err := WriteAtomic(filepath.Join(dir, name+out.ext), func(w io.Writer) error { return t.Write(w, out.format) })
+			if err != nil {
+				return fmt.Errorf("report %s: %w", name, err)
+			}
+		}
+		r.jlog.Info("report written", "report", name, "rows", len(t.Rows), "to", filepath.Join(dir, name+".{csv,md}"))
+	}
+	return nil
+}
+
+// reportParams are the parameters of a report: the step's options, then
+// the dataset's config, then the report's defaults (for regional-shares,
+// ASEAN beside the group, as 'tradepipe report' does).
+func (r *Runner) reportParams(name string, o StepOptions) report.Params {
+	p := report.Params{Dataset: o.Dataset, Group: o.Group, From: o.From, To: o.To, Basis: o.Basis,
+		Membership: o.Membership, CIFFOB: o.CIFFOB}
+	if ds := r.Config.dataset(o.Dataset); ds != nil {
+		if p.Basis == "" {
+			p.Basis = ds.Basis
+		}
+		if p.CIFFOB == 0 {
+			p.CIFFOB = ds.CIFFOB
+		}
+	}
+	var compare []string
+	if o.Compare != "" {
+		compare = strings.Split(o.Compare, ",")
+	}
+	if name == "regional-shares" {
+		p.Compare = "ASEAN"
+		if len(compare) > 0 {
+			p.Compare = compare[0]
+		}
+		if p.Compare == "none" {
+			p.Compare = ""
+		}
+		return p
+	}
+	p.Groups = compare
+	return p
+}
+
+// export writes Parquet through package export into outputs/OUT (default
+// outputs/parquet), replacing the previous export as a whole. The step's
+// --basis builds the flows table; the dataset's configured basis applies
+// to the reports only (a flows table cannot have basis reporter).
+func (r *Runner) export(ctx context.Context, st *store.Store, s Step) error {
+	o := s.Options
+	out := o.Out
+	if out == "" {
+		out = "parquet"
+	}
+	if err := os.MkdirAll(r.Config.Outputs, 0o755); err != nil {
+		return err
+	}
+	rp := r.reportParams("", o)
+	rp.Compare = "ASEAN"
+	if len(rp.Groups) > 0 {
+		rp.Compare = rp.Groups[0]
+	}
+	opts := export.Options{Out: filepath.Join(r.Config.Outputs, out), Names: s.Names, Dataset: o.Dataset,
+		PartitionBy: o.PartitionBy, Compression: o.Compression, Basis: o.Basis, CIFFOB: rp.CIFFOB, Report: rp,
+		Version: r.Version, Now: r.Now}
+	m, err := export.Run(ctx, st, opts)
+	if err != nil {
+		return err
+	}
+	var rows int64
+	for _, t := range m.Tables {
+		rows += t.Rows
+	}
+	r.jlog.Info("export written", "to", opts.Out, "dataset", m.Dataset, "tables", len(m.Tables), "rows", rows)
+	return nil
+}

@@ -1,0 +1,190 @@
+package export
+
+import (
+	"context"
+	dsql "database/sql"
+	"fmt"
+	"io/fs"
+	"path/filepath"
+	"slices"
+	"strings"
+
+	tpsql "github.com/tradepipe/tradepipe/sql"
+)
+
+// The markers copy.sql holds for the parts that cannot be bound.
+const (
+	queryMarker     = "/*query*/"
+	partitionMarker = "/*partition_by*/"
+	dataFile        = "data_0.parquet" // DuckDB's name for a partition's file; ours for an unpartitioned table
+)
+
+// statement returns the export statement of that name from sql/exports.
+func statement(name string) (tpsql.File, error) {
+	fs, err := tpsql.Exports()
+	if err != nil {
+		return tpsql.File{}, err
+	}
+	for _, f := range fs {
+		if f.Name == name {
+			return f, nil
+		}
+	}
+	return tpsql.File{}, fmt.Errorf("sql/exports: no statement %q", name)
+}
+
+// copyTable writes one table with COPY into dir/<name>/, partitioned by
+// those of parts the table allows.
+func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts []string, args map[string]any) (*Table, error) {
+	q, err := statement(t.name)
+	if err != nil {
+		return nil, err
+	}
+	cp, err := statement("copy")
+	if err != nil {
+		return nil, err
+	}
+	query := strings.TrimRight(strings.TrimSpace(q.Text), ";")
+	var by []string
+	for _, p := range parts {
+		if slices.Contains(t.partitions, p) {
+			by = append(by, p)
+		}
+	}
+	out := &Table{Name: t.name, Kind: "table", Path: t.name + "/", Partitioning: []string{}}
+	if out.Columns, err = columns(ctx, conn, query, bind(args, q), by); err != nil {
+		return nil, fmt.Errorf("export %s: %w", t.name, err)
+	}
+	tdir := filepath.Join(dir, t.name)
+	run := func(path string, by []string) (int64, error) {
+		text, err := copyText(cp.Text, query, by)
+		if err != nil {
+			return 0, err
+		}
+		a := map[string]any{"path": path}
+		for k, v := range args {
+			a[k] = v
+		}
+		res, err := conn.ExecContext(ctx, text, append(bind(a, cp), bind(a, q)...)...)
+		if err != nil {
+			return 0, fmt.Errorf("export %s: %w", t.name, err)
+		}
+		return res.RowsAffected()
+	}
+	if len(by) > 0 {
+		if out.Rows, err = run(tdir, by); err != nil {
+			return nil, err
+		}
+		out.Partitioning = by
+	}
+	if len(by) == 0 || out.Rows == 0 {
+		// No partitions, or no rows to make any: one file, which keeps the
+		// schema even when it holds no rows.
+		if err := mkdir(tdir); err != nil {
+			return nil, err
+		}
+		if out.Rows, err = run(filepath.Join(tdir, dataFile), nil); err != nil {
+			return nil, err
+		}
+		out.Partitioning = []string{}
+		for i := range out.Columns {
+			out.Columns[i].Partition = false
+		}
+	}
+	if out.Files, err = listFiles(dir, tdir); err != nil {
+		return nil, err
+	}
+	if t.name == "trade" {
+		if out.Notes, err = unconverted(ctx, conn, args["dataset"]); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// copyText splices the query and the partition clause into copy.sql. The
+// partition columns come from the allow-list; they are quoted all the same.
+func copyText(tmpl, query string, by []string) (string, error) {
+	if strings.Count(tmpl, queryMarker) != 1 || strings.Count(tmpl, partitionMarker) != 1 {
+		return "", fmt.Errorf("sql/exports/copy.sql: want one %s and one %s", queryMarker, partitionMarker)
+	}
+	clause := ""
+	if len(by) > 0 {
+		q := make([]string, len(by))
+		for i, c := range by {
+			q[i] = quoteIdent(c)
+		}
+		clause = ", PARTITION_BY (" + strings.Join(q, ", ") + ")"
+	}
+	return strings.Replace(strings.Replace(tmpl, queryMarker, query, 1), partitionMarker, clause, 1), nil
+}
+
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
+// bind passes exactly the parameters a statement declares.
+func bind(args map[string]any, f tpsql.File) []any {
+	var out []any
+	for _, n := range f.ParamNames() {
+		if v, ok := args[n]; ok {
+			out = append(out, dsql.Named(n, v))
+		}
+	}
+	return out
+}
+
+// columns reads the query's column names and types without running it.
+func columns(ctx context.Context, conn *dsql.Conn, query string, args []any, parts []string) ([]Column, error) {
+	rows, err := conn.QueryContext(ctx, "SELECT * FROM (\n"+query+"\n) LIMIT 0", args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cts, err := rows.ColumnTypes()
+	if err != nil {
+		return nil, err
+	}
+	out := make([]Column, len(cts))
+	for i, c := range cts {
+		out[i] = Column{Name: c.Name(), Type: c.DatabaseTypeName(), Partition: slices.Contains(parts, c.Name())}
+	}
+	return out, rows.Err()
+}
+
+// unconverted says which trade values have no exchange rate (value_usd
+// NULL in the export).
+func unconverted(ctx context.Context, conn *dsql.Conn, dataset any) ([]string, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT currency, period, rows FROM tp_unconverted(?)`, dataset)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var cur, per string
+		var n int64
+		if err := rows.Scan(&cur, &per, &n); err != nil {
+			return nil, err
+		}
+		out = append(out, fmt.Sprintf("%d value(s) in %s for %s have no exchange rate loaded: value_usd is NULL", n, cur, per))
+	}
+	return out, rows.Err()
+}
+
+// listFiles lists the Parquet files under tdir, relative to the export
+// folder dir, slash-separated, sorted.
+func listFiles(dir, tdir string) ([]string, error) {
+	out := []string{}
+	err := filepath.WalkDir(tdir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		out = append(out, filepath.ToSlash(rel))
+		return nil
+	})
+	slices.Sort(out)
+	return out, err
+}

@@ -1,0 +1,136 @@
+//go:build unix
+
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/tradepipe/tradepipe/sql/report"
+)
+
+// consoleLine is how headless Chromium logs a page's console messages and
+// uncaught errors on stderr with --enable-logging=stderr --v=0:
+// "[...:INFO:CONSOLE:1] "Uncaught ReferenceError: ...", source: file:///...".
+var consoleLine = regexp.MustCompile(`(?m)^.*(?::CONSOLE|Uncaught|Failed to load resource).*$`)
+
+// screenshot renders the file at page in headless Chromium (1200 x 900) and
+// returns the screenshot and the page's console lines. The browser runs in
+// its own process group, killed if it outlives the deadline.
+func screenshot(t *testing.T, chromium, page string) (image.Image, []string, string) {
+	t.Helper()
+	shot := filepath.Join(t.TempDir(), "shot.png")
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--disable-quic",
+		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
+		"--host-resolver-rules=MAP * ~NOTFOUND", // nothing on the page may need the network
+		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0",
+		"--screenshot="+shot, "--window-size=1200,900", "file://"+page)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	var stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stderr, &stderr
+	err := cmd.Run()
+	if ctx.Err() != nil {
+		t.Fatalf("chromium did not finish in 90 s:\n%s", stderr.String())
+	}
+	if err != nil {
+		t.Fatalf("chromium: %v\n%s", err, stderr.String())
+	}
+	f, err := os.Open(shot)
+	if err != nil {
+		t.Fatalf("no screenshot: %v\n%s", err, stderr.String())
+	}
+	defer f.Close()
+	img, err := png.Decode(f)
+	if err != nil {
+		t.Fatalf("screenshot %s: %v", shot, err)
+	}
+	return img, consoleLine.FindAllString(stderr.String(), -1), shot
+}
+
+// TestBrowserRendersPage opens the regional-shares page of the sample in
+// headless Chromium: the screenshot must show the chart's lines in their
+// colours, and the page must log nothing to the console.
+func TestBrowserRendersPage(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed (apt-get install chromium): the page is not rendered in a browser")
+	}
+	s := loadSample(t)
+	tab, files := sampleTable(t, s, "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN"})
+	dir := t.TempDir()
+	page := filepath.Join(dir, "regional-shares.html")
+	var b bytes.Buffer
+	if err := report.WriteHTML(&b, tab, made, files); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	img, console, shot := screenshot(t, chromium, page)
+	t.Logf("screenshot: %s", shot)
+	defer func() {
+		if t.Failed() { // keep the evidence past the test's temporary folder
+			if keep, err := os.MkdirTemp("", "tradepipe-browser-"); err == nil {
+				data, _ := os.ReadFile(shot)
+				os.WriteFile(filepath.Join(keep, "shot.png"), data, 0o644)
+				os.WriteFile(filepath.Join(keep, "regional-shares.html"), b.Bytes(), 0o644)
+				t.Logf("kept the screenshot and page in %s", keep)
+			}
+		}
+	}()
+	if len(console) > 0 {
+		t.Errorf("console messages:\n%s", strings.Join(console, "\n"))
+	}
+	bounds := img.Bounds()
+	if bounds.Dx() != 1200 || bounds.Dy() != 900 {
+		t.Errorf("screenshot is %dx%d, want 1200x900", bounds.Dx(), bounds.Dy())
+	}
+	nonWhite := 0
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			r, g, b, _ := img.At(x, y).RGBA()
+			if r>>8 < 240 || g>>8 < 240 || b>>8 < 240 {
+				nonWhite++
+			}
+		}
+	}
+	if share := float64(nonWhite) / float64(bounds.Dx()*bounds.Dy()); share < 0.02 {
+		t.Errorf("screenshot nearly blank: %.2f%% of its pixels are not white", 100*share)
+	}
+	// The chart is drawn: each line's colour covers a run of pixels.
+	for name, want := range map[string][3]uint8{"blue (intra)": {0x00, 0x72, 0xB2}, "vermillion (China)": {0xD5, 0x5E, 0x00},
+		"green (Russia)": {0x00, 0x9E, 0x73}} {
+		if n := countColour(img, want, 30); n < 300 {
+			t.Errorf("%s: %d pixels in the screenshot, want at least 300", name, n)
+		}
+	}
+}
+
+// TestBrowserConsoleCheck shows the console check can fail: a page with a
+// script error is caught.
+func TestBrowserConsoleCheck(t *testing.T) {
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed (apt-get install chromium): the console check is not exercised")
+	}
+	page := filepath.Join(t.TempDir(), "broken.html")
+	os.WriteFile(page, []byte(`<!DOCTYPE html><html><body><p>x</p><script>undefinedFunction();</script></body></html>`), 0o644)
+	_, console, _ := screenshot(t, chromium, page)
+	if len(console) == 0 || !strings.Contains(strings.Join(console, "\n"), "undefinedFunction") {
+		t.Errorf("script error not seen; console lines: %q", console)
+	}
+}

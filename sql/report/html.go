@@ -1,0 +1,252 @@
+package report
+
+import (
+	"embed"
+	"errors"
+	"fmt"
+	"html/template"
+	"io"
+	"path"
+	"slices"
+	"strings"
+	"time"
+
+	tpsql "github.com/tradepipe/tradepipe/sql"
+	"github.com/tradepipe/tradepipe/sql/store"
+)
+
+//go:embed templates
+var templateFS embed.FS
+
+var templates = template.Must(template.ParseFS(templateFS, "templates/*"))
+
+// WriteHTML writes t as one self-contained HTML page: a heading with the
+// report's purpose, its chart (inline SVG) with a caption naming the data
+// source, basis and mirror share, the table, its notes, and the ledger
+// rows of the files the figures come from. files is the ledger
+// (store.Status().Files): the page lists the files of the table's dataset
+// and the exchange-rate files. made is when the report ran.
+//
+// The page loads nothing: no scripts, fonts, images or styles from
+// elsewhere.
+func WriteHTML(w io.Writer, t *Table, made time.Time, files []store.FileInfo) error {
+	d, err := pageFor(t, made, files)
+	if err != nil {
+		return err
+	}
+	return templates.ExecuteTemplate(w, "page.html", d)
+}
+
+type pageData struct {
+	Title, Facts, Purpose string
+	IndexLink             bool
+	Href                  string // in a site: the page's file name
+	Chart                 template.HTML
+	Caption               string
+	Columns               []htmlColumn
+	Rows                  [][]htmlCell
+	Notes                 []string
+	Files                 []htmlFile
+	Made, MadeISO         string
+}
+
+type htmlColumn struct {
+	Name    string
+	Numeric bool
+}
+
+type htmlCell struct{ Text, Class string }
+
+type htmlFile struct {
+	Name, Path, Dataset, Format, SHA256, ShortSHA, Loaded string
+	Rows                                                  int64
+}
+
+func pageFor(t *Table, made time.Time, files []store.FileInfo) (*pageData, error) {
+	if t == nil {
+		return nil, errors.New("report: no table")
+	}
+	purpose := ""
+	if f, ok, err := tpsql.Report(t.Report); err != nil {
+		return nil, err
+	} else if ok && f.Purpose != "" {
+		purpose = strings.ToUpper(f.Purpose[:1]) + f.Purpose[1:]
+	}
+	d := &pageData{
+		Title:   title(t),
+		Facts:   facts(t),
+		Purpose: purpose,
+		Notes:   t.Notes,
+		Made:    made.Format("2006-01-02 15:04 MST"),
+		MadeISO: made.Format(time.RFC3339),
+	}
+	src := sourceFiles(t.Params.Dataset, files)
+	for _, f := range src {
+		d.Files = append(d.Files, htmlFileOf(f))
+	}
+	svg, err := chartSVG(t)
+	switch {
+	case err == nil:
+		// The SVG is drawn here by gonum/plot, which escapes every text
+		// it writes.
+		d.Chart = template.HTML(svg)
+		d.Caption = caption(t, src)
+	case !errors.Is(err, ErrNoChart):
+		return nil, err
+	}
+	for i, c := range t.Columns {
+		d.Columns = append(d.Columns, htmlColumn{Name: c, Numeric: !textColumn(t, i)})
+	}
+	for _, r := range t.Rows {
+		cells := make([]htmlCell, len(r))
+		for i, v := range r {
+			switch {
+			case d.Columns[i].Numeric:
+				cells[i] = htmlCell{human(v), "num"}
+			case len(exact(v)) > 40:
+				cells[i] = htmlCell{human(v), "wrap"}
+			default:
+				cells[i] = htmlCell{human(v), ""}
+			}
+		}
+		d.Rows = append(d.Rows, cells)
+	}
+	return d, nil
+}
+
+// sourceFiles picks from the ledger the files of a dataset and the
+// exchange-rate files (used for any value not in USD).
+func sourceFiles(dataset string, files []store.FileInfo) []store.FileInfo {
+	var out []store.FileInfo
+	for _, f := range files {
+		if f.Dataset == dataset || f.Kind == "fx" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+func htmlFileOf(f store.FileInfo) htmlFile {
+	short := f.SHA256
+	if len(short) > 12 {
+		short = short[:12]
+	}
+	full := f.Path
+	if f.Entry != "" {
+		full += "!" + f.Entry
+	}
+	return htmlFile{Name: fileName(f), Path: full, Dataset: f.Dataset, Format: f.Format, SHA256: f.SHA256,
+		ShortSHA: short, Rows: f.Rows, Loaded: f.LoadedAt.UTC().Format("2006-01-02 15:04 UTC")}
+}
+
+// fileName is a file's base name, with its entry for a zip archive.
+func fileName(f store.FileInfo) string {
+	n := path.Base(strings.ReplaceAll(f.Path, `\`, "/"))
+	if f.Entry != "" {
+		n += "!" + f.Entry
+	}
+	return n
+}
+
+// title names the report and its group(s).
+func title(t *Table) string {
+	p := t.Params
+	switch {
+	case t.Report == "group-compare" && len(p.Groups) > 0:
+		return t.Report + ": " + strings.Join(p.Groups, ", ")
+	case p.Group != "":
+		return t.Report + ": " + p.Group
+	}
+	return t.Report
+}
+
+// facts is the line under the title: dataset, basis, membership, years.
+func facts(t *Table) string {
+	p := t.Params
+	var parts []string
+	if p.Dataset != "" {
+		parts = append(parts, "dataset "+p.Dataset)
+	}
+	if p.Basis != "" {
+		parts = append(parts, "basis "+p.Basis)
+	}
+	if p.Membership != "" {
+		parts = append(parts, "membership "+p.Membership)
+	}
+	if y := yearSpan(t); y != "" {
+		parts = append(parts, y)
+	}
+	return strings.Join(parts, " · ")
+}
+
+// yearSpan is "2017–2020" over the year column ("" without one).
+func yearSpan(t *Table) string {
+	ys, err := column(t, "year")
+	if err != nil || len(ys) == 0 {
+		return ""
+	}
+	lo, hi := slices.Min(ys), slices.Max(ys)
+	if lo == hi {
+		return fmt.Sprint(lo)
+	}
+	return fmt.Sprintf("%d–%d", int(lo), int(hi))
+}
+
+var basisWords = map[string]string{
+	"reporter":       "each member's own reports, its partners' reports where it reported nothing",
+	"flow":           "a reconciled flow table",
+	"importer-first": "the importer's report where there is one, else the exporter's",
+	"exporter-first": "the exporter's report where there is one, else the importer's",
+	"average":        "the mean of both sides' reports where both exist",
+}
+
+// caption says what the chart shows and where its figures come from.
+func caption(t *Table, src []store.FileInfo) string {
+	p := t.Params
+	group := p.Group
+	years := yearSpan(t)
+	var what string
+	switch t.Report {
+	case "regional-shares":
+		what = fmt.Sprintf("Shares of %s's total goods trade%s with its own members (intra-regional), with China and with Russia, %s, in per cent.", group, tradeWords(p.Flows), years)
+		if cmp := textValue(t, "compare_group"); cmp != "" {
+			what += fmt.Sprintf(" Dashed: %s's intra-regional share, from the same data and rules.", cmp)
+		}
+	case "group-compare":
+		what = fmt.Sprintf("Intra-regional share of each group's total goods trade (%s), %s, in per cent.", strings.Join(p.Groups, ", "), years)
+	case "partner-shares":
+		ys, _ := column(t, "year")
+		what = fmt.Sprintf("Shares of each %s member's total goods trade%s in %d with the other members, China, Russia and the rest of the world, in per cent.", group, tradeWords(p.Flows), int(slices.Max(ys)))
+	}
+	var names []string
+	for _, f := range src {
+		if f.Kind != "fx" {
+			names = append(names, fileName(f))
+		}
+	}
+	source := fmt.Sprintf(" Source: dataset %s", p.Dataset)
+	if len(names) > 0 {
+		source += " (" + strings.Join(names, ", ") + ")"
+	}
+	source += "; basis " + p.Basis
+	if w, ok := basisWords[p.Basis]; ok {
+		source += " (" + w + ")"
+	}
+	source += fmt.Sprintf("; membership %s; CIF/FOB factor %g for mirror values.", p.Membership, p.CIFFOB)
+	if t.Report == "partner-shares" {
+		source += " Totals taken in part from partners' reports in that year: " + mirroredMembers(t) + "."
+	} else if m := mirrorRange(t); m != "" {
+		source += " Mirror share: " + m + " of the total came from partners' reports."
+	}
+	return what + source
+}
+
+func tradeWords(flows string) string {
+	switch flows {
+	case "X":
+		return " (exports only)"
+	case "M":
+		return " (imports only)"
+	}
+	return " (exports + imports)"
+}

@@ -1,0 +1,224 @@
+package report_test
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/store"
+)
+
+var made = time.Date(2026, 5, 27, 2, 30, 0, 0, time.UTC)
+
+// sampleTable runs a report over the bundled sample and returns it with
+// the ledger.
+func sampleTable(t *testing.T, s *store.Store, name string, p report.Params) (*report.Table, []store.FileInfo) {
+	t.Helper()
+	tab, err := report.Run(context.Background(), s.DB(), name, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := s.Status(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return tab, st.Files
+}
+
+// reachOut finds anything in a page that would make a browser fetch
+// something: scripts, stylesheets, images, fonts, frames, links out.
+var (
+	reachOut = regexp.MustCompile(`(?i)<script|<link|<img|<iframe|<object|<embed|@import|url\(|\ssrc\s*=|href\s*=\s*["']?(?:[a-z]+:|//)`)
+	address  = regexp.MustCompile(`(?i)[a-z]+://[^\s"'<>)]+`)
+)
+
+// selfContained lists what in page could reach out; the SVG namespace
+// names (http://www.w3.org/...) are not fetched and are allowed.
+func selfContained(page string) []string {
+	bad := reachOut.FindAllString(page, -1)
+	for _, a := range address.FindAllString(page, -1) {
+		if !strings.HasPrefix(a, "http://www.w3.org/") {
+			bad = append(bad, a)
+		}
+	}
+	return bad
+}
+
+func TestWriteHTML(t *testing.T) {
+	s := loadSample(t)
+	tab, files := sampleTable(t, s, "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN"})
+	var b bytes.Buffer
+	if err := report.WriteHTML(&b, tab, made, files); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if bad := selfContained(page); len(bad) > 0 {
+		t.Errorf("page reaches out: %q", bad)
+	}
+	for _, w := range []string{
+		"<title>regional-shares: C5</title>",
+		"dataset sample · basis reporter · membership as-of · 2017–2020",
+		"<figure id=\"chart\">\n<svg ",
+		// caption: what, source files, basis, mirror share
+		"Dashed: ASEAN&#39;s intra-regional share",
+		"Source: dataset sample (c5_comtrade_2017_2020.csv, asean_long_1996_2020.csv); basis reporter (each member&#39;s own reports",
+		"membership as-of; CIF/FOB factor 1.06 for mirror values. Mirror share: 5.7–6.5% of the total came from partners&#39; reports.",
+		"<th class=\"num\">intra_share_pct</th>", "<th>group</th>",
+		"<td class=\"num\">7.32</td>", "<td class=\"num\">117,420,827,268</td>",
+		"<li>dataset sample; basis reporter; membership as-of; cif/fob factor 1.06 for mirror values</li>",
+		"fx_wdi_sample.csv", // exchange rates are listed with the source files
+		"<time datetime=\"2026-05-27T02:30:00Z\">2026-05-27 02:30 UTC</time>",
+	} {
+		if !strings.Contains(page, w) {
+			t.Errorf("page lacks %q", w)
+		}
+	}
+	if got := strings.Count(page, "\n<tr><td class=\"num\">20"); got != 4 {
+		t.Errorf("%d year rows in the table, want 4", got)
+	}
+	// Files of other datasets are not this page's sources.
+	for _, w := range []string{"baci_sample.csv", "kgz_national_kgs_2019.csv", "index.html"} {
+		if strings.Contains(page, w) {
+			t.Errorf("page names %s", w)
+		}
+	}
+
+	// A report without a chart: the table alone.
+	tab, files = sampleTable(t, s, "coverage", report.Params{Dataset: "sample"})
+	b.Reset()
+	if err := report.WriteHTML(&b, tab, made, files); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Contains(b.String(), "<svg") || !strings.Contains(b.String(), "<h2>Table</h2>") {
+		t.Errorf("coverage page: chart drawn or table missing")
+	}
+}
+
+// TestHTMLEscapes: text from the data (a group named in a config, say) is
+// escaped in the table and the chart.
+func TestHTMLEscapes(t *testing.T) {
+	tab := regional("<b>&", []any{int32(2019), 8.2, 21.4, 18.9, 6.5, 22.4})
+	tab.Notes = []string{"<script>alert(1)</script>"}
+	var b bytes.Buffer
+	if err := report.WriteHTML(&b, tab, made, nil); err != nil {
+		t.Fatal(err)
+	}
+	page := b.String()
+	if strings.Contains(page, "<script>") || strings.Contains(page, "<b>&") {
+		t.Errorf("unescaped text in page")
+	}
+	if !strings.Contains(page, "&lt;script&gt;") || !strings.Contains(page, "&lt;b&gt;&amp; intra-regional") {
+		t.Errorf("escaped text missing")
+	}
+	if !strings.Contains(page, "No files are recorded") {
+		t.Errorf("no files: no sentence saying so")
+	}
+}
+
+func TestWriteSite(t *testing.T) {
+	s := loadSample(t)
+	rs, files := sampleTable(t, s, "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN"})
+	baci, _ := sampleTable(t, s, "regional-shares", report.Params{Dataset: "baci"})
+	ps, _ := sampleTable(t, s, "partner-shares", report.Params{Dataset: "sample"})
+	dir := filepath.Join(t.TempDir(), "outputs", "html")
+	pages := []report.Page{{Table: rs}, {Name: "regional-shares-baci", Table: baci}, {Table: ps}}
+	if err := report.WriteSite(dir, pages, made, files); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if got, want := strings.Join(names, " "), "index.html partner-shares.html regional-shares-baci.html regional-shares.html"; got != want {
+		t.Errorf("files %s, want %s (no temporary files left)", got, want)
+	}
+	index, err := os.ReadFile(filepath.Join(dir, "index.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{
+		`<a href="regional-shares.html">regional-shares: C5</a>: dataset sample · basis reporter`,
+		`<a href="regional-shares-baci.html">regional-shares: C5</a>: dataset baci · basis flow`,
+		`<a href="partner-shares.html">partner-shares: C5</a>`,
+		`Made on <time datetime="2026-05-27T02:30:00Z">2026-05-27 02:30 UTC</time> from 5 loaded file(s)`,
+		"c5_comtrade_2017_2020.csv", "baci_sample.csv", "fx_kgs_monthly_2019.csv",
+	} {
+		if !strings.Contains(string(index), w) {
+			t.Errorf("index lacks %q", w)
+		}
+	}
+	if strings.Contains(string(index), "kgz_national_kgs_2019.csv") {
+		t.Error("index lists a file no page uses")
+	}
+	if bad := selfContained(string(index)); len(bad) > 0 {
+		t.Errorf("index reaches out: %q", bad)
+	}
+	page, _ := os.ReadFile(filepath.Join(dir, "regional-shares.html"))
+	if !strings.Contains(string(page), `<nav><a href="index.html">All reports</a></nav>`) {
+		t.Error("page has no link back to the index")
+	}
+	if fi, err := os.Stat(filepath.Join(dir, "index.html")); err != nil || fi.Mode().Perm() != 0o644 {
+		t.Errorf("index.html mode %v, %v", fi.Mode(), err)
+	}
+
+	// Writing again replaces the pages.
+	later := made.Add(24 * time.Hour)
+	if err := report.WriteSite(dir, pages[:1], later, files); err != nil {
+		t.Fatal(err)
+	}
+	index, _ = os.ReadFile(filepath.Join(dir, "index.html"))
+	if !strings.Contains(string(index), "2026-05-28 02:30 UTC") || strings.Contains(string(index), "partner-shares.html") {
+		t.Errorf("index not rewritten:\n%s", index)
+	}
+
+	for _, c := range []struct {
+		pages []report.Page
+		err   string
+	}{
+		{[]report.Page{{Table: rs}, {Table: rs}}, `two pages named "regional-shares"`},
+		{[]report.Page{{Name: "../up", Table: rs}}, `bad page name "../up"`},
+		{[]report.Page{{Name: "index", Table: rs}}, `bad page name "index"`},
+		{[]report.Page{{Name: "x"}}, "page 1 has no table"},
+	} {
+		if err := report.WriteSite(dir, c.pages, made, files); err == nil || !strings.Contains(err.Error(), c.err) {
+			t.Errorf("WriteSite: %v, want %q", err, c.err)
+		}
+	}
+}
+
+func TestMarkdown(t *testing.T) {
+	tab := &report.Table{
+		Columns: []string{"year", "member", "share_pct", "top_partners"},
+		Rows: [][]any{
+			{int32(2020), "KAZ", 5.4449, "RUS 21.4%; CHN|X"},
+			{int32(2020), "TKM", -1e-12, "line\nbreak"},
+			{int32(2020), nil, nil, nil},
+		},
+		Notes: []string{"basis a|b", "second note"},
+	}
+	var b bytes.Buffer
+	if err := tab.Write(&b, "markdown"); err != nil {
+		t.Fatal(err)
+	}
+	want := "| year | member | share_pct | top_partners |\n" +
+		"|---:|:---|---:|:---|\n" +
+		"| 2020 | KAZ | 5.44 | RUS 21.4%; CHN\\|X |\n" +
+		"| 2020 | TKM | 0.00 | line break |\n" +
+		"| 2020 |  |  |  |\n" +
+		"\n" +
+		"- basis a\\|b\n" +
+		"- second note\n"
+	if b.String() != want {
+		t.Errorf("markdown:\n%s\nwant:\n%s", b.String(), want)
+	}
+}
