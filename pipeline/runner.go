@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/tradepipe/tradepipe/ingest"
+	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
 )
 
@@ -167,6 +168,7 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 		}
 	}
 	var fileErrs []error
+	pages := map[string]report.Page{} // this run's report pages, for the HTML site
 	for _, s := range j.Steps {
 		var err error
 		switch s.Kind {
@@ -179,12 +181,17 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 		case StepTransform:
 			err = r.transform(actx, st)
 		case StepReport:
-			err = r.report(actx, st, s)
+			err = r.report(actx, st, s, pages)
 		case StepExport:
 			err = r.export(actx, st, s)
 		}
 		if err != nil {
 			return st, r.timedOut(actx, ctx, j, fmt.Errorf("step %q: %w", s.Text, err))
+		}
+	}
+	if len(pages) > 0 {
+		if err := r.writeSite(actx, st, pages); err != nil {
+			return st, fmt.Errorf("report pages: %w", err)
 		}
 	}
 	if len(fileErrs) > 0 {

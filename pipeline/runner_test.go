@@ -363,6 +363,14 @@ jobs:
 	if _, err := os.Stat(filepath.Join(c.Outputs, "reports", "regional-shares.md")); err != nil {
 		t.Error(err)
 	}
+	// The run's pages: NAME.html and an index linking them.
+	index, err := os.ReadFile(filepath.Join(c.Outputs, "reports", "index.html"))
+	if err != nil || !strings.Contains(string(index), `href="regional-shares.html"`) {
+		t.Errorf("index.html: %v\n%s", err, index)
+	}
+	if _, err := os.Stat(filepath.Join(c.Outputs, "reports", "regional-shares.html")); err != nil {
+		t.Error(err)
+	}
 	// A group taken out of the config leaves the database at the next run.
 	c.Groups = nil
 	c.Jobs[0].Steps = c.Jobs[0].Steps[:2]

@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"sort"
 	"strings"
 	"time"
 
@@ -186,8 +187,9 @@ func (r *Runner) transform(ctx context.Context, st *store.Store) error {
 }
 
 // report runs the step's reports and writes each as
-// outputs/reports/NAME.csv and NAME.md.
-func (r *Runner) report(ctx context.Context, st *store.Store, s Step) error {
+// outputs/reports/NAME.csv and NAME.md; it adds each table to pages, which
+// the run writes as NAME.html with an index.html once its steps are done.
+func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[string]report.Page) error {
 	dir := filepath.Join(r.Config.Outputs, "reports")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -203,6 +205,7 @@ func (r *Runner) report(ctx context.Context, st *store.Store, s Step) error {
 				return fmt.Errorf("report %s: %w", name, err)
 			}
 		}
+		pages[name] = report.Page{Name: name, Table: t}
 		r.jlog.Info("report written", "report", name, "rows", len(t.Rows), "to", filepath.Join(dir, name+".{csv,md}"))
 	}
 	return nil
@@ -270,5 +273,29 @@ func (r *Runner) export(ctx context.Context, st *store.Store, s Step) error {
 		rows += t.Rows
 	}
 	r.jlog.Info("export written", "to", opts.Out, "dataset", m.Dataset, "tables", len(m.Tables), "rows", rows)
+	return nil
+}
+
+// writeSite writes this run's report pages and an index.html that links
+// them and names the files they were made from, into outputs/reports.
+func (r *Runner) writeSite(ctx context.Context, st *store.Store, pages map[string]report.Page) error {
+	status, err := st.Status(ctx)
+	if err != nil {
+		return err
+	}
+	names := make([]string, 0, len(pages))
+	for n := range pages {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	list := make([]report.Page, len(names))
+	for i, n := range names {
+		list[i] = pages[n]
+	}
+	dir := filepath.Join(r.Config.Outputs, "reports")
+	if err := report.WriteSite(dir, list, r.now(), status.Files); err != nil {
+		return err
+	}
+	r.jlog.Info("report pages written", "pages", len(list), "index", filepath.Join(dir, "index.html"))
 	return nil
 }
