@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	tpsql "github.com/tradepipe/tradepipe/sql"
+	"github.com/tradepipe/tradepipe/sql/report"
 )
 
 // The markers copy.sql holds for the parts that cannot be bound.
@@ -153,25 +154,15 @@ func columns(ctx context.Context, conn *dsql.Conn, query string, args []any, par
 // unconverted says which trade values have no exchange rate (value_usd
 // NULL in the export).
 func unconverted(ctx context.Context, conn *dsql.Conn, dataset any) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, `SELECT currency, period, rows FROM tp_unconverted(?)`, dataset)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
+	ds, _ := dataset.(string)
+	missing, err := report.Unconverted(ctx, conn, ds)
 	var out []string
-	for rows.Next() {
-		var cur, per string
-		var n int64
-		if err := rows.Scan(&cur, &per, &n); err != nil {
-			return nil, err
-		}
-		out = append(out, fmt.Sprintf("%d value(s) in %s for %s have no exchange rate loaded: value_usd is NULL", n, cur, per))
+	for _, m := range missing {
+		out = append(out, fmt.Sprintf("%d value(s) in %s for %s have no exchange rate loaded: value_usd is NULL", m.Rows, m.Currency, m.Period))
 	}
-	return out, rows.Err()
+	return out, err
 }
 
-// listFiles lists the Parquet files under tdir, relative to the export
-// folder dir, slash-separated, sorted.
 func listFiles(dir, tdir string) ([]string, error) {
 	out := []string{}
 	err := filepath.WalkDir(tdir, func(p string, d fs.DirEntry, err error) error {

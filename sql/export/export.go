@@ -22,7 +22,6 @@ import (
 	"context"
 	dsql "database/sql"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -30,7 +29,6 @@ import (
 	"strings"
 	"time"
 
-	tpsql "github.com/tradepipe/tradepipe/sql"
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
 )
@@ -124,7 +122,7 @@ const ManifestName = "manifest.json"
 
 // ErrUsage marks a mistake in the options: an unknown table or report, a
 // bad partitioning or compression, an output folder that is not an export.
-var ErrUsage = errors.New("bad export options")
+var ErrUsage = report.ErrUsage
 
 // DefaultNames are exported when Options.Names is empty.
 var DefaultNames = []string{"trade", "flows", "fx_rates", "group_membership"}
@@ -197,7 +195,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Manifest, error) 
 		return nil, err
 	}
 	defer conn.Close()
-	if err := prepare(ctx, conn); err != nil {
+	if err := report.Prepare(ctx, conn); err != nil {
 		return nil, err
 	}
 	m := &Manifest{
@@ -333,60 +331,14 @@ func hasItem(items []item, name string) bool {
 	return slices.ContainsFunc(items, func(it item) bool { return it.name == name })
 }
 
-// prepare creates sql/lib's temporary macros on the connection, as
-// report.Run does on its own.
-func prepare(ctx context.Context, conn *dsql.Conn) error {
-	lib, err := tpsql.Library()
-	if err != nil {
-		return err
-	}
-	for _, l := range lib {
-		if _, err := conn.ExecContext(ctx, l.Text); err != nil {
-			return fmt.Errorf("sql/lib %s: %w", l.Name, err)
-		}
-	}
-	return nil
-}
-
-// resolveDataset picks the dataset (the only one loaded, or the one named)
-// and the flows table's basis.
+// resolveDataset picks the dataset and the flows table's basis: as the
+// reports do, but a flows table cannot have basis reporter, so importer-first
+// is the default for reporter-based data.
 func resolveDataset(ctx context.Context, conn *dsql.Conn, dataset, basis string, flows bool) (string, string, error) {
-	ds, err := strings1(ctx, conn, `SELECT DISTINCT dataset FROM files WHERE kind = 'trade' ORDER BY 1`)
-	if err != nil {
-		return "", "", err
-	}
-	switch {
-	case dataset != "":
-		if !slices.Contains(ds, dataset) {
-			return "", "", fmt.Errorf("%w: no trade dataset %q (loaded: %s)", ErrUsage, dataset, listOrNone(ds))
-		}
-	case len(ds) == 1:
-		dataset = ds[0]
-	case len(ds) == 0:
-		return "", "", fmt.Errorf("%w: no trade data loaded: load files with 'tradepipe ingest' first", ErrUsage)
-	default:
-		return "", "", fmt.Errorf("%w: several datasets are loaded; name one with --dataset (loaded: %s)", ErrUsage, strings.Join(ds, ", "))
-	}
-	formats, err := strings1(ctx, conn, `SELECT DISTINCT format FROM files WHERE dataset = ? ORDER BY 1`, dataset)
-	if err != nil {
-		return "", "", err
-	}
-	flowTable := len(formats) == 1 && formats[0] == "baci"
-	switch {
-	case basis == "" && flowTable:
-		basis = "flow"
-	case basis == "":
-		basis = "importer-first"
-	case !slices.Contains(report.Bases, basis):
-		return "", "", fmt.Errorf("%w: unknown basis %q (want %s)", ErrUsage, basis, strings.Join(report.Bases, ", "))
-	case basis == "reporter" && flows:
+	if basis == "reporter" && flows {
 		return "", "", fmt.Errorf("%w: the flows table needs a flow basis: flow (BACI), importer-first, exporter-first or average, not reporter", ErrUsage)
-	case flowTable && basis != "flow":
-		return "", "", fmt.Errorf("%w: dataset %s is a flow table (BACI): basis must be flow", ErrUsage, dataset)
-	case !flowTable && basis == "flow":
-		return "", "", fmt.Errorf("%w: dataset %s is reporter-based (%s): basis flow needs a flow table such as BACI; use importer-first, exporter-first or average", ErrUsage, dataset, strings.Join(formats, ", "))
 	}
-	return dataset, basis, nil
+	return report.ResolveDataset(ctx, conn, dataset, basis, "importer-first")
 }
 
 // reportParams are the parameters a report is run with.
@@ -414,28 +366,4 @@ func sources(ctx context.Context, st *store.Store, dataset string) ([]store.File
 		}
 	}
 	return out, nil
-}
-
-func strings1(ctx context.Context, conn *dsql.Conn, q string, args ...any) ([]string, error) {
-	rows, err := conn.QueryContext(ctx, q, args...)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, err
-		}
-		out = append(out, s)
-	}
-	return out, rows.Err()
-}
-
-func listOrNone(xs []string) string {
-	if len(xs) == 0 {
-		return "none"
-	}
-	return strings.Join(xs, ", ")
 }

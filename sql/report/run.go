@@ -73,7 +73,7 @@ func Run(ctx context.Context, db *dsql.DB, name string, p Params) (*Table, error
 		return nil, err
 	}
 	defer conn.Close()
-	if err := prepare(ctx, conn); err != nil {
+	if err := Prepare(ctx, conn); err != nil {
 		return nil, err
 	}
 	if err := resolve(ctx, conn, &p); err != nil {
@@ -93,16 +93,20 @@ func Run(ctx context.Context, db *dsql.DB, name string, p Params) (*Table, error
 	if p.Basis != "reporter" {
 		t.Notes = append(t.Notes, fmt.Sprintf("basis %s: a member's totals are sums over the pairs the dataset covers (a flow table has no World rows)", p.Basis))
 	}
-	notes, err := unconverted(ctx, conn, p.Dataset)
+	missing, err := Unconverted(ctx, conn, p.Dataset)
 	if err != nil {
 		return nil, err
 	}
-	t.Notes = append(t.Notes, notes...)
+	for _, m := range missing {
+		t.Notes = append(t.Notes, fmt.Sprintf("%d value(s) in %s for %s have no exchange rate loaded: left out of the USD figures", m.Rows, m.Currency, m.Period))
+	}
 	return t, nil
 }
 
-// prepare creates the shared temporary macros on the connection.
-func prepare(ctx context.Context, conn *dsql.Conn) error {
+// Prepare creates the shared temporary macros of sql/lib on the
+// connection; Run does it on its own, other users of the macros (export)
+// call it first.
+func Prepare(ctx context.Context, conn *dsql.Conn) error {
 	lib, err := tpsql.Library()
 	if err != nil {
 		return err
@@ -117,38 +121,9 @@ func prepare(ctx context.Context, conn *dsql.Conn) error {
 
 // resolve fills defaults and checks the parameters against the database.
 func resolve(ctx context.Context, conn *dsql.Conn, p *Params) error {
-	ds, err := strings1(ctx, conn, `SELECT DISTINCT dataset FROM files WHERE kind = 'trade' ORDER BY 1`)
-	if err != nil {
+	var err error
+	if p.Dataset, p.Basis, err = ResolveDataset(ctx, conn, p.Dataset, p.Basis, "reporter"); err != nil {
 		return err
-	}
-	switch {
-	case p.Dataset != "":
-		if !slices.Contains(ds, p.Dataset) {
-			return fmt.Errorf("%w: no trade dataset %q (loaded: %s)", ErrUsage, p.Dataset, listOrNone(ds))
-		}
-	case len(ds) == 1:
-		p.Dataset = ds[0]
-	case len(ds) == 0:
-		return fmt.Errorf("%w: no trade data loaded: load files with 'tradepipe ingest' first", ErrUsage)
-	default:
-		return fmt.Errorf("%w: several datasets are loaded; name one with --dataset (loaded: %s)", ErrUsage, strings.Join(ds, ", "))
-	}
-	formats, err := strings1(ctx, conn, `SELECT DISTINCT format FROM files WHERE dataset = ? ORDER BY 1`, p.Dataset)
-	if err != nil {
-		return err
-	}
-	flowTable := len(formats) == 1 && formats[0] == "baci"
-	switch {
-	case p.Basis == "" && flowTable:
-		p.Basis = "flow"
-	case p.Basis == "":
-		p.Basis = "reporter"
-	case !slices.Contains(Bases, p.Basis):
-		return fmt.Errorf("%w: unknown basis %q (want %s)", ErrUsage, p.Basis, strings.Join(Bases, ", "))
-	case flowTable && p.Basis != "flow":
-		return fmt.Errorf("%w: dataset %s is a flow table (BACI): basis must be flow", ErrUsage, p.Dataset)
-	case !flowTable && p.Basis == "flow":
-		return fmt.Errorf("%w: dataset %s is reporter-based (%s): basis flow needs a flow table such as BACI; use reporter, importer-first, exporter-first or average", ErrUsage, p.Dataset, strings.Join(formats, ", "))
 	}
 	if p.Membership == "" {
 		p.Membership = "as-of"
@@ -206,6 +181,47 @@ func resolve(ctx context.Context, conn *dsql.Conn, p *Params) error {
 	return nil
 }
 
+// ResolveDataset picks the trade dataset (the one named, or the only one
+// loaded) and checks the basis against it: a flow table (BACI) takes basis
+// flow, reporter-based data any other. With basis "" it returns flow for a
+// flow table and def otherwise. Mistakes wrap ErrUsage.
+func ResolveDataset(ctx context.Context, conn *dsql.Conn, dataset, basis, def string) (string, string, error) {
+	ds, err := strings1(ctx, conn, `SELECT DISTINCT dataset FROM files WHERE kind = 'trade' ORDER BY 1`)
+	if err != nil {
+		return "", "", err
+	}
+	switch {
+	case dataset != "":
+		if !slices.Contains(ds, dataset) {
+			return "", "", fmt.Errorf("%w: no trade dataset %q (loaded: %s)", ErrUsage, dataset, listOrNone(ds))
+		}
+	case len(ds) == 1:
+		dataset = ds[0]
+	case len(ds) == 0:
+		return "", "", fmt.Errorf("%w: no trade data loaded: load files with 'tradepipe ingest' first", ErrUsage)
+	default:
+		return "", "", fmt.Errorf("%w: several datasets are loaded; name one with --dataset (loaded: %s)", ErrUsage, strings.Join(ds, ", "))
+	}
+	formats, err := strings1(ctx, conn, `SELECT DISTINCT format FROM files WHERE dataset = ? ORDER BY 1`, dataset)
+	if err != nil {
+		return "", "", err
+	}
+	flowTable := len(formats) == 1 && formats[0] == "baci"
+	switch {
+	case basis == "" && flowTable:
+		basis = "flow"
+	case basis == "":
+		basis = def
+	case !slices.Contains(Bases, basis):
+		return "", "", fmt.Errorf("%w: unknown basis %q (want %s)", ErrUsage, basis, strings.Join(Bases, ", "))
+	case flowTable && basis != "flow":
+		return "", "", fmt.Errorf("%w: dataset %s is a flow table (BACI): basis must be flow", ErrUsage, dataset)
+	case !flowTable && basis == "flow":
+		return "", "", fmt.Errorf("%w: dataset %s is reporter-based (%s): basis flow needs a flow table such as BACI; use reporter, importer-first, exporter-first or average", ErrUsage, dataset, strings.Join(formats, ", "))
+	}
+	return dataset, basis, nil
+}
+
 // bind passes exactly the parameters the report declares.
 func bind(f tpsql.File, p Params) []any {
 	all := map[string]any{
@@ -222,20 +238,27 @@ func bind(f tpsql.File, p Params) []any {
 	return args
 }
 
-func unconverted(ctx context.Context, conn *dsql.Conn, ds string) ([]string, error) {
+// Missing is a currency and period whose values have no exchange rate.
+type Missing struct {
+	Currency, Period string
+	Rows             int64
+}
+
+// Unconverted lists the values of a dataset that have no exchange rate
+// (value_usd NULL), by currency and period.
+func Unconverted(ctx context.Context, conn *dsql.Conn, ds string) ([]Missing, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT currency, period, rows FROM tp_unconverted(?)`, ds)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
-	var out []string
+	var out []Missing
 	for rows.Next() {
-		var cur, per string
-		var n int64
-		if err := rows.Scan(&cur, &per, &n); err != nil {
+		var m Missing
+		if err := rows.Scan(&m.Currency, &m.Period, &m.Rows); err != nil {
 			return nil, err
 		}
-		out = append(out, fmt.Sprintf("%d value(s) in %s for %s have no exchange rate loaded: left out of the USD figures", n, cur, per))
+		out = append(out, m)
 	}
 	return out, rows.Err()
 }
