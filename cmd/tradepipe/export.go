@@ -3,7 +3,11 @@ package main
 import (
 	"errors"
 	"fmt"
+	"io"
 	"text/tabwriter"
+	"time"
+
+	"github.com/schollz/progressbar/v3"
 
 	"github.com/tradepipe/tradepipe/sql/export"
 	"github.com/tradepipe/tradepipe/sql/report"
@@ -32,7 +36,8 @@ func (c *exportCmd) Run(e *env) error {
 		Out: c.Out, Names: c.Names, Dataset: c.Dataset, PartitionBy: c.PartitionBy, Compression: c.Compression,
 		Basis: c.Basis, CIFFOB: c.CIFFOB, Version: version,
 		// As 'tradepipe report' runs them: regional-shares shows ASEAN beside.
-		Report: report.Params{Group: c.Group, Compare: "ASEAN"},
+		Report:   report.Params{Group: c.Group, Compare: "ASEAN"},
+		Progress: exportProgress(e.stderr, time.Now),
 	})
 	if errors.Is(err, export.ErrUsage) || errors.Is(err, report.ErrUsage) {
 		return &exitError{code: 2, err: err}
@@ -56,4 +61,32 @@ func orNone(s string) string {
 		return "none"
 	}
 	return s
+}
+
+// exportProgress shows an export's progress on standard error: on a
+// terminal a bar over the tables and reports (each is one COPY, so the bar
+// moves a table at a time, with the rate and an estimate); elsewhere one
+// plain line per table as it finishes, with its rows and time.
+func exportProgress(w io.Writer, now func() time.Time) func(export.Event) {
+	var bar *progressbar.ProgressBar
+	var started time.Time
+	return func(ev export.Event) {
+		if !ev.Done {
+			started = now()
+			if isTerminal(w) {
+				if bar == nil {
+					bar = progressbar.NewOptions(ev.Count, progressbar.OptionSetWriter(w),
+						progressbar.OptionShowCount(), progressbar.OptionSetPredictTime(true),
+						progressbar.OptionClearOnFinish())
+				}
+				bar.Describe("exporting " + ev.Name)
+			}
+			return
+		}
+		if bar != nil {
+			bar.Add(1)
+			return
+		}
+		fmt.Fprintf(w, "exported %s (%d/%d): %d rows in %s\n", ev.Name, ev.Index, ev.Count, ev.Rows, now().Sub(started).Round(time.Millisecond))
+	}
 }

@@ -28,6 +28,10 @@ func TestExport(t *testing.T) {
 		!strings.HasPrefix(lines[4], "wrote "+out+" (manifest.json: dataset sample, 2 source file(s))") {
 		t.Errorf("export output:\n%s", stdout)
 	}
+	// Not a terminal: one plain progress line per table, no bar.
+	if !strings.HasPrefix(stderr, "exported trade (1/4): 502 rows in ") || strings.Count(stderr, "\n") != 4 || strings.ContainsAny(stderr, "\r█") {
+		t.Errorf("export progress on a non-terminal:\n%q", stderr)
+	}
 	var m struct {
 		TradepipeVersion string `json:"tradepipe_version"`
 		Dataset          string `json:"dataset"`
