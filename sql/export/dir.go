@@ -70,6 +70,9 @@ func newWorkDir(out string) (*workDir, error) {
 	if err := os.MkdirAll(parent, 0o755); err != nil {
 		return nil, err
 	}
+	if err := restoreOld(parent, base); err != nil {
+		return nil, err
+	}
 	removeStale(parent, base, time.Now())
 	dir, err := os.MkdirTemp(parent, "."+base+".tmp-")
 	if err != nil {
@@ -117,6 +120,39 @@ func (w *workDir) commit() error {
 		os.RemoveAll(old)
 	}
 	return nil
+}
+
+// restoreOld finishes a swap that a crash cut between its two renames:
+// the destination is missing and the previous export waits, whole (with
+// its manifest), as .BASE.old-*. The newest such folder is put back.
+func restoreOld(parent, base string) error {
+	out := filepath.Join(parent, base)
+	if _, err := os.Lstat(out); !os.IsNotExist(err) {
+		return nil
+	}
+	ents, err := os.ReadDir(parent)
+	if err != nil {
+		return nil
+	}
+	var best string
+	var bestTime time.Time
+	for _, e := range ents {
+		n := e.Name()
+		if !e.IsDir() || !strings.HasPrefix(n, "."+base+".old-") {
+			continue
+		}
+		fi, err := os.Stat(filepath.Join(parent, n, ManifestName))
+		if err != nil {
+			continue
+		}
+		if best == "" || fi.ModTime().After(bestTime) {
+			best, bestTime = n, fi.ModTime()
+		}
+	}
+	if best == "" {
+		return nil
+	}
+	return os.Rename(filepath.Join(parent, best), out)
 }
 
 // removeStale removes temporary and old folders of earlier exports to
