@@ -8,7 +8,7 @@ BIN     := bin/tradepipe
 DEMO_DB := .demo/demo.duckdb
 FUZZTIME ?= 30s
 
-.PHONY: build test demo fuzz vet clean
+.PHONY: build test demo fuzz vet clean bench
 
 build:
 	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/tradepipe
@@ -34,6 +34,17 @@ fuzz:
 	@for t in $$($(GO) test -tags $(TAGS) -list 'Fuzz.*' ./ingest/ | grep ^Fuzz); do \
 		echo "== $$t"; $(GO) test -tags $(TAGS) -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 200x ./ingest/ || exit 1; \
 	done
+
+# Issue 6's benchmark, not part of make test: generates its data once into
+# BENCH_DIR (default: the system temp dir's tradepipe-bench; never inside the
+# repository), then runs each target and its DuckDB-native baseline
+# alternately, BENCH_PAIRS times, and prints medians, ratios, peak RSS and the
+# machine. BENCH_ARGS passes more flags (e.g. -targets 1,2 -sizes 1000000).
+# docs/performance.md holds the results.
+BENCH_PAIRS ?= 3
+bench: build
+	$(GO) build -tags $(TAGS) -o bin/bench ./bench
+	bin/bench -tradepipe $(BIN) -pairs $(BENCH_PAIRS) $(if $(BENCH_DIR),-dir $(BENCH_DIR)) $(BENCH_ARGS)
 
 vet:
 	$(GO) vet -tags $(TAGS) ./...

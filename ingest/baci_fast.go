@@ -46,7 +46,6 @@ type baciReader struct {
 
 	cur  arrow.RecordBatch
 	slow *batchReader // the general path, once a chunk needed it
-	err  error
 	done bool
 }
 
@@ -63,7 +62,7 @@ type baciChunk struct {
 const (
 	baciReadSize  = 256 << 10
 	baciChunkMax  = 16 << 20 // cut a chunk here even short of batchRows lines
-	baciWindow    = 4        // chunks read ahead of the consumer
+	baciWindow    = 3        // chunks in flight: one per goroutine and one ready
 	baciMaxWorker = 2
 )
 
@@ -102,20 +101,22 @@ func newBACIReader(p *baciParser) *baciReader {
 	return r
 }
 
-// buildConsts makes the columns every row shares, batchRows long; batches
-// take slices of them.
+// buildConsts makes the columns every row shares, as long as a chunk's
+// rows can be (batchRows, or what baciChunkMax bytes hold at the shortest
+// row, 1900,1,1,1,1, and a newline); batches take slices of them.
 func (r *baciReader) buildConsts() {
-	mem, n := r.o.mem, r.maxRows
+	mem, n := r.o.mem, min(r.maxRows, (baciChunkMax+baciReadSize)/len("1900,1,1,1,1,\n")+1)
 	r.consts = make([]arrow.Array, nTradeCols)
 	str := func(s string) arrow.Array {
-		b := array.NewStringBuilder(mem)
-		defer b.Release()
-		b.Reserve(n)
-		b.ReserveData(n * len(s))
-		for range n {
-			b.UnsafeAppend([]byte(s))
+		c := newStrCol(mem, n, n*len(s))
+		for i := range n + 1 {
+			c.o[i] = int32(i * len(s))
 		}
-		return b.NewArray()
+		for i := 0; i < n*len(s); i += len(s) {
+			copy(c.d[i:], s)
+		}
+		c.rows, c.n = n, n*len(s)
+		return c.array(nil, 0)
 	}
 	nulls := func(b array.Builder) arrow.Array {
 		defer b.Release()
@@ -190,11 +191,12 @@ func (r *baciReader) RecordBatch() arrow.RecordBatch {
 // Record is the deprecated name of RecordBatch.
 func (r *baciReader) Record() arrow.RecordBatch { return r.RecordBatch() }
 
+// Err is the general path's error: the fast path hands every problem to it.
 func (r *baciReader) Err() error {
 	if r.slow != nil {
 		return r.slow.Err()
 	}
-	return r.err
+	return nil
 }
 
 func (r *baciReader) Next() bool {
@@ -634,7 +636,8 @@ func (r *baciReader) parse(c *baciChunk) {
 		rows++
 		line++
 	}
-	if c.slow {
+	if c.slow || rows > r.consts[colFreq].Len() { // (the second cannot happen: see buildConsts)
+		c.slow = true
 		release()
 		return
 	}

@@ -1,0 +1,558 @@
+// Command bench measures tradepipe against DuckDB's own CSV reader, COPY
+// and SQL, as issue 6 asks, and prints a table of medians, ratios and peak
+// RSS with the machine it ran on. Run it with make bench; see
+// docs/performance.md.
+//
+//	bench [-dir DIR] [-tradepipe BIN] [-pairs N] [-targets 1,2,3,4,5] [-sizes 1000000,10000000]
+//
+// It generates its data once into DIR (outside the repository; reused while
+// the generator is unchanged), then runs each target and its DuckDB-native
+// baseline alternately, A B A B, each run a process of its own. The
+// subcommands gen, native-csv, export, report and duckdb-version are the
+// pieces it runs; gen is useful alone.
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime"
+	"slices"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/tradepipe/tradepipe/bench/gen"
+)
+
+func main() {
+	if err := run(os.Args[1:], os.Stdout, os.Stderr); err != nil && !errors.Is(err, flag.ErrHelp) {
+		fmt.Fprintln(os.Stderr, "bench:", err)
+		os.Exit(1)
+	}
+}
+
+func run(args []string, stdout, stderr io.Writer) error {
+	if len(args) > 0 {
+		switch args[0] {
+		case "gen":
+			return cmdGen(args[1:], stdout)
+		case "native-csv":
+			return childNativeCSV(args[1:], stdout)
+		case "export":
+			return childExport(args[1:], stdout)
+		case "report":
+			return childReport(args[1:], stdout)
+		case "duckdb-version":
+			return childVersion(stdout)
+		}
+	}
+	return cmdRun(args, stdout, stderr)
+}
+
+// genVersion changes whenever the generators' output does, so that old
+// data in the directory is made again.
+const genVersion = "1"
+
+// dataset is one generated file and its revision.
+type dataset struct {
+	rows           int
+	first, revised string
+}
+
+func defaultDir() string { return filepath.Join(os.TempDir(), "tradepipe-bench") }
+
+// prepare generates (or finds, from an earlier run) the BACI file of rows
+// rows and its revision, or the Comtrade+ file.
+func prepare(dir, kind string, rows int, log io.Writer) (dataset, error) {
+	d := filepath.Join(dir, fmt.Sprintf("%s-%d-v%s", kind, rows, genVersion))
+	if err := os.MkdirAll(d, 0o755); err != nil {
+		return dataset{}, err
+	}
+	o := gen.Options{Rows: rows, Year: 2019, KeySeed: 2019, ValueSeed: 1, EmptyQ: 20}
+	ds := dataset{rows: rows}
+	type file struct {
+		path  string
+		write func(io.Writer, gen.Options) error
+		o     gen.Options
+	}
+	var files []file
+	switch kind {
+	case "baci":
+		// BACI's file names carry the classification and the release.
+		ds.first = filepath.Join(d, "BACI_HS17_Y2019_V202401.csv")
+		ds.revised = filepath.Join(d, "BACI_HS17_Y2019_V202501.csv")
+		rev := o
+		rev.ValueSeed = 2
+		files = []file{{ds.first, gen.WriteBACI, o}, {ds.revised, gen.WriteBACI, rev}}
+	case "comtrade":
+		ds.first = filepath.Join(d, "comtrade_plus_2019.csv")
+		files = []file{{ds.first, gen.WriteComtrade, o}}
+	}
+	for _, f := range files {
+		if _, err := os.Stat(f.path); err == nil {
+			continue
+		}
+		start := time.Now()
+		tmp := f.path + ".tmp"
+		w, err := os.Create(tmp)
+		if err != nil {
+			return ds, err
+		}
+		if err := errors.Join(f.write(w, f.o), w.Close()); err != nil {
+			os.Remove(tmp)
+			return ds, err
+		}
+		if err := os.Rename(tmp, f.path); err != nil {
+			return ds, err
+		}
+		st, _ := os.Stat(f.path)
+		fmt.Fprintf(log, "generated %s: %d rows, %s in %s\n", f.path, rows, mb(st.Size()), time.Since(start).Round(time.Millisecond))
+	}
+	return ds, nil
+}
+
+func cmdGen(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("gen", flag.ContinueOnError)
+	dir := fs.String("dir", defaultDir(), "where the data goes (outside the repository)")
+	kind := fs.String("kind", "baci", "baci or comtrade")
+	rows := fs.Int("rows", 1_000_000, "rows")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	if err := gen.CheckCodes(gen.BACICodes); err != nil {
+		return err
+	}
+	ds, err := prepare(*dir, *kind, *rows, stdout)
+	if err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, ds.first)
+	if ds.revised != "" {
+		fmt.Fprintln(stdout, ds.revised)
+	}
+	return nil
+}
+
+// A measured run.
+type sample struct {
+	wall time.Duration // the whole process
+	self time.Duration // what the child timed itself (0 if nothing)
+	rss  int64         // peak resident set of the process, bytes
+	cpu  time.Duration // user and system CPU time of the process
+	out  string
+}
+
+// t is the time that counts: the child's own timing where it gives one.
+func (s sample) t() time.Duration {
+	if s.self > 0 {
+		return s.self
+	}
+	return s.wall
+}
+
+type series []sample
+
+func (s series) median() time.Duration {
+	ts := make([]time.Duration, len(s))
+	for i, x := range s {
+		ts[i] = x.t()
+	}
+	return medianOf(ts)
+}
+
+func (s series) maxRSS() int64 {
+	var m int64
+	for _, x := range s {
+		m = max(m, x.rss)
+	}
+	return m
+}
+
+func medianOf(ts []time.Duration) time.Duration {
+	if len(ts) == 0 {
+		return 0
+	}
+	ts = slices.Clone(ts)
+	slices.Sort(ts)
+	if len(ts)%2 == 1 {
+		return ts[len(ts)/2]
+	}
+	return (ts[len(ts)/2-1] + ts[len(ts)/2]) / 2
+}
+
+// cpus lists the CPU time (user and system) of each run; for a child that
+// timed itself it covers the whole process, setup included.
+func (s series) cpus() string {
+	var parts []string
+	for _, x := range s {
+		parts = append(parts, fmt.Sprintf("%.1f", x.cpu.Seconds()))
+	}
+	return strings.Join(parts, " ")
+}
+
+func (s series) String() string {
+	var parts []string
+	for _, x := range s {
+		parts = append(parts, fmt.Sprintf("%.2f", x.t().Seconds()))
+	}
+	return strings.Join(parts, " ")
+}
+
+// runProc runs a child process and measures it.
+func runProc(ctx context.Context, name string, args ...string) (sample, error) {
+	cmd := exec.CommandContext(ctx, name, args...)
+	var out, errb bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &errb
+	start := time.Now()
+	err := cmd.Run()
+	s := sample{wall: time.Since(start), out: out.String()}
+	if cmd.ProcessState != nil {
+		s.rss = maxRSS(cmd.ProcessState)
+		s.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
+	}
+	if err != nil {
+		return s, fmt.Errorf("%s %s: %v\n%s%s", filepath.Base(name), strings.Join(args, " "), err, out.String(), errb.String())
+	}
+	for _, l := range strings.Split(s.out, "\n") {
+		if v, ok := strings.CutPrefix(l, "elapsed_ns "); ok {
+			n, _ := strconv.ParseInt(v, 10, 64)
+			s.self = time.Duration(n)
+		}
+	}
+	return s, nil
+}
+
+// removeDB deletes a DuckDB file and its write-ahead log.
+func removeDB(path string) {
+	os.Remove(path)
+	os.Remove(path + ".wal")
+}
+
+// result is one line of the table.
+type result struct {
+	target, what string
+	a, b         series // tradepipe and its baseline
+	aName, bName string
+	ratio        float64
+	ratioText    string
+	goal         string
+	met          bool
+	note         string
+}
+
+func cmdRun(args []string, stdout, stderr io.Writer) error {
+	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
+	dir := fs.String("dir", defaultDir(), "where generated data and databases go (outside the repository)")
+	tp := fs.String("tradepipe", filepath.Join("bin", "tradepipe"), "the tradepipe binary to measure")
+	pairs := fs.Int("pairs", 3, "A/B pairs per target")
+	targets := fs.String("targets", "1,2,3,4,5", "targets to run")
+	sizesFlag := fs.String("sizes", "1000000,10000000", "BACI sizes in rows for targets 1 and 2; the largest feeds 4 and 5")
+	comtradeRows := fs.Int("comtrade-rows", 1_000_000, "rows of the Comtrade+ file for target 3")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	self, err := os.Executable()
+	if err != nil {
+		return err
+	}
+	if *tp, err = filepath.Abs(*tp); err != nil {
+		return err
+	}
+	if _, err := os.Stat(*tp); err != nil {
+		return fmt.Errorf("tradepipe binary: %w (make build)", err)
+	}
+	var sizes []int
+	for _, s := range strings.Split(*sizesFlag, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(s))
+		if err != nil || n < 2 {
+			return fmt.Errorf("bad size %q", s)
+		}
+		sizes = append(sizes, n)
+	}
+	slices.Sort(sizes)
+	want := map[string]bool{}
+	for _, t := range strings.Split(*targets, ",") {
+		want[strings.TrimSpace(t)] = true
+	}
+	if err := gen.CheckCodes(gen.BACICodes); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	dbDir := filepath.Join(*dir, "db")
+	if err := os.MkdirAll(dbDir, 0o755); err != nil {
+		return err
+	}
+	log := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
+	started := time.Now()
+	m := machine(ctx, self)
+	log("%s", m)
+
+	var results []result
+	var largest dataset
+	rss := map[int]int64{} // peak RSS of tradepipe ingest by size
+
+	if want["1"] || want["2"] || want["4"] || want["5"] {
+		for _, n := range sizes {
+			ds, err := prepare(*dir, "baci", n, stderr)
+			if err != nil {
+				return err
+			}
+			largest = ds
+			if !want["1"] && !want["2"] {
+				continue
+			}
+			var a, b, c, w series
+			tpDB, nDB := filepath.Join(dbDir, "t1.duckdb"), filepath.Join(dbDir, "native.duckdb")
+			for p := 0; p < *pairs; p++ {
+				removeDB(tpDB)
+				s, err := runProc(ctx, *tp, "ingest", "--db", tpDB, "--dataset", "baci", ds.first)
+				if err != nil {
+					return err
+				}
+				if !strings.Contains(s.out, fmt.Sprintf(": %d rows", n)) {
+					return fmt.Errorf("tradepipe ingest: unexpected output %q", s.out)
+				}
+				a = append(a, s)
+				removeDB(nDB)
+				s, err = runProc(ctx, self, "native-csv", "-db", nDB, "-layout", "baci", "-file", ds.first)
+				if err != nil {
+					return err
+				}
+				b = append(b, s)
+				removeDB(nDB)
+				s, err = runProc(ctx, self, "native-csv", "-db", nDB, "-layout", "trade", "-file", ds.first)
+				if err != nil {
+					return err
+				}
+				w = append(w, s)
+				s, err = runProc(ctx, *tp, "ingest", "--db", tpDB, "--dataset", "baci", ds.revised)
+				if err != nil {
+					return err
+				}
+				if !strings.Contains(s.out, fmt.Sprintf("replaced %d earlier rows", n)) {
+					return fmt.Errorf("tradepipe ingest of the revision: unexpected output %q", s.out)
+				}
+				c = append(c, s)
+				log("baci %d rows, pair %d: first load %.2fs, DuckDB read_csv %.2fs, into the trade table %.2fs, revision %.2fs", n, p+1,
+					a[p].t().Seconds(), b[p].t().Seconds(), w[p].t().Seconds(), c[p].t().Seconds())
+			}
+			removeDB(tpDB)
+			removeDB(nDB)
+			rss[n] = a.maxRSS()
+			r := result{target: "1", what: fmt.Sprintf("ingest BACI, %s rows", count(n)), a: a, b: b,
+				aName: "tradepipe ingest", bName: "DuckDB read_csv"}
+			r.ratio = b.median().Seconds() / a.median().Seconds()
+			r.ratioText = fmt.Sprintf("%.2fx speed", r.ratio)
+			r.goal, r.met = ">= 0.9x", r.ratio >= 0.9
+			results = append(results, r)
+			rw := result{target: "1, same table", what: fmt.Sprintf("ingest BACI into tradepipe's 25-column trade table, %s rows", count(n)),
+				a: a, b: w, aName: "tradepipe ingest", bName: "DuckDB read_csv into it"}
+			rw.ratio = w.median().Seconds() / a.median().Seconds()
+			rw.ratioText = fmt.Sprintf("%.2fx speed", rw.ratio)
+			rw.goal = "context"
+			results = append(results, rw)
+			r2 := result{target: "2", what: fmt.Sprintf("reload a revised BACI file, %s rows", count(n)), a: c, b: a,
+				aName: "revision", bName: "first load"}
+			r2.ratio = c.median().Seconds() / a.median().Seconds()
+			r2.ratioText = fmt.Sprintf("%.2fx time", r2.ratio)
+			r2.goal, r2.met = "<= 1.5x", r2.ratio <= 1.5
+			results = append(results, r2)
+		}
+	}
+	if want["3"] {
+		ds, err := prepare(*dir, "comtrade", *comtradeRows, stderr)
+		if err != nil {
+			return err
+		}
+		var a, b series
+		tpDB, nDB := filepath.Join(dbDir, "t3.duckdb"), filepath.Join(dbDir, "native3.duckdb")
+		for p := 0; p < *pairs; p++ {
+			removeDB(tpDB)
+			s, err := runProc(ctx, *tp, "ingest", "--db", tpDB, "--dataset", "comtrade", ds.first)
+			if err != nil {
+				return err
+			}
+			a = append(a, s)
+			removeDB(nDB)
+			if s, err = runProc(ctx, self, "native-csv", "-db", nDB, "-layout", "comtrade", "-file", ds.first); err != nil {
+				return err
+			}
+			b = append(b, s)
+			log("comtrade+ %d rows, pair %d: tradepipe %.2fs, DuckDB read_csv %.2fs", ds.rows, p+1, a[p].t().Seconds(), b[p].t().Seconds())
+		}
+		removeDB(tpDB)
+		removeDB(nDB)
+		r := result{target: "3", what: fmt.Sprintf("ingest Comtrade+ (47 quoted columns), %s rows", count(ds.rows)), a: a, b: b,
+			aName: "tradepipe ingest", bName: "DuckDB read_csv"}
+		r.ratio = b.median().Seconds() / a.median().Seconds()
+		r.ratioText = fmt.Sprintf("%.2fx speed", r.ratio)
+		r.goal, r.met = ">= 0.5x", r.ratio >= 0.5
+		results = append(results, r)
+	}
+	if want["4"] || want["5"] {
+		db := filepath.Join(dbDir, "t45.duckdb")
+		removeDB(db)
+		if _, err := runProc(ctx, *tp, "ingest", "--db", db, "--dataset", "baci", largest.first); err != nil {
+			return err
+		}
+		if want["4"] {
+			var a, b series
+			pa, pb := filepath.Join(dbDir, "export-tradepipe"), filepath.Join(dbDir, "export-native")
+			var sa, sb int64
+			for p := 0; p < *pairs; p++ {
+				os.RemoveAll(pa)
+				os.RemoveAll(pb)
+				s, err := runProc(ctx, self, "export", "-mode", "tradepipe", "-db", db, "-out", pa)
+				if err != nil {
+					return err
+				}
+				a = append(a, s)
+				if s, err = runProc(ctx, self, "export", "-mode", "native", "-db", db, "-out", pb); err != nil {
+					return err
+				}
+				b = append(b, s)
+				sa, sb = dirSize(pa, ".parquet"), dirSize(pb, ".parquet")
+				log("parquet export %d rows, pair %d: tradepipe %.2fs, DuckDB COPY %.2fs", largest.rows, p+1, a[p].t().Seconds(), b[p].t().Seconds())
+			}
+			os.RemoveAll(pa)
+			os.RemoveAll(pb)
+			r := result{target: "4", what: fmt.Sprintf("Parquet export of trade, %s rows", count(largest.rows)), a: a, b: b,
+				aName: "export.Run", bName: "DuckDB COPY"}
+			r.ratio = b.median().Seconds() / a.median().Seconds()
+			r.ratioText = fmt.Sprintf("%.2fx speed", r.ratio)
+			r.goal, r.met = ">= 0.9x", r.ratio >= 0.9
+			r.note = fmt.Sprintf("Parquet %s (tradepipe, with value_usd) and %s", mb(sa), mb(sb))
+			results = append(results, r)
+		}
+		if want["5"] {
+			var a, b series
+			for p := 0; p < *pairs; p++ {
+				s, err := runProc(ctx, self, "report", "-mode", "tradepipe", "-db", db)
+				if err != nil {
+					return err
+				}
+				a = append(a, s)
+				if s, err = runProc(ctx, self, "report", "-mode", "native", "-db", db); err != nil {
+					return err
+				}
+				b = append(b, s)
+				log("regional-shares over %d rows, pair %d: report.Run %.2fs, SQL in DuckDB %.2fs", largest.rows, p+1, a[p].t().Seconds(), b[p].t().Seconds())
+			}
+			r := result{target: "5", what: fmt.Sprintf("regional-shares report (basis flow), %s rows", count(largest.rows)), a: a, b: b,
+				aName: "report.Run", bName: "same SQL in DuckDB"}
+			r.ratio = a.median().Seconds() / b.median().Seconds()
+			r.ratioText = fmt.Sprintf("%.2fx time", r.ratio)
+			r.goal, r.met = "<= 2x", r.ratio <= 2
+			results = append(results, r)
+		}
+		removeDB(db)
+	}
+	printResults(stdout, m, *pairs, results, rss, sizes, time.Since(started))
+	return nil
+}
+
+func printResults(w io.Writer, m string, pairs int, rs []result, rss map[int]int64, sizes []int, took time.Duration) {
+	fmt.Fprintf(w, "\n%s\n\n", m)
+	fmt.Fprintf(w, "Medians of %d alternating pairs; every run is a process of its own. Ratios compare the medians.\n\n", pairs)
+	fmt.Fprintln(w, "| target | measure | A | A median | B | B median | ratio | goal | met |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
+	for _, r := range rs {
+		met := yes(r.met)
+		if r.goal == "context" {
+			r.goal, met = "", ""
+		}
+		fmt.Fprintf(w, "| %s | %s | %s | %.2f s | %s | %.2f s | %s | %s | %s |\n", r.target, r.what, r.aName, r.a.median().Seconds(),
+			r.bName, r.b.median().Seconds(), r.ratioText, r.goal, met)
+	}
+	fmt.Fprintln(w)
+	fmt.Fprintln(w, "| target | A runs (s) | A CPU (s) | A peak RSS | B runs (s) | B CPU (s) | B peak RSS | note |")
+	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|")
+	for _, r := range rs {
+		fmt.Fprintf(w, "| %s: %s | %s | %s | %s | %s | %s | %s | %s |\n", r.target, r.what, r.a, r.a.cpus(), mb(r.a.maxRSS()),
+			r.b, r.b.cpus(), mb(r.b.maxRSS()), r.note)
+	}
+	if len(sizes) >= 2 && rss[sizes[0]] > 0 && rss[sizes[len(sizes)-1]] > 0 {
+		lo, hi := rss[sizes[0]], rss[sizes[len(sizes)-1]]
+		growth := float64(hi-lo) / float64(lo)
+		fmt.Fprintf(w, "\nPeak RSS of tradepipe ingest: %s at %s rows, %s at %s rows: %+.1f%% (goal: <= 1 GB and < 10%% growth): %s\n",
+			mb(lo), count(sizes[0]), mb(hi), count(sizes[len(sizes)-1]), 100*growth, yes(hi <= 1<<30 && growth < 0.10))
+	}
+	fmt.Fprintf(w, "\nThe whole run took %s.\n", took.Round(time.Second))
+}
+
+func yes(ok bool) string {
+	if ok {
+		return "yes"
+	}
+	return "**no**"
+}
+
+func count(n int) string {
+	switch {
+	case n%1_000_000 == 0:
+		return fmt.Sprintf("%dM", n/1_000_000)
+	case n%1000 == 0:
+		return fmt.Sprintf("%dk", n/1000)
+	}
+	return strconv.Itoa(n)
+}
+
+func mb(n int64) string { return fmt.Sprintf("%.0f MB", float64(n)/(1<<20)) }
+
+// dirSize adds up the sizes of the files under dir whose names end in ext.
+func dirSize(dir, ext string) int64 {
+	var n int64
+	filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err == nil && !d.IsDir() && strings.HasSuffix(p, ext) {
+			if st, err := d.Info(); err == nil {
+				n += st.Size()
+			}
+		}
+		return nil
+	})
+	return n
+}
+
+// machine describes where the run happened.
+func machine(ctx context.Context, self string) string {
+	cpu := "unknown CPU"
+	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
+		for _, l := range strings.Split(string(b), "\n") {
+			if v, ok := strings.CutPrefix(l, "model name"); ok {
+				cpu = strings.TrimSpace(strings.TrimPrefix(strings.TrimSpace(v), ":"))
+				break
+			}
+		}
+	}
+	mem := ""
+	if b, err := os.ReadFile("/proc/meminfo"); err == nil {
+		f := strings.Fields(string(b))
+		if len(f) >= 2 {
+			kb, _ := strconv.ParseInt(f[1], 10, 64)
+			mem = fmt.Sprintf(", %.0f GB RAM", float64(kb)/(1<<20))
+		}
+	}
+	kernel := ""
+	if b, err := os.ReadFile("/proc/sys/kernel/osrelease"); err == nil {
+		kernel = " " + strings.TrimSpace(string(b))
+	}
+	load := ""
+	if b, err := os.ReadFile("/proc/loadavg"); err == nil {
+		load = ", load average " + strings.Join(strings.Fields(string(b))[:3], " ")
+	}
+	duck := "?"
+	if s, err := runProc(ctx, self, "duckdb-version"); err == nil {
+		duck = strings.TrimSpace(s.out)
+	}
+	return fmt.Sprintf("Machine: %s, %d logical CPUs%s; %s/%s%s; %s; DuckDB %s; %s%s",
+		cpu, runtime.NumCPU(), mem, runtime.GOOS, runtime.GOARCH, kernel, runtime.Version(), duck,
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), load)
+}

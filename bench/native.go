@@ -1,0 +1,282 @@
+package main
+
+import (
+	"context"
+	dsql "database/sql"
+	"embed"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"strings"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2" // the "duckdb" database/sql driver, for the native baselines
+
+	tpsql "github.com/tradepipe/tradepipe/sql"
+	"github.com/tradepipe/tradepipe/sql/export"
+	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/store"
+	"github.com/tradepipe/tradepipe/transform"
+)
+
+// The children: each run of a measured operation is a process of its own,
+// so that its peak RSS is its own and no run warms another's memory.
+
+//go:embed sql/*.sql
+var benchSQL embed.FS
+
+// sqlText returns bench/sql/name.sql without its header comment lines.
+func sqlText(name string) (string, error) {
+	b, err := benchSQL.ReadFile("sql/" + name + ".sql")
+	if err != nil {
+		return "", err
+	}
+	var out []string
+	for _, l := range strings.Split(string(b), "\n") {
+		if !strings.HasPrefix(l, "--") {
+			out = append(out, l)
+		}
+	}
+	return strings.TrimSpace(strings.Join(out, "\n")), nil
+}
+
+// openNative opens a DuckDB file directly (not through the store), with
+// the thread count the tradepipe side gets.
+func openNative(path string, readOnly bool, threads int) (*dsql.DB, error) {
+	dsn := fmt.Sprintf("%s?threads=%d", path, threads)
+	if readOnly {
+		dsn += "&access_mode=read_only"
+	}
+	db, err := dsql.Open("duckdb", dsn)
+	if err != nil {
+		return nil, err
+	}
+	if err := db.Ping(); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// childNativeCSV: DuckDB's read_csv with explicit column types into a new
+// file database (targets 1 and 3). Timed by the parent, process and all.
+func childNativeCSV(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("native-csv", flag.ContinueOnError)
+	db := fs.String("db", "", "database file to create")
+	file := fs.String("file", "", "CSV file")
+	layout := fs.String("layout", "baci", "baci, comtrade, or trade (BACI into tradepipe's trade table)")
+	threads := fs.Int("threads", 2, "DuckDB threads")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	text, err := sqlText("native_" + *layout)
+	if err != nil {
+		return err
+	}
+	d, err := openNative(*db, false, *threads)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	bind := []any{dsql.Named("path", *file)}
+	if *layout == "trade" {
+		// tradepipe's schema and country codes, as the store makes them.
+		if err := tradepipeSchema(d); err != nil {
+			return err
+		}
+		bind = append(bind, dsql.Named("class", "HS17"))
+	}
+	if _, err := d.Exec(text, bind...); err != nil {
+		return err
+	}
+	var n int64
+	if err := d.QueryRow(`SELECT count(*) FROM ` + *layout).Scan(&n); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "rows %d\n", n)
+	return d.Close()
+}
+
+// tradepipeSchema applies tradepipe's migrations to a database opened
+// directly and fills country_codes from the country table.
+func tradepipeSchema(d *dsql.DB) error {
+	ms, err := tpsql.Migrations()
+	if err != nil {
+		return err
+	}
+	for _, m := range ms {
+		if _, err := d.Exec(m.Text); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
+	}
+	cs, err := transform.LoadCountries()
+	if err != nil {
+		return err
+	}
+	tx, err := d.Begin()
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	for _, c := range cs.Codes() {
+		if _, err := tx.Exec(`INSERT INTO country_codes VALUES (?, ?, ?)`, string(c.Scheme), c.Code, c.Country); err != nil {
+			return err
+		}
+	}
+	return tx.Commit()
+}
+
+// childExport writes the trade table of a tradepipe database to Parquet:
+// export.Run (tradepipe: the default layout, partitioned by year, values
+// in USD, a manifest, written beside and swapped in) or DuckDB's own COPY
+// to the same layout (native); target 4. It prints the time the export
+// itself took.
+func childExport(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("export", flag.ContinueOnError)
+	db := fs.String("db", "", "tradepipe database")
+	out := fs.String("out", "", "folder to write (must not exist)")
+	mode := fs.String("mode", "tradepipe", "tradepipe or native")
+	threads := fs.Int("threads", 2, "DuckDB threads (native)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	switch *mode {
+	case "tradepipe":
+		st, err := store.Open(ctx, *db, store.ReadOnly(), store.AllowExternalAccess(true))
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		start := time.Now()
+		m, err := export.Run(ctx, st, export.Options{Out: *out, Names: []string{"trade"}, Dataset: "baci"})
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "elapsed_ns %d\nrows %d\n", time.Since(start).Nanoseconds(), m.Tables[0].Rows)
+		return nil
+	case "native":
+		text, err := sqlText("copy_parquet")
+		if err != nil {
+			return err
+		}
+		d, err := openNative(*db, true, *threads)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		start := time.Now()
+		if _, err := d.ExecContext(ctx, text, dsql.Named("out", *out)); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "elapsed_ns %d\n", time.Since(start).Nanoseconds())
+		return nil
+	}
+	return fmt.Errorf("unknown mode %q", *mode)
+}
+
+// childReport runs the headline report over a tradepipe database:
+// report.Run (tradepipe) or the same SQL, library macros and report text
+// with the parameters report.Run binds, run directly on DuckDB (native);
+// target 5. It prints the time the report itself took and its rows.
+func childReport(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("report", flag.ContinueOnError)
+	db := fs.String("db", "", "tradepipe database")
+	mode := fs.String("mode", "tradepipe", "tradepipe or native")
+	threads := fs.Int("threads", 2, "DuckDB threads (native)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	ctx := context.Background()
+	p := report.Params{Dataset: "baci", Group: "C5", Compare: "ASEAN", Basis: "flow"}
+	switch *mode {
+	case "tradepipe":
+		st, err := store.Open(ctx, *db, store.ReadOnly())
+		if err != nil {
+			return err
+		}
+		defer st.Close()
+		start := time.Now()
+		t, err := report.Run(ctx, st.DB(), "regional-shares", p)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "elapsed_ns %d\nrows %d\n", time.Since(start).Nanoseconds(), len(t.Rows))
+		return nil
+	case "native":
+		d, err := openNative(*db, true, *threads)
+		if err != nil {
+			return err
+		}
+		defer d.Close()
+		lib, err := tpsql.Library()
+		if err != nil {
+			return err
+		}
+		f, ok, err := tpsql.Report("regional-shares")
+		if err != nil || !ok {
+			return errors.Join(err, errors.New("no report regional-shares"))
+		}
+		// The values report.Run resolves these parameters to.
+		vals := map[string]any{"dataset": p.Dataset, "group": p.Group, "compare": p.Compare, "from": 1900, "to": 2100,
+			"basis": p.Basis, "membership": "as-of", "cif_fob": 1.06, "min_reporters": 100}
+		var bind []any
+		for _, n := range f.ParamNames() {
+			v, ok := vals[n]
+			if !ok {
+				return fmt.Errorf("regional-shares takes $%s, which the bench does not know", n)
+			}
+			bind = append(bind, dsql.Named(n, v))
+		}
+		conn, err := d.Conn(ctx)
+		if err != nil {
+			return err
+		}
+		defer conn.Close()
+		start := time.Now()
+		for _, l := range lib {
+			if _, err := conn.ExecContext(ctx, l.Text); err != nil {
+				return err
+			}
+		}
+		rows, err := conn.QueryContext(ctx, f.Text, bind...)
+		if err != nil {
+			return err
+		}
+		cols, _ := rows.Columns()
+		n := 0
+		vs := make([]any, len(cols))
+		ps := make([]any, len(cols))
+		for i := range vs {
+			ps[i] = &vs[i]
+		}
+		for rows.Next() {
+			if err := rows.Scan(ps...); err != nil {
+				return err
+			}
+			n++
+		}
+		if err := rows.Err(); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "elapsed_ns %d\nrows %d\n", time.Since(start).Nanoseconds(), n)
+		return nil
+	}
+	return fmt.Errorf("unknown mode %q", *mode)
+}
+
+// childVersion prints DuckDB's version.
+func childVersion(stdout io.Writer) error {
+	d, err := dsql.Open("duckdb", "")
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	var v string
+	if err := d.QueryRow(`SELECT version()`).Scan(&v); err != nil {
+		return err
+	}
+	fmt.Fprintln(stdout, v)
+	return nil
+}

@@ -1,0 +1,24 @@
+-- name: native-comtrade
+-- purpose: the baseline of target 3: DuckDB's own CSV reader, with explicit
+--          column types, loading a Comtrade+ file (47 quoted columns, a
+--          trailing comma on data rows, hence the 48th column) into a table
+--          of a file database.
+-- parameters:
+--   $path: the Comtrade+ file
+CREATE TABLE comtrade AS
+SELECT * EXCLUDE (empty_last) FROM read_csv($path, header = true, auto_detect = false, delim = ',', quote = '"',
+    null_padding = true,
+    columns = {
+        'typeCode': 'VARCHAR', 'freqCode': 'VARCHAR', 'refPeriodId': 'INTEGER', 'refYear': 'INTEGER',
+        'refMonth': 'INTEGER', 'period': 'VARCHAR', 'reporterCode': 'INTEGER', 'reporterISO': 'VARCHAR',
+        'reporterDesc': 'VARCHAR', 'flowCode': 'VARCHAR', 'flowDesc': 'VARCHAR', 'partnerCode': 'INTEGER',
+        'partnerISO': 'VARCHAR', 'partnerDesc': 'VARCHAR', 'partner2Code': 'INTEGER', 'partner2ISO': 'VARCHAR',
+        'partner2Desc': 'VARCHAR', 'classificationCode': 'VARCHAR', 'classificationSearchCode': 'VARCHAR',
+        'isOriginalClassification': 'BOOLEAN', 'cmdCode': 'VARCHAR', 'cmdDesc': 'VARCHAR', 'aggrLevel': 'INTEGER',
+        'isLeaf': 'BOOLEAN', 'customsCode': 'VARCHAR', 'customsDesc': 'VARCHAR', 'mosCode': 'VARCHAR',
+        'motCode': 'INTEGER', 'motDesc': 'VARCHAR', 'qtyUnitCode': 'INTEGER', 'qtyUnitAbbr': 'VARCHAR',
+        'qty': 'DOUBLE', 'isQtyEstimated': 'BOOLEAN', 'altQtyUnitCode': 'INTEGER', 'altQtyUnitAbbr': 'VARCHAR',
+        'altQty': 'DOUBLE', 'isAltQtyEstimated': 'BOOLEAN', 'netWgt': 'DOUBLE', 'isNetWgtEstimated': 'BOOLEAN',
+        'grossWgt': 'DOUBLE', 'isGrossWgtEstimated': 'BOOLEAN', 'cifvalue': 'DOUBLE', 'fobvalue': 'DOUBLE',
+        'primaryValue': 'DOUBLE', 'legacyEstimationFlag': 'INTEGER', 'isReported': 'BOOLEAN',
+        'isAggregate': 'BOOLEAN', 'empty_last': 'VARCHAR'});
