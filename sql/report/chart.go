@@ -429,17 +429,7 @@ func flowWords(flows string) string {
 
 // footLine names where the figures come from, for a chart on its own.
 func footLine(t *Table) string {
-	p := t.Params
-	var parts []string
-	if p.Dataset != "" {
-		parts = append(parts, "dataset "+p.Dataset)
-	}
-	if p.Basis != "" {
-		parts = append(parts, "basis "+p.Basis)
-	}
-	if p.Membership != "" {
-		parts = append(parts, "membership "+p.Membership)
-	}
+	parts := paramParts(t)
 	if t.Report == "partner-shares" {
 		parts = append(parts, "mirrored totals: "+mirroredMembers(t))
 	} else if m := mirrorRange(t); m != "" {
@@ -595,4 +585,20 @@ func number(v any) (float64, bool) {
 		return f, true
 	}
 	return 0, false
+}
+
+// paramParts names the dataset, basis and membership a table was made with.
+func paramParts(t *Table) []string {
+	p := t.Params
+	var parts []string
+	if p.Dataset != "" {
+		parts = append(parts, "dataset "+p.Dataset)
+	}
+	if p.Basis != "" {
+		parts = append(parts, "basis "+p.Basis)
+	}
+	if p.Membership != "" {
+		parts = append(parts, "membership "+p.Membership)
+	}
+	return parts
 }

@@ -162,17 +162,7 @@ func title(t *Table) string {
 
 // facts is the line under the title: dataset, basis, membership, years.
 func facts(t *Table) string {
-	p := t.Params
-	var parts []string
-	if p.Dataset != "" {
-		parts = append(parts, "dataset "+p.Dataset)
-	}
-	if p.Basis != "" {
-		parts = append(parts, "basis "+p.Basis)
-	}
-	if p.Membership != "" {
-		parts = append(parts, "membership "+p.Membership)
-	}
+	parts := paramParts(t)
 	if y := yearSpan(t); y != "" {
 		parts = append(parts, y)
 	}
