@@ -107,15 +107,8 @@ func (p *comtradeParser) next(b *array.RecordBuilder) error {
 	if row.value, err = r.float(c.primary); err != nil {
 		return err
 	}
-	for _, o := range []struct {
-		i int
-		v *optFloat
-	}{{c.cif, &row.cif}, {c.fob, &row.fob}, {c.qty, &row.qty}, {c.netWgt, &row.netWeight}} {
-		if o.i >= 0 {
-			if *o.v, err = r.opt(o.i); err != nil {
-				return err
-			}
-		}
+	if err := r.measures(row, c.cif, c.fob, c.qty, c.netWgt); err != nil {
+		return err
 	}
 	if c.qtyUnit >= 0 && row.qty.ok {
 		if u := r.str(c.qtyUnit); u != "N/A" {

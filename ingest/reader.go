@@ -252,6 +252,25 @@ func (r *rec) opt(i int) (optFloat, error) {
 	return optFloat{v, ok}, err
 }
 
+// measures parses the optional CIF and FOB values, quantity and net weight
+// of a trade row from the columns at the given indexes (-1: the layout has
+// no such column).
+func (r *rec) measures(row *tradeRow, cif, fob, qty, netWeight int) error {
+	for _, o := range [...]struct {
+		i int
+		v *optFloat
+	}{{cif, &row.cif}, {fob, &row.fob}, {qty, &row.qty}, {netWeight, &row.netWeight}} {
+		if o.i < 0 {
+			continue
+		}
+		var err error
+		if *o.v, err = r.opt(o.i); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // parseNumber accepts plain decimal and E-notation numbers, nothing else:
 // no hex, no thousands separators, no NaN or Inf, no negative values.
 func parseNumber(b []byte) (float64, error) {
