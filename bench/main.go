@@ -309,7 +309,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			if !want["1"] && !want["2"] {
 				continue
 			}
-			var a, b, c, w series
+			var a, b, c series
 			tpDB, nDB := filepath.Join(dbDir, "t1.duckdb"), filepath.Join(dbDir, "native.duckdb")
 			for p := 0; p < *pairs; p++ {
 				removeDB(tpDB)
@@ -327,12 +327,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 					return err
 				}
 				b = append(b, s)
-				removeDB(nDB)
-				s, err = runProc(ctx, self, "native-csv", "-db", nDB, "-layout", "trade", "-file", ds.first)
-				if err != nil {
-					return err
-				}
-				w = append(w, s)
 				s, err = runProc(ctx, *tp, "ingest", "--db", tpDB, "--dataset", "baci", ds.revised)
 				if err != nil {
 					return err
@@ -341,8 +335,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 					return fmt.Errorf("tradepipe ingest of the revision: unexpected output %q", s.out)
 				}
 				c = append(c, s)
-				log("baci %d rows, pair %d: first load %.2fs, DuckDB read_csv %.2fs, into the trade table %.2fs, revision %.2fs", n, p+1,
-					a[p].t().Seconds(), b[p].t().Seconds(), w[p].t().Seconds(), c[p].t().Seconds())
+				log("baci %d rows, pair %d: first load %.2fs, DuckDB read_csv %.2fs, revision %.2fs", n, p+1,
+					a[p].t().Seconds(), b[p].t().Seconds(), c[p].t().Seconds())
 			}
 			removeDB(tpDB)
 			removeDB(nDB)
@@ -353,12 +347,6 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			r.ratioText = fmt.Sprintf("%.2fx speed", r.ratio)
 			r.goal, r.met = ">= 0.9x", r.ratio >= 0.9
 			results = append(results, r)
-			rw := result{target: "1, same table", what: fmt.Sprintf("ingest BACI into tradepipe's 25-column trade table, %s rows", count(n)),
-				a: a, b: w, aName: "tradepipe ingest", bName: "DuckDB read_csv into it"}
-			rw.ratio = w.median().Seconds() / a.median().Seconds()
-			rw.ratioText = fmt.Sprintf("%.2fx speed", rw.ratio)
-			rw.goal = "context"
-			results = append(results, rw)
 			r2 := result{target: "2", what: fmt.Sprintf("reload a revised BACI file, %s rows", count(n)), a: c, b: a,
 				aName: "revision", bName: "first load"}
 			r2.ratio = c.median().Seconds() / a.median().Seconds()

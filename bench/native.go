@@ -17,7 +17,6 @@ import (
 	"github.com/tradepipe/tradepipe/sql/export"
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
-	"github.com/tradepipe/tradepipe/transform"
 )
 
 // The children: each run of a measured operation is a process of its own,
@@ -65,7 +64,7 @@ func childNativeCSV(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("native-csv", flag.ContinueOnError)
 	db := fs.String("db", "", "database file to create")
 	file := fs.String("file", "", "CSV file")
-	layout := fs.String("layout", "baci", "baci, comtrade, or trade (BACI into tradepipe's trade table)")
+	layout := fs.String("layout", "baci", "baci or comtrade")
 	threads := fs.Int("threads", 2, "DuckDB threads")
 	if err := fs.Parse(args); err != nil {
 		return err
@@ -79,15 +78,7 @@ func childNativeCSV(args []string, stdout io.Writer) error {
 		return err
 	}
 	defer d.Close()
-	bind := []any{dsql.Named("path", *file)}
-	if *layout == "trade" {
-		// tradepipe's schema and country codes, as the store makes them.
-		if err := tradepipeSchema(d); err != nil {
-			return err
-		}
-		bind = append(bind, dsql.Named("class", "HS17"))
-	}
-	if _, err := d.Exec(text, bind...); err != nil {
+	if _, err := d.Exec(text, dsql.Named("path", *file)); err != nil {
 		return err
 	}
 	var n int64
@@ -96,35 +87,6 @@ func childNativeCSV(args []string, stdout io.Writer) error {
 	}
 	fmt.Fprintf(stdout, "rows %d\n", n)
 	return d.Close()
-}
-
-// tradepipeSchema applies tradepipe's migrations to a database opened
-// directly and fills country_codes from the country table.
-func tradepipeSchema(d *dsql.DB) error {
-	ms, err := tpsql.Migrations()
-	if err != nil {
-		return err
-	}
-	for _, m := range ms {
-		if _, err := d.Exec(m.Text); err != nil {
-			return fmt.Errorf("migration %s: %w", m.Name, err)
-		}
-	}
-	cs, err := transform.LoadCountries()
-	if err != nil {
-		return err
-	}
-	tx, err := d.Begin()
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	for _, c := range cs.Codes() {
-		if _, err := tx.Exec(`INSERT INTO country_codes VALUES (?, ?, ?)`, string(c.Scheme), c.Code, c.Country); err != nil {
-			return err
-		}
-	}
-	return tx.Commit()
 }
 
 // childExport writes the trade table of a tradepipe database to Parquet:

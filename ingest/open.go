@@ -1,6 +1,7 @@
 package ingest
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -13,7 +14,21 @@ type FileReader struct {
 	array.RecordReader
 	Format Format
 	rc     io.Closer
+	sum    func() (string, error)
 }
+
+// SHA256 returns the source's hash (Source.Hash) when the reader was
+// opened WithSHA256, reading what the reader left unread. Call it before
+// Close.
+func (f *FileReader) SHA256() (string, error) {
+	if f.sum == nil {
+		return "", errors.New("ingest: reader opened without WithSHA256")
+	}
+	return f.sum()
+}
+
+// WithSHA256 hashes the source's bytes as they are read (FileReader.SHA256).
+func WithSHA256() Option { return func(o *options) { o.sha256 = true } }
 
 // Close closes the underlying file; call it after the last Release.
 func (f *FileReader) Close() error { return f.rc.Close() }
@@ -47,12 +62,20 @@ func OpenReader(src Source, format string, opts ...Option) (*FileReader, error) 
 			return nil, fmt.Errorf("unknown format %q (known: %s)", format, strings.Join(FormatNames(), ", "))
 		}
 	}
-	rc, err := src.Open()
+	o := buildOptions(opts)
+	var rc io.ReadCloser
+	var sum func() (string, error)
+	var err error
+	if o.sha256 {
+		rc, sum, err = src.OpenHashing()
+	} else {
+		rc, err = src.Open()
+	}
 	if err != nil {
 		return nil, err
 	}
 	var r io.Reader = rc
-	if o := buildOptions(opts); o.progress != nil {
+	if o.progress != nil {
 		r = countingReader{r: rc, onRead: o.progress}
 	}
 	if format == "" {
@@ -66,7 +89,7 @@ func OpenReader(src Source, format string, opts ...Option) (*FileReader, error) 
 		rc.Close()
 		return nil, err
 	}
-	return &FileReader{RecordReader: rr, Format: f, rc: rc}, nil
+	return &FileReader{RecordReader: rr, Format: f, rc: rc, sum: sum}, nil
 }
 
 // FormatNames lists the names --format accepts.

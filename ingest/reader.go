@@ -53,6 +53,7 @@ type options struct {
 	mem       memory.Allocator
 	batchRows int
 	progress  func(n int64)
+	sha256    bool
 }
 
 // WithName sets the file name that errors show.

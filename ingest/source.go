@@ -129,6 +129,52 @@ func (s Source) Hash() (string, error) {
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
+// OpenHashing is Open that also hashes, as they are read, the bytes Hash
+// reads. sum reads whatever the caller left unread into the hash and
+// returns what Hash would, without the second pass over the file that
+// Hash and then Open would take. Call sum before closing.
+func (s Source) OpenHashing() (rc io.ReadCloser, sum func() (string, error), err error) {
+	h := sha256.New()
+	var raw io.Reader // the bytes hashed, read directly by sum's drain
+	switch s.Compression {
+	case "zip":
+		if rc, err = s.Open(); err != nil {
+			return nil, nil, err
+		}
+		raw = rc
+		rc = readCloser{io.TeeReader(rc, h), rc}
+	default:
+		f, err := os.Open(s.Path)
+		if err != nil {
+			return nil, nil, err
+		}
+		raw = f
+		tee := io.TeeReader(f, h)
+		if s.Compression != "gzip" {
+			rc = readCloser{tee, f}
+			break
+		}
+		zr, err := gzip.NewReader(bufio.NewReaderSize(tee, 256<<10))
+		if err != nil {
+			f.Close()
+			return nil, nil, &ParseError{File: s.Name, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
+		}
+		rc = multiCloser{zr, zr, f}
+	}
+	sum = func() (string, error) {
+		if _, err := io.Copy(h, raw); err != nil {
+			return "", readErr(s.Name, 0, err)
+		}
+		return hex.EncodeToString(h.Sum(nil)), nil
+	}
+	return rc, sum, nil
+}
+
+type readCloser struct {
+	io.Reader
+	io.Closer
+}
+
 var errIsDir = errors.New("is a directory")
 
 // pathErr drops the operation and path from an *fs.PathError (the

@@ -15,8 +15,8 @@ import (
 
 // A crash in the middle of a load loses the load and nothing else: a
 // tradepipe ingest of a large file is killed (SIGKILL: no chance to clean
-// up) while it hashes the file, while it inserts, and after it has read the
-// whole file (commit and checkpoint); after each kill the database opens,
+// up) as it starts, while it reads (hashing and inserting in one pass), and
+// after it has read the whole file (commit and checkpoint); after each kill the database opens,
 // holds exactly what it held before and no ledger entry for the file, and
 // at the end the same ingest completes with the exact row count.
 
@@ -56,9 +56,10 @@ func TestCrashDuringIngest(t *testing.T) {
 	r := rand.New(rand.NewPCG(seed, 1))
 	t.Logf("seed %d; %d rows, %d MB", seed, crashRows, size>>20)
 
-	// Kill points: bytes read (the file is read twice: hashed, then
-	// loaded), then a moment after the last byte is read. Where /proc is
-	// missing, times from the start instead.
+	// Kill points: bytes read (the file is read once, hashed as it is
+	// loaded, since the ledger holds no file of its size), then a moment
+	// after the last byte is read. Where /proc is missing, times from the
+	// start instead.
 	type point struct {
 		what  string
 		bytes int64         // kill once the process has read this much
@@ -66,10 +67,10 @@ func TestCrashDuringIngest(t *testing.T) {
 	}
 	points := []point{
 		{"starting", 0, time.Duration(r.IntN(150)) * time.Millisecond},
-		{"hashing", int64(float64(size) * (0.2 + 0.6*r.Float64())), 0},
-		{"inserting", size + int64(float64(size)*(0.1+0.4*r.Float64())), 0},
-		{"inserting", size + int64(float64(size)*(0.5+0.45*r.Float64())), 0},
-		{"committing", 2 * size, time.Duration(r.IntN(400)) * time.Millisecond},
+		{"inserting", int64(float64(size) * (0.05 + 0.3*r.Float64())), 0},
+		{"inserting", int64(float64(size) * (0.35 + 0.3*r.Float64())), 0},
+		{"inserting", int64(float64(size) * (0.65 + 0.3*r.Float64())), 0},
+		{"committing", size, time.Duration(r.IntN(400)) * time.Millisecond},
 	}
 	completed := false
 	for i, p := range points {
@@ -196,7 +197,7 @@ func TestInterruptDuringIngest(t *testing.T) {
 	start := time.Now()
 	for {
 		n, ok := readBytes(cmd.Process.Pid)
-		if !ok && time.Since(start) > time.Second || ok && n > st.Size()*13/10 {
+		if !ok && time.Since(start) > time.Second || ok && n > st.Size()*3/10 {
 			break
 		}
 		select {

@@ -40,17 +40,19 @@ func TestQueryCannotChangeOrReachOut(t *testing.T) {
 	out := filepath.Join(dir, "out.csv")
 	csvFile, _ := filepath.Abs(sample("baci_sample.csv"))
 	for _, tc := range []struct{ sql, want string }{
-		{"DELETE FROM trade", readOnly},
-		{"DROP TABLE trade", readOnly},
-		{"UPDATE trade SET value = 0", readOnly},
+		{"DELETE FROM trade_rows", readOnly},
+		{"DROP TABLE trade_rows", readOnly},
+		{"DROP VIEW trade", readOnly},
+		{"UPDATE trade_rows SET value = 0", readOnly},
+		{"DELETE FROM trade", "Can only delete from base table"},
 		{"INSERT INTO files SELECT * FROM files", readOnly},
-		{"ALTER TABLE trade RENAME TO t2", readOnly},
+		{"ALTER TABLE trade_rows RENAME TO t2", readOnly},
 		{"CREATE MACRO m() AS 1", readOnly},
-		{"SELECT count(*) FROM trade; DROP TABLE trade", readOnly},
+		{"SELECT count(*) FROM trade; DROP TABLE trade_rows", readOnly},
 		{"COPY trade TO '" + out + "'", noFiles},
 		{"COPY (SELECT 1) TO '" + db + "' (FORMAT csv)", noFiles},
 		{"EXPORT DATABASE '" + filepath.Join(dir, "export") + "'", noFiles},
-		{"COPY trade FROM '" + csvFile + "'", noFiles},
+		{"COPY trade_rows FROM '" + csvFile + "'", noFiles},
 		{"SELECT * FROM read_csv('" + csvFile + "')", noFiles},
 		{"SELECT * FROM read_text('" + csvFile + "')", noFiles},
 		{"SELECT * FROM '" + csvFile + "'", noFiles},
@@ -75,7 +77,7 @@ func TestQueryCannotChangeOrReachOut(t *testing.T) {
 	}{
 		{"SELECT count(*) AS n FROM read_csv('" + csvFile + "')", 0, "n\n60\n"},
 		{"COPY (SELECT 1 AS x) TO '" + out + "'", 0, ""},
-		{"DELETE FROM trade", 1, readOnly},
+		{"DELETE FROM trade_rows", 1, readOnly},
 		{"ATTACH '" + db + "' AS again (READ_WRITE)", 1, "already attached"},
 	} {
 		code, stdout, stderr := tp(t, "query", "--db", db, "--allow-external-access", "--format", "csv", tc.sql)

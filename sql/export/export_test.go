@@ -797,7 +797,7 @@ func TestReportsOnExport(t *testing.T) {
 		sql  string
 		args []any
 	}{
-		{`DROP TABLE trade`, nil},
+		{`DROP VIEW trade`, nil},
 		{`CREATE VIEW trade AS SELECT * EXCLUDE (rate_used, value_usd) FROM read_parquet($g, hive_partitioning = true)`, []any{dsql.Named("g", glob("trade"))}},
 		{`DROP TABLE fx_rates`, nil},
 		{`CREATE VIEW fx_rates AS SELECT * FROM read_parquet($g, hive_partitioning = true)`, []any{dsql.Named("g", glob("fx_rates"))}},

@@ -68,24 +68,37 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 		res.Err = errors.New("database opened read-only")
 		return
 	}
-	sha, err := src.Hash()
-	if err != nil {
-		res.Err = err
-		return
-	}
-	res.SHA256 = sha
-	var earlier string
-	var at time.Time
-	err = s.db.QueryRowContext(ctx, `SELECT path || coalesce('!' || entry, ''), loaded_at FROM files WHERE sha256 = ?`, sha).Scan(&earlier, &at)
-	if err == nil {
-		res.Status, res.LoadedAt, res.Earlier = Skipped, at, earlier
-		return
-	}
-	if !errors.Is(err, dsql.ErrNoRows) {
+	// The same bytes have the same size: only when the ledger holds a
+	// file of this size is the source hashed before it is read, to skip it
+	// if it was loaded. Otherwise it is hashed as it is read, in the one
+	// pass the load makes.
+	var sameSize bool
+	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM files WHERE size = ?)`, src.Size).Scan(&sameSize); err != nil {
 		res.Err = err
 		return
 	}
 	opts := []ingest.Option{ingest.WithCodes(o.Codes)}
+	if sameSize {
+		sha, err := src.Hash()
+		if err != nil {
+			res.Err = err
+			return
+		}
+		res.SHA256 = sha
+		var earlier string
+		var at time.Time
+		err = s.db.QueryRowContext(ctx, `SELECT path || coalesce('!' || entry, ''), loaded_at FROM files WHERE sha256 = ?`, sha).Scan(&earlier, &at)
+		if err == nil {
+			res.Status, res.LoadedAt, res.Earlier = Skipped, at, earlier
+			return
+		}
+		if !errors.Is(err, dsql.ErrNoRows) {
+			res.Err = err
+			return
+		}
+	} else {
+		opts = append(opts, ingest.WithSHA256())
+	}
 	if o.Allocator != nil {
 		opts = append(opts, ingest.WithAllocator(o.Allocator))
 	}
@@ -103,28 +116,41 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	fr, err := ingest.OpenReader(src, o.Format, opts...)
 	if err != nil {
 		res.Err = err
+		if res.SHA256 == "" {
+			res.SHA256, _ = src.Hash() // for the failure record, if it can be read
+		}
 		return
 	}
 	defer fr.Close()
 	defer fr.Release()
+	if res.SHA256 == "" {
+		// A failed load is recorded with its hash too (the pipeline does
+		// not retry the same bytes).
+		defer func() {
+			if res.SHA256 == "" {
+				res.SHA256, _ = fr.SHA256()
+			}
+		}()
+	}
 	res.Format = fr.Format.Name
 	if res.Dataset == "" {
 		res.Dataset = fr.Format.Name
 	}
 	res.Err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error {
-		return s.loadReader(ctx, c, dc, fr, &res)
+		return s.loadReader(ctx, c, dc, fr, o.Allocator, &res)
 	})
 	return
 }
 
-func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr *ingest.FileReader, res *LoadResult) (err error) {
+func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr *ingest.FileReader, mem memory.Allocator, res *LoadResult) (err error) {
 	ar, err := duckdb.NewArrowFromConn(dc)
 	if err != nil {
 		return err
 	}
-	table, schema, replace := "trade", ingest.TradeSchema, "replace_trade"
-	if fr.Format.Kind == ingest.KindFX {
-		table, schema, replace = "fx_rates", ingest.FXSchema, "replace_fx"
+	trade := fr.Format.Kind == ingest.KindTrade
+	replace := "replace_fx"
+	if trade {
+		replace = "replace_trade"
 	}
 	stmt, err := tpsql.Statement(replace)
 	if err != nil {
@@ -132,15 +158,13 @@ func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr
 	}
 	var incoming array.RecordReader = fr
 	var years *yearSpan
-	if fr.Format.Kind == ingest.KindTrade {
-		years = &yearSpan{RecordReader: fr, col: schema.FieldIndices("year")[0]}
-		incoming = years
+	var narrow *narrower
+	if trade {
+		years = &yearSpan{RecordReader: fr, col: ingest.TradeSchema.FieldIndices("year")[0]}
+		narrow = newNarrower(years, mem)
+		defer narrow.Release()
+		incoming = narrow
 	}
-	release, err := ar.RegisterView(incoming, "tp_incoming")
-	if err != nil {
-		return err
-	}
-	defer release()
 	tx, err := c.BeginTx(ctx, nil)
 	if err != nil {
 		return err
@@ -150,18 +174,43 @@ func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr
 			tx.Rollback()
 		}
 	}()
+	// DuckDB's Arrow scan registers a view of the database itself, not a
+	// temporary one: made inside the transaction and dropped before the
+	// commit, it never reaches the file (where it would point at freed
+	// memory).
+	release, err := ar.RegisterView(incoming, "tp_incoming")
+	if err != nil {
+		return err
+	}
+	defer release()
 	if err = tx.QueryRowContext(ctx, `SELECT nextval('file_id_seq')`).Scan(&res.FileID); err != nil {
 		return err
 	}
-	cols := columnList(schema)
-	r, err := tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO %s (dataset, file_id, %s) SELECT ?, ?, %s FROM tp_incoming`, table, cols, cols),
-		res.Dataset, res.FileID)
+	var r dsql.Result
+	if trade {
+		if narrow.in, err = loadInterner(ctx, tx); err != nil {
+			return err
+		}
+		r, err = tx.ExecContext(ctx, `INSERT INTO trade_rows SELECT * FROM tp_incoming`)
+	} else {
+		cols := columnList(ingest.FXSchema)
+		r, err = tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO fx_rates (dataset, file_id, %s) SELECT ?, ?, %s FROM tp_incoming`, cols, cols),
+			res.Dataset, res.FileID)
+	}
 	// The reader's own error carries the file, line and column: report it first.
 	if rerr := fr.Err(); rerr != nil {
 		return rerr
 	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", res.Source.Name, err)
+	}
+	if _, err = tx.ExecContext(ctx, `DROP VIEW tp_incoming`); err != nil {
+		return err
+	}
+	if trade {
+		if err = narrow.in.write(ctx, tx, res.Dataset, res.FileID); err != nil {
+			return fmt.Errorf("%s: %w", res.Source.Name, err)
+		}
 	}
 	res.Rows, _ = r.RowsAffected()
 	// Only earlier rows of the dataset in the file's years can share a
@@ -171,7 +220,8 @@ func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr
 	if years != nil {
 		earlier = years.seen
 		if earlier {
-			err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM trade WHERE dataset = ? AND file_id <> ? AND year BETWEEN ? AND ?)`,
+			err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM trade_rows JOIN trade_slices USING (slice_id)
+				WHERE dataset = ? AND file_id <> ? AND year BETWEEN ? AND ?)`,
 				res.Dataset, res.FileID, years.min, years.max).Scan(&earlier)
 			if err != nil {
 				return err
@@ -184,6 +234,11 @@ func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr
 			return fmt.Errorf("%s: replacing revised rows: %w", res.Source.Name, err)
 		}
 		res.Replaced, _ = r.RowsAffected()
+	}
+	if res.SHA256 == "" {
+		if res.SHA256, err = fr.SHA256(); err != nil {
+			return err
+		}
 	}
 	abs, aerr := filepath.Abs(res.Source.Path)
 	if aerr != nil {

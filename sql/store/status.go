@@ -82,7 +82,8 @@ func (s *Store) Status(ctx context.Context) (*Status, error) {
 	if err := scanCounts(ctx, s.db, `SELECT dataset, count(*) FROM (SELECT dataset FROM trade UNION ALL SELECT dataset FROM fx_rates) GROUP BY dataset`, st.Datasets); err != nil {
 		return nil, err
 	}
-	tables, err := s.db.QueryContext(ctx, `SELECT table_name FROM information_schema.tables WHERE table_schema = 'main' AND table_type = 'BASE TABLE' ORDER BY 1`)
+	tables, err := s.db.QueryContext(ctx, `SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND NOT internal AND schema_name = 'main'
+		UNION ALL SELECT view_name FROM duckdb_views() WHERE NOT temporary AND NOT internal AND schema_name = 'main' ORDER BY 1`)
 	if err != nil {
 		return nil, err
 	}

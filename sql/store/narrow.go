@@ -1,0 +1,474 @@
+package store
+
+import (
+	"bytes"
+	"context"
+	dsql "database/sql"
+	"fmt"
+	"strings"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/tradepipe/tradepipe/ingest"
+)
+
+// Trade rows are stored narrow (sql/schema/003_narrow_trade.sql): what a
+// file repeats on every row goes once into trade_slices, each (ISO3, code
+// as in the file) pair once into trade_codes, and trade_rows keeps the rest
+// with references to both. The narrower turns the readers' batches
+// (ingest.TradeSchema) into trade_rows batches on the way into DuckDB,
+// assigning the references; the store then writes the new slices and codes
+// in the same transaction.
+
+// rowsSchema is the shape of trade_rows, column for column.
+var rowsSchema = arrow.NewSchema([]arrow.Field{
+	{Name: "slice_id", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "line", Type: arrow.PrimitiveTypes.Int64},
+	{Name: "year", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "month", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "reporter", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "partner", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "product", Type: arrow.PrimitiveTypes.Int32},
+	{Name: "value", Type: arrow.PrimitiveTypes.Float64},
+	{Name: "cif_value", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "fob_value", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "quantity", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+	{Name: "net_weight_kg", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
+}, nil)
+
+// slice is one row of trade_slices without its dataset and file.
+type slice struct {
+	freq, partner2, flow, classification, customs, mot, currency string
+	unit                                                         string
+	hasUnit                                                      bool
+	reported, aggregate                                          int8 // -1 null, 0 false, 1 true
+}
+
+// codePair is one row of trade_codes without its ids.
+type codePair struct{ country, code string }
+
+// interner hands out slice, code and product ids: those the database
+// already holds and new ones, which it remembers for writing. Ids are
+// dense: a new one is the next after the largest.
+type interner struct {
+	slices      map[slice]int32
+	newSlices   []slice // ids nextSlice-len(newSlices) ... nextSlice-1
+	nextSlice   int32
+	codes       map[codePair]int32
+	countries   map[string]int32 // country -> its first code_id (country_id)
+	newCodes    []codePair
+	nextCode    int32
+	products    map[string]int32
+	newProducts []string
+	nextProduct int32
+}
+
+// loadInterner reads the known code pairs and the next free ids. Slices
+// are never shared between files, so none are read.
+func loadInterner(ctx context.Context, tx *dsql.Tx) (*interner, error) {
+	in := &interner{slices: map[slice]int32{}, codes: map[codePair]int32{}, countries: map[string]int32{}, products: map[string]int32{}}
+	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(slice_id), 0) + 1 FROM trade_slices`).Scan(&in.nextSlice); err != nil {
+		return nil, err
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT code_id, country, code, country_id FROM trade_codes`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	in.nextCode = 1
+	for rows.Next() {
+		var id, cid int32
+		var p codePair
+		if err := rows.Scan(&id, &p.country, &p.code, &cid); err != nil {
+			return nil, err
+		}
+		in.codes[p] = id
+		in.countries[p.country] = cid
+		in.nextCode = max(in.nextCode, id+1)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	prows, err := tx.QueryContext(ctx, `SELECT product_id, product FROM trade_products`)
+	if err != nil {
+		return nil, err
+	}
+	defer prows.Close()
+	in.nextProduct = 1
+	for prows.Next() {
+		var id int32
+		var p string
+		if err := prows.Scan(&id, &p); err != nil {
+			return nil, err
+		}
+		in.products[p] = id
+		in.nextProduct = max(in.nextProduct, id+1)
+	}
+	return in, prows.Err()
+}
+
+// slice returns s's id. s's strings may point into an Arrow buffer: a new
+// key is cloned before it is kept.
+func (in *interner) slice(s slice) int32 {
+	if id, ok := in.slices[s]; ok {
+		return id
+	}
+	for _, p := range []*string{&s.freq, &s.partner2, &s.flow, &s.classification, &s.customs, &s.mot, &s.currency, &s.unit} {
+		*p = strings.Clone(*p)
+	}
+	id := in.nextSlice
+	in.nextSlice++
+	in.slices[s] = id
+	in.newSlices = append(in.newSlices, s)
+	return id
+}
+
+func (in *interner) code(p codePair) int32 {
+	if id, ok := in.codes[p]; ok {
+		return id
+	}
+	p = codePair{strings.Clone(p.country), strings.Clone(p.code)}
+	id := in.nextCode
+	in.nextCode++
+	in.codes[p] = id
+	if _, ok := in.countries[p.country]; !ok {
+		in.countries[p.country] = id
+	}
+	in.newCodes = append(in.newCodes, p)
+	return id
+}
+
+func (in *interner) product(p string) int32 {
+	if id, ok := in.products[p]; ok {
+		return id
+	}
+	p = strings.Clone(p)
+	id := in.nextProduct
+	in.nextProduct++
+	in.products[p] = id
+	in.newProducts = append(in.newProducts, p)
+	return id
+}
+
+// write inserts the slices and code pairs first seen in this load.
+func (in *interner) write(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64) error {
+	first := in.nextSlice - int32(len(in.newSlices))
+	err := insertBatched(ctx, tx, `INSERT INTO trade_slices VALUES `, 13, len(in.newSlices), func(i int) []any {
+		s := in.newSlices[i]
+		var unit any
+		if s.hasUnit {
+			unit = s.unit
+		}
+		return []any{first + int32(i), dataset, fileID, s.freq, s.partner2, s.flow, s.classification, s.customs, s.mot,
+			s.currency, unit, triBool(s.reported), triBool(s.aggregate)}
+	})
+	if err != nil {
+		return fmt.Errorf("writing trade_slices: %w", err)
+	}
+	firstCode := in.nextCode - int32(len(in.newCodes))
+	err = insertBatched(ctx, tx, `INSERT INTO trade_codes VALUES `, 4, len(in.newCodes), func(i int) []any {
+		p := in.newCodes[i]
+		return []any{firstCode + int32(i), p.country, p.code, in.countries[p.country]}
+	})
+	if err != nil {
+		return fmt.Errorf("writing trade_codes: %w", err)
+	}
+	firstProduct := in.nextProduct - int32(len(in.newProducts))
+	err = insertBatched(ctx, tx, `INSERT INTO trade_products VALUES `, 2, len(in.newProducts), func(i int) []any {
+		return []any{firstProduct + int32(i), in.newProducts[i]}
+	})
+	if err != nil {
+		return fmt.Errorf("writing trade_products: %w", err)
+	}
+	return nil
+}
+
+func triBool(v int8) any {
+	if v < 0 {
+		return nil
+	}
+	return v == 1
+}
+
+// narrower reads ingest.TradeSchema batches from src and gives trade_rows
+// batches. The interner must be set before the first Next.
+type narrower struct {
+	refs atomic.Int64
+	src  array.RecordReader
+	mem  memory.Allocator
+	in   *interner
+	cur  arrow.RecordBatch
+	col  map[string]int
+}
+
+func newNarrower(src array.RecordReader, mem memory.Allocator) *narrower {
+	if mem == nil {
+		mem = memory.DefaultAllocator
+	}
+	n := &narrower{src: src, mem: mem, col: map[string]int{}}
+	n.refs.Store(1)
+	for i, f := range ingest.TradeSchema.Fields() {
+		n.col[f.Name] = i
+	}
+	return n
+}
+
+func (n *narrower) Retain() { n.refs.Add(1) }
+
+func (n *narrower) Release() {
+	if n.refs.Add(-1) == 0 && n.cur != nil {
+		n.cur.Release()
+		n.cur = nil
+	}
+}
+
+func (n *narrower) Schema() *arrow.Schema          { return rowsSchema }
+func (n *narrower) RecordBatch() arrow.RecordBatch { return n.cur }
+func (n *narrower) Record() arrow.RecordBatch      { return n.cur }
+func (n *narrower) Err() error                     { return n.src.Err() }
+func (n *narrower) column(rec arrow.RecordBatch, name string) arrow.Array {
+	return rec.Column(n.col[name])
+}
+
+func (n *narrower) Next() bool {
+	if n.cur != nil {
+		n.cur.Release()
+		n.cur = nil
+	}
+	if !n.src.Next() {
+		return false
+	}
+	n.cur = n.narrow(n.src.RecordBatch())
+	return true
+}
+
+// narrow makes one trade_rows batch: the reference columns are new, the
+// others are the reader's own arrays, shared.
+func (n *narrower) narrow(rec arrow.RecordBatch) arrow.RecordBatch {
+	rows := int(rec.NumRows())
+	str := func(name string) *array.String { return n.column(rec, name).(*array.String) }
+	boolean := func(name string) *array.Boolean { return n.column(rec, name).(*array.Boolean) }
+
+	sliceIDs, sliceBuf := n.int32s(rows)
+	freq, partner2, flow, class := str("freq"), str("partner2"), str("flow"), str("classification")
+	customs, mot, currency, unit := str("customs"), str("mot"), str("currency"), str("quantity_unit")
+	reported, aggregate := boolean("is_reported"), boolean("is_aggregate")
+	if !n.constantSlices(sliceIDs, []*array.String{freq, partner2, flow, class, customs, mot, currency}, unit, reported, aggregate) {
+		n.rowSlices(sliceIDs, freq, partner2, flow, class, customs, mot, currency, unit, reported, aggregate)
+	}
+
+	codes := func(country, code *array.String) *memory.Buffer {
+		ids, buf := n.int32s(rows)
+		var last codePair
+		lastID := int32(-1)
+		for i := range rows {
+			p := codePair{country.Value(i), code.Value(i)}
+			if lastID < 0 || p != last {
+				last, lastID = p, n.in.code(p)
+			}
+			ids[i] = lastID
+		}
+		return buf
+	}
+	repBuf := codes(str("reporter"), str("reporter_code"))
+	partBuf := codes(str("partner"), str("partner_code"))
+	prodIDs, prodBuf := n.int32s(rows)
+	n.productIDs(prodIDs, str("product"))
+
+	cols := []arrow.Array{
+		int32Array(sliceBuf, rows),
+		n.column(rec, "line"), n.column(rec, "year"), n.column(rec, "month"),
+		int32Array(repBuf, rows), int32Array(partBuf, rows),
+		int32Array(prodBuf, rows), n.column(rec, "value"),
+		n.column(rec, "cif_value"), n.column(rec, "fob_value"), n.column(rec, "quantity"), n.column(rec, "net_weight_kg"),
+	}
+	out := array.NewRecordBatch(rowsSchema, cols, int64(rows))
+	for _, c := range []int{0, 4, 5, 6} {
+		cols[c].Release()
+	}
+	return out
+}
+
+// int32s allocates a buffer of rows int32 values.
+func (n *narrower) int32s(rows int) ([]int32, *memory.Buffer) {
+	b := memory.NewResizableBuffer(n.mem)
+	b.Resize(rows * arrow.Int32SizeBytes)
+	return arrow.Int32Traits.CastFromBytes(b.Bytes()), b
+}
+
+// int32Array wraps buf (and takes over its reference).
+func int32Array(buf *memory.Buffer, rows int) arrow.Array {
+	d := array.NewData(arrow.PrimitiveTypes.Int32, rows, []*memory.Buffer{nil, buf}, nil, 0, 0)
+	buf.Release()
+	defer d.Release()
+	return array.MakeFromData(d)
+}
+
+func tri(a *array.Boolean, i int) int8 {
+	switch {
+	case a.IsNull(i):
+		return -1
+	case a.Value(i):
+		return 1
+	}
+	return 0
+}
+
+// rowSlices gives each row its slice id, comparing a row with the one
+// before it before looking it up.
+func (n *narrower) rowSlices(ids []int32, freq, partner2, flow, class, customs, mot, currency, unit *array.String, reported, aggregate *array.Boolean) {
+	var last slice
+	lastID := int32(-1)
+	for i := range ids {
+		s := slice{freq: freq.Value(i), partner2: partner2.Value(i), flow: flow.Value(i), classification: class.Value(i),
+			customs: customs.Value(i), mot: mot.Value(i), currency: currency.Value(i),
+			reported: tri(reported, i), aggregate: tri(aggregate, i)}
+		if unit.IsValid(i) {
+			s.unit, s.hasUnit = unit.Value(i), true
+		}
+		if lastID < 0 || s != last {
+			last, lastID = s, n.in.slice(s)
+		}
+		ids[i] = lastID
+	}
+}
+
+// constantSlices handles the common batch, in which every row shares the
+// same values except that the quantity unit is missing where the quantity
+// is (BACI): one or two slices, and no row-by-row comparison. It reports
+// false when the batch is not like that.
+func (n *narrower) constantSlices(ids []int32, strs []*array.String, unit *array.String, reported, aggregate *array.Boolean) bool {
+	var vals [7]string
+	for i, a := range strs {
+		v, ok := sameValue(a)
+		if !ok || a.NullN() > 0 {
+			return false
+		}
+		vals[i] = v
+	}
+	u, ok := sameValue(unit)
+	if !ok {
+		return false
+	}
+	rep, ok1 := sameBool(reported)
+	agg, ok2 := sameBool(aggregate)
+	if !ok1 || !ok2 {
+		return false
+	}
+	s := slice{freq: vals[0], partner2: vals[1], flow: vals[2], classification: vals[3], customs: vals[4], mot: vals[5],
+		currency: vals[6], reported: rep, aggregate: agg}
+	nulls := unit.NullN()
+	var without, with int32
+	if nulls > 0 {
+		without = n.in.slice(s)
+	}
+	if nulls < len(ids) {
+		s.unit, s.hasUnit = u, true
+		with = n.in.slice(s)
+	}
+	switch nulls {
+	case 0:
+		for i := range ids {
+			ids[i] = with
+		}
+	case len(ids):
+		for i := range ids {
+			ids[i] = without
+		}
+	default:
+		for i := range ids {
+			if unit.IsValid(i) {
+				ids[i] = with
+			} else {
+				ids[i] = without
+			}
+		}
+	}
+	return true
+}
+
+// sameValue reports whether every non-null entry of a holds the same text,
+// and that text ("" if all are null). It reads the offsets once and
+// compares the value bytes with themselves shifted by one value's length:
+// equal only if they are one value repeated.
+func sameValue(a *array.String) (string, bool) {
+	offs := a.ValueOffsets()
+	if a.Len() == 0 {
+		return "", true
+	}
+	if a.NullN() == 0 {
+		size := offs[1] - offs[0]
+		for i, o := range offs[1:] {
+			if o-offs[i] != size {
+				return "", false
+			}
+		}
+		data := a.ValueBytes()
+		if size > 0 && !bytes.Equal(data[size:], data[:len(data)-int(size)]) {
+			return "", false
+		}
+		return a.Value(0), true
+	}
+	first, size := -1, int32(0)
+	for i := range a.Len() {
+		l := offs[i+1] - offs[i]
+		if a.IsNull(i) {
+			if l != 0 {
+				return "", false
+			}
+			continue
+		}
+		if first < 0 {
+			first, size = i, l
+		} else if l != size {
+			return "", false
+		}
+	}
+	if first < 0 {
+		return "", true
+	}
+	data := a.ValueBytes()
+	if size > 0 && !bytes.Equal(data[size:], data[:len(data)-int(size)]) {
+		return "", false
+	}
+	return a.Value(first), true
+}
+
+// sameBool reports whether every entry of a is the same: all null (-1),
+// all false (0) or all true (1).
+func sameBool(a *array.Boolean) (int8, bool) {
+	switch nulls := a.NullN(); {
+	case nulls == a.Len():
+		return -1, true
+	case nulls > 0:
+		return 0, false
+	}
+	set := 0
+	for i := range a.Len() {
+		if a.Value(i) {
+			set++
+		}
+	}
+	switch set {
+	case 0:
+		return 0, true
+	case a.Len():
+		return 1, true
+	}
+	return 0, false
+}
+
+// productIDs gives each row its product id.
+func (n *narrower) productIDs(ids []int32, product *array.String) {
+	last, lastID := "", int32(-1)
+	for i := range ids {
+		p := product.Value(i)
+		if lastID < 0 || p != last {
+			last, lastID = p, n.in.product(p)
+		}
+		ids[i] = lastID
+	}
+}

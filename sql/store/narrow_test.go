@@ -1,0 +1,202 @@
+package store
+
+import (
+	"context"
+	dsql "database/sql"
+	"fmt"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+
+	tpsql "github.com/tradepipe/tradepipe/sql"
+)
+
+// dump returns every row of a query as text, sorted, and its column names.
+func dump(t *testing.T, db *dsql.DB, q string) ([]string, []string) {
+	t.Helper()
+	rows, err := db.Query(q)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	cols, _ := rows.Columns()
+	var out []string
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		out = append(out, strings.TrimSuffix(fmt.Sprintln(vals...), "\n"))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	slices.Sort(out)
+	return out, cols
+}
+
+// A database made before schema 003 (trade a table of 25 columns) keeps
+// every row, value and column order through the move to narrow storage.
+func TestMigrationToNarrowTrade(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "old.duckdb")
+	db, err := dsql.Open("duckdb", path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ms, err := tpsql.Migrations()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, m := range ms[:2] {
+		if _, err := db.Exec(m.Text); err != nil {
+			t.Fatalf("%s: %v", m.Name, err)
+		}
+	}
+	// Rows as schema 002 held them: two datasets, two files, one country
+	// under two codes, monthly and annual rows, null and set units and
+	// flags, a breakdown by customs and second partner, and the view an
+	// old load left behind.
+	setup := []string{
+		`INSERT INTO meta VALUES ('schema_version', '2')`,
+		`INSERT INTO files VALUES
+			(1, '/d/a.csv', NULL, 'aa', 10, 'none', 'comtrade', 'trade', 'ct', 3, 0, TIMESTAMPTZ '2026-01-01 00:00:00+00'),
+			(2, '/d/b.csv', NULL, 'bb', 10, 'none', 'baci', 'trade', 'baci', 2, 0, TIMESTAMPTZ '2026-01-02 00:00:00+00')`,
+		`INSERT INTO trade VALUES
+			('ct', 1, 2, 'A', 2019, 0, 'USA', '842', 'KAZ', '398', '', 'X', 'HS', 'TOTAL', 'C00', '0', 1.5, 'USD', 1.6, 1.4, NULL, NULL, NULL, true, false),
+			('ct', 1, 3, 'M', 2019, 3, 'USA', '840', 'KAZ', '398', 'CHN', 'M', 'HS', '01', 'C01', '1000', 2.5, 'USD', NULL, NULL, 7, 'kg', 7.5, false, NULL),
+			('ct', 1, 4, 'A', 2019, 0, 'USA', '842', 'WLD', '0', '', 'X', 'HS', 'TOTAL', 'C00', '0', 9, 'USD', NULL, NULL, NULL, NULL, NULL, NULL, NULL),
+			('baci', 2, 2, 'A', 2020, 0, 'KAZ', '398', 'CHN', '156', '', 'X', 'HS17', '010121', '', '', 1000, 'USD', NULL, NULL, 2, 't', NULL, NULL, NULL),
+			('baci', 2, 3, 'A', 2020, 0, 'KAZ', '398', 'CHN', '156', '', 'X', 'HS17', '010122', '', '', 2000, 'USD', NULL, NULL, NULL, NULL, NULL, NULL, NULL)`,
+		`CREATE VIEW tp_incoming AS SELECT 1 AS x`,
+	}
+	for _, q := range setup {
+		if _, err := db.Exec(q); err != nil {
+			t.Fatalf("%s: %v", q, err)
+		}
+	}
+	before, beforeCols := dump(t, db, `SELECT * FROM trade`)
+	db.Close()
+
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	after, afterCols := dump(t, s.db, `SELECT * FROM trade`)
+	if !slices.Equal(afterCols, beforeCols) {
+		t.Errorf("columns of trade after the migration:\n%v\nbefore:\n%v", afterCols, beforeCols)
+	}
+	if !slices.Equal(after, before) {
+		t.Errorf("trade after the migration:\n%s\nbefore:\n%s", strings.Join(after, "\n"), strings.Join(before, "\n"))
+	}
+	counts, _ := dump(t, s.db, `SELECT (SELECT count(*) FROM trade_rows), (SELECT count(*) FROM trade_slices), (SELECT count(*) FROM trade_codes),
+		(SELECT count(*) FROM duckdb_views() WHERE view_name = 'tp_incoming')`)
+	// Slices: ct's three rows differ in what they share except rows 2 and 4
+	// (annual X C00 with no unit and flags (true,false) vs (null,null)):
+	// three; baci's two rows: unit t and none. Codes: USA 842, USA 840,
+	// KAZ 398, WLD 0, CHN 156.
+	if want := "5 5 5 0"; counts[0] != want {
+		t.Errorf("rows, slices, codes, leftover views = %s, want %s", counts[0], want)
+	}
+}
+
+// A load leaves no view of its Arrow scan in the database, whether it
+// succeeds or fails.
+func TestLoadLeavesNoView(t *testing.T) {
+	s := openTest(t)
+	dir := t.TempDir()
+	good := write(t, dir, "fx.csv", []byte("date_or_period,currency,per_usd\n2019,KGS,69.79\n"))
+	bad := write(t, dir, "bad.csv", []byte("t,i,j,k,v,q\n2019,398,156,010121,1.5,2\n2019,398,156,010122,x,2\n"))
+	baci := write(t, dir, "baci.csv", []byte("t,i,j,k,v,q\n2019,398,156,010121,1.5,2\n"))
+	for _, p := range []string{good, bad, baci} {
+		loadFile(t, s, p, LoadOptions{})
+		var n int
+		if err := s.db.QueryRow(`SELECT count(*) FROM duckdb_views() WHERE NOT internal AND view_name <> 'trade'`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		if n != 0 {
+			t.Errorf("after loading %s: %d views besides trade", filepath.Base(p), n)
+		}
+	}
+}
+
+// Rows name a country by the code their file used; a revision that uses
+// another code for the same country still replaces them, and the codes and
+// slices of both files stay apart.
+func TestNarrowCodesAndSlices(t *testing.T) {
+	s := openTest(t)
+	dir := t.TempDir()
+	head := "t,i,j,k,v,q\n"
+	first := write(t, dir, "BACI_HS17_Y2019_V202401.csv", []byte(head+"2019,842,398,010121,1,2\n2019,842,398,010122,1,\n2019,398,156,010121,3,4\n"))
+	second := write(t, dir, "BACI_HS17_Y2019_V202501.csv", []byte(head+"2019,840,398,010121,5,6\n"))
+	loadFile(t, s, first, LoadOptions{Dataset: "b"})
+	r := loadFile(t, s, second, LoadOptions{Dataset: "b"})
+	if r[0].Status != Loaded || r[0].Replaced != 1 {
+		t.Fatalf("revision: %+v", r[0])
+	}
+	got, _ := dump(t, s.db, `SELECT file_id, line, reporter, reporter_code, partner, partner_code, product, value, quantity, quantity_unit, classification FROM trade`)
+	want := []string{
+		"1 3 USA 842 KAZ 398 010122 1000 <nil> <nil> HS17",
+		"1 4 KAZ 398 CHN 156 010121 3000 4 t HS17",
+		"2 2 USA 840 KAZ 398 010121 5000 6 t HS17",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("trade:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	codes, _ := dump(t, s.db, `SELECT country, code FROM trade_codes`)
+	if want := []string{"CHN 156", "KAZ 398", "USA 840", "USA 842"}; !slices.Equal(codes, want) {
+		t.Errorf("trade_codes %v, want %v", codes, want)
+	}
+	sl, _ := dump(t, s.db, `SELECT file_id, dataset, quantity_unit FROM trade_slices`)
+	if want := []string{"1 b <nil>", "1 b t", "2 b t"}; !slices.Equal(sl, want) {
+		t.Errorf("trade_slices %v, want %v", sl, want)
+	}
+}
+
+// A revision replaces exactly the rows whose whole natural key it has:
+// rows of another flow, year, month, partner, currency-only difference
+// aside (currency is not in the key), another dataset, or a key the new
+// file lacks stay.
+func TestReplaceExactKeys(t *testing.T) {
+	s := openTest(t)
+	dir := t.TempDir()
+	head := "year,month,reporter,partner,flow,product,value,currency\n"
+	first := write(t, dir, "a.csv", []byte(head+
+		"2019,,KAZ,CHN,X,TOTAL,1,USD\n"+ // replaced
+		"2019,,KAZ,CHN,M,TOTAL,2,USD\n"+ // other flow: stays
+		"2018,,KAZ,CHN,X,TOTAL,3,USD\n"+ // other year: stays
+		"2019,3,KAZ,CHN,X,TOTAL,4,USD\n"+ // monthly: stays
+		"2019,,KAZ,RUS,X,TOTAL,5,USD\n"+ // other partner: stays
+		"2019,,KAZ,CHN,X,01,6,USD\n")) // other product: stays
+	other := write(t, dir, "b.csv", []byte(head+"2019,,KAZ,CHN,X,TOTAL,7,USD\n"))
+	rev := write(t, dir, "c.csv", []byte(head+
+		"2019,,KAZ,CHN,X,TOTAL,10,KZT\n"+
+		"2020,,KAZ,CHN,X,TOTAL,11,USD\n"))
+	loadFile(t, s, first, LoadOptions{Dataset: "d"})
+	loadFile(t, s, other, LoadOptions{Dataset: "other"})
+	r := loadFile(t, s, rev, LoadOptions{Dataset: "d"})
+	if r[0].Status != Loaded || r[0].Replaced != 1 {
+		t.Fatalf("revision: %+v", r[0])
+	}
+	got, _ := dump(t, s.db, `SELECT dataset, year, month, partner, flow, product, value, currency FROM trade`)
+	want := []string{
+		"d 2018 0 CHN X TOTAL 3 USD",
+		"d 2019 0 CHN M TOTAL 2 USD",
+		"d 2019 0 CHN X 01 6 USD",
+		"d 2019 0 CHN X TOTAL 10 KZT",
+		"d 2019 0 RUS X TOTAL 5 USD",
+		"d 2019 3 CHN X TOTAL 4 USD",
+		"d 2020 0 CHN X TOTAL 11 USD",
+		"other 2019 0 CHN X TOTAL 7 USD",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("trade:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
