@@ -121,3 +121,55 @@ func TestSources(t *testing.T) {
 		t.Errorf("truncated zip: err = %v, want ErrTruncated", err)
 	}
 }
+
+// A reader opened WithSHA256 gives Source.Hash's sum for every kind of
+// source, whether it was read to the end, stopped early by an error, or
+// not read at all; a gzip file with bytes after its stream is hashed whole.
+func TestReaderSHA256(t *testing.T) {
+	dir := t.TempDir()
+	long := baciText + strings.Repeat("2019,398,156,010121,1234.5,\n", 20000)
+	bad := baciText + "2019,398,156,010121,x,\n" + strings.Repeat("2019,398,156,010121,1,\n", 20000)
+	var srcs []Source
+	for _, p := range []string{
+		writeFile(t, dir, "plain.csv", []byte(long)),
+		writeFile(t, dir, "bad.csv", []byte(bad)),
+		writeFile(t, dir, "data.csv.gz", gz([]byte(long))),
+		writeFile(t, dir, "trailing.csv.gz", append(gz([]byte(long)), 0, 0, 0, 0)),
+		writeFile(t, dir, "bundle.zip", zipOf(map[string]string{"a.csv": long, "b.csv": bad})),
+	} {
+		s, err := Sources(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, s...)
+	}
+	for _, src := range srcs {
+		want, err := src.Hash()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, batches := range []int{0, 1, -1} { // none, one, all
+			fr, err := OpenReader(src, "", WithCodes(testCodes{}), WithSHA256(), WithBatchRows(1000))
+			if err != nil {
+				t.Fatal(err)
+			}
+			for i := 0; (batches < 0 || i < batches) && fr.Next(); i++ {
+			}
+			got, err := fr.SHA256()
+			fr.Release()
+			fr.Close()
+			if err != nil || got != want {
+				t.Errorf("%s after %d batches: SHA256() = %s, %v; Hash() = %s", src.Name, batches, got, err, want)
+			}
+		}
+	}
+	fr, err := OpenReader(srcs[0], "", WithCodes(testCodes{}))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fr.Close()
+	defer fr.Release()
+	if _, err := fr.SHA256(); err == nil {
+		t.Error("SHA256 of a reader opened without WithSHA256: no error")
+	}
+}

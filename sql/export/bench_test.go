@@ -35,7 +35,11 @@ func BenchmarkExport(b *testing.B) {
 		if strings.TrimSpace(stmt) == "" {
 			continue
 		}
-		if _, err := s.DB().ExecContext(ctx, stmt, dsql.Named("rows", rows)); err != nil {
+		var args []any
+		if strings.Contains(stmt, "$rows") {
+			args = append(args, dsql.Named("rows", rows))
+		}
+		if _, err := s.DB().ExecContext(ctx, stmt, args...); err != nil {
 			b.Fatal(err)
 		}
 	}

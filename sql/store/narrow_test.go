@@ -4,11 +4,14 @@ import (
 	"context"
 	dsql "database/sql"
 	"fmt"
+	"math/rand/v2"
 	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
 
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 	_ "github.com/duckdb/duckdb-go/v2"
 
 	tpsql "github.com/tradepipe/tradepipe/sql"
@@ -198,5 +201,169 @@ func TestReplaceExactKeys(t *testing.T) {
 	}
 	if !slices.Equal(got, want) {
 		t.Errorf("trade:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+func strArray(vals []*string) *array.String {
+	b := array.NewStringBuilder(memory.DefaultAllocator)
+	defer b.Release()
+	for _, v := range vals {
+		if v == nil {
+			b.AppendNull()
+		} else {
+			b.Append(*v)
+		}
+	}
+	return b.NewStringArray()
+}
+
+func sp(s string) *string { return &s }
+
+func TestSameValue(t *testing.T) {
+	for _, tc := range []struct {
+		vals []*string
+		want string
+		same bool
+	}{
+		{nil, "", true},
+		{[]*string{sp("A")}, "A", true},
+		{[]*string{sp("A"), sp("A"), sp("A")}, "A", true},
+		{[]*string{sp(""), sp("")}, "", true},
+		{[]*string{sp("A"), sp("B")}, "", false},
+		{[]*string{sp("AB"), sp("A"), sp("B")}, "", false},
+		{[]*string{sp("ab"), sp(""), sp("abab")}, "", false}, // same bytes, other lengths
+		{[]*string{sp("abab"), sp("ab"), sp("ab")}, "", false},
+		{[]*string{sp("ab"), sp("ab"), sp("ba")}, "", false},
+		{[]*string{nil, nil}, "", true},
+		{[]*string{nil, sp("t"), nil, sp("t")}, "t", true},
+		{[]*string{sp("t"), nil, sp("kg")}, "", false},
+		{[]*string{sp("t"), nil, sp("u")}, "", false},
+		{[]*string{nil, sp(""), sp("")}, "", true},
+	} {
+		a := strArray(tc.vals)
+		got, same := sameValue(a)
+		if got != tc.want || same != tc.same {
+			t.Errorf("sameValue(%v) = %q, %v; want %q, %v", a, got, same, tc.want, tc.same)
+		}
+		a.Release()
+	}
+}
+
+func TestSameBool(t *testing.T) {
+	for _, tc := range []struct {
+		vals  []bool
+		valid []bool
+		want  int8
+		same  bool
+	}{
+		{[]bool{false, false}, []bool{false, false}, -1, true},
+		{[]bool{true, true}, nil, 1, true},
+		{[]bool{false, false}, nil, 0, true},
+		{[]bool{true, false}, nil, 0, false},
+		{[]bool{true, true}, []bool{true, false}, 0, false},
+	} {
+		b := array.NewBooleanBuilder(memory.DefaultAllocator)
+		b.AppendValues(tc.vals, tc.valid)
+		a := b.NewBooleanArray()
+		got, same := sameBool(a)
+		if got != tc.want || same != tc.same {
+			t.Errorf("sameBool(%v) = %d, %v; want %d, %v", a, got, same, tc.want, tc.same)
+		}
+		a.Release()
+		b.Release()
+	}
+}
+
+// The batch-wide path and the row-by-row path give every row the same
+// slice, on random batches where the shared columns vary a little or not
+// at all.
+func TestConstantSlicesAgreeWithRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 6))
+	pick := func(choices ...string) func() *string {
+		return func() *string {
+			c := choices[r.IntN(len(choices))]
+			if c == "<null>" {
+				return nil
+			}
+			return sp(c)
+		}
+	}
+	batchWide := 0
+	for round := range 300 {
+		rows := 1 + r.IntN(40)
+		// Each column is constant or varies, at random.
+		cols := make([][]*string, 8)
+		gens := []func() *string{pick("A", "M"), pick("", "CHN"), pick("X", "M"), pick("HS17", "H5"), pick("", "C00"),
+			pick("", "0"), pick("USD", "KZT"), pick("t", "<null>", "kg")}
+		for c := range cols {
+			constant := r.IntN(10) > 0
+			first := gens[c]()
+			for range rows {
+				switch {
+				case constant && c == 7 && r.IntN(3) == 0:
+					// The unit: one value, missing where the quantity is.
+					cols[c] = append(cols[c], nil)
+				case constant:
+					cols[c] = append(cols[c], first)
+				default:
+					cols[c] = append(cols[c], gens[c]())
+				}
+			}
+		}
+		var strs []*array.String
+		for _, c := range cols {
+			strs = append(strs, strArray(c))
+		}
+		boolCol := func() *array.Boolean {
+			b := array.NewBooleanBuilder(memory.DefaultAllocator)
+			defer b.Release()
+			mode := r.IntN(4)
+			for range rows {
+				switch {
+				case mode == 0:
+					b.AppendNull()
+				case mode == 1:
+					b.Append(true)
+				case mode == 2:
+					b.Append(r.IntN(2) == 0)
+				default:
+					if r.IntN(2) == 0 {
+						b.AppendNull()
+					} else {
+						b.Append(false)
+					}
+				}
+			}
+			return b.NewBooleanArray()
+		}
+		rep, agg := boolCol(), boolCol()
+
+		in1 := &interner{slices: map[slice]int32{}, nextSlice: 1}
+		n1 := &narrower{in: in1}
+		fast := make([]int32, rows)
+		if n1.constantSlices(fast, strs[:7], strs[7], rep, agg) {
+			batchWide++
+		} else {
+			n1.rowSlices(fast, strs[0], strs[1], strs[2], strs[3], strs[4], strs[5], strs[6], strs[7], rep, agg)
+		}
+		in2 := &interner{slices: map[slice]int32{}, nextSlice: 1}
+		n2 := &narrower{in: in2}
+		slow := make([]int32, rows)
+		n2.rowSlices(slow, strs[0], strs[1], strs[2], strs[3], strs[4], strs[5], strs[6], strs[7], rep, agg)
+		// Ids may be handed out in another order: compare the slices.
+		for i := range rows {
+			a, b := in1.newSlices[fast[i]-1], in2.newSlices[slow[i]-1]
+			if a != b {
+				t.Fatalf("round %d row %d: batch path %+v, row path %+v", round, i, a, b)
+			}
+		}
+		for _, a := range strs {
+			a.Release()
+		}
+		rep.Release()
+		agg.Release()
+	}
+	if batchWide < 10 {
+		t.Errorf("only %d of 300 batches took the batch-wide path", batchWide)
 	}
 }
