@@ -46,6 +46,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return cmdGen(args[1:], stdout)
 		case "native-csv":
 			return childNativeCSV(args[1:], stdout)
+		case "native-rows":
+			return childNativeRows(args[1:], stdout)
 		case "export":
 			return childExport(args[1:], stdout)
 		case "report":
@@ -297,7 +299,9 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 
 	var results []result
 	var largest dataset
-	rss := map[int]int64{} // peak RSS of tradepipe ingest by size
+	rss := map[int]int64{}       // peak RSS of tradepipe ingest by size
+	nativeRSS := map[int]int64{} // of DuckDB's read_csv
+	aloneRSS := map[int]int64{}  // of DuckDB alone inserting generated rows
 
 	if want["1"] || want["2"] || want["4"] || want["5"] {
 		for _, n := range sizes {
@@ -341,6 +345,20 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			removeDB(tpDB)
 			removeDB(nDB)
 			rss[n] = a.maxRSS()
+			nativeRSS[n] = b.maxRSS()
+			// Context for the memory bound: DuckDB alone, the same number
+			// of rows, no CSV and no Go.
+			var alone series
+			for p := 0; p < *pairs; p++ {
+				removeDB(nDB)
+				s, err := runProc(ctx, self, "native-rows", "-db", nDB, "-rows", strconv.Itoa(n))
+				if err != nil {
+					return err
+				}
+				alone = append(alone, s)
+			}
+			removeDB(nDB)
+			aloneRSS[n] = alone.maxRSS()
 			r := result{target: "1", what: fmt.Sprintf("ingest BACI, %s rows", count(n)), a: a, b: b,
 				aName: "tradepipe ingest", bName: "DuckDB read_csv"}
 			r.ratio = b.median().Seconds() / a.median().Seconds()
@@ -443,11 +461,16 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		}
 		removeDB(db)
 	}
-	printResults(stdout, m, *pairs, results, rss, sizes, time.Since(started))
+	printResults(stdout, m, *pairs, results, peaks{rss, nativeRSS, aloneRSS}, sizes, time.Since(started))
 	return nil
 }
 
-func printResults(w io.Writer, m string, pairs int, rs []result, rss map[int]int64, sizes []int, took time.Duration) {
+// peaks are peak RSS figures by size: of tradepipe ingest, of DuckDB's
+// read_csv, and of DuckDB alone inserting generated rows.
+type peaks struct{ ingest, native, alone map[int]int64 }
+
+func printResults(w io.Writer, m string, pairs int, rs []result, p peaks, sizes []int, took time.Duration) {
+	rss := p.ingest
 	fmt.Fprintf(w, "\n%s\n\n", m)
 	fmt.Fprintf(w, "Medians of %d alternating pairs; every run is a process of its own. Ratios compare the medians.\n\n", pairs)
 	fmt.Fprintln(w, "| target | measure | A | A median | B | B median | ratio | goal | met |")
@@ -472,6 +495,18 @@ func printResults(w io.Writer, m string, pairs int, rs []result, rss map[int]int
 		growth := float64(hi-lo) / float64(lo)
 		fmt.Fprintf(w, "\nPeak RSS of tradepipe ingest: %s at %s rows, %s at %s rows: %+.1f%% (goal: <= 1 GB and < 10%% growth): %s\n",
 			mb(lo), count(sizes[0]), mb(hi), count(sizes[len(sizes)-1]), 100*growth, yes(hi <= 1<<30 && growth < 0.10))
+		for _, c := range []struct {
+			what string
+			m    map[int]int64
+		}{
+			{"DuckDB read_csv (the baseline)", p.native},
+			{"DuckDB alone inserting generated rows into a table of trade_rows' shape (bench/sql/native_rows.sql)", p.alone},
+		} {
+			lo, hi := c.m[sizes[0]], c.m[sizes[len(sizes)-1]]
+			if lo > 0 && hi > 0 {
+				fmt.Fprintf(w, "Peak RSS of %s: %s, %s: %+.1f%%\n", c.what, mb(lo), mb(hi), 100*float64(hi-lo)/float64(lo))
+			}
+		}
 	}
 	fmt.Fprintf(w, "\nThe whole run took %s.\n", took.Round(time.Second))
 }

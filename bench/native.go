@@ -89,6 +89,38 @@ func childNativeCSV(args []string, stdout io.Writer) error {
 	return d.Close()
 }
 
+// childNativeRows: DuckDB alone inserting generated rows into a table of
+// trade_rows' shape (context for target 1's memory). Timed by the parent.
+func childNativeRows(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("native-rows", flag.ContinueOnError)
+	db := fs.String("db", "", "database file to create")
+	rows := fs.Int64("rows", 1_000_000, "rows")
+	threads := fs.Int("threads", 2, "DuckDB threads")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	text, err := sqlText("native_rows")
+	if err != nil {
+		return err
+	}
+	d, err := openNative(*db, false, *threads)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	for _, stmt := range strings.Split(text, ";\n") {
+		var args []any
+		if strings.Contains(stmt, "$rows") {
+			args = append(args, dsql.Named("rows", *rows))
+		}
+		if _, err := d.Exec(stmt, args...); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(stdout, "rows %d\n", *rows)
+	return d.Close()
+}
+
 // childExport writes the trade table of a tradepipe database to Parquet:
 // export.Run (tradepipe: the default layout, partitioned by year, values
 // in USD, a manifest, written beside and swapped in) or DuckDB's own COPY

@@ -64,12 +64,16 @@ type interner struct {
 	products    map[string]int32
 	newProducts []string
 	nextProduct int32
+	// The same ids by packed key, for codes and products short enough to
+	// pack (see pack): a number hashes and compares faster than strings.
+	codes64, products64 map[uint64]int32
 }
 
 // loadInterner reads the known code pairs and the next free ids. Slices
 // are never shared between files, so none are read.
 func loadInterner(ctx context.Context, tx *dsql.Tx) (*interner, error) {
-	in := &interner{slices: map[slice]int32{}, codes: map[codePair]int32{}, countries: map[string]int32{}, products: map[string]int32{}}
+	in := &interner{slices: map[slice]int32{}, codes: map[codePair]int32{}, countries: map[string]int32{}, products: map[string]int32{},
+		codes64: map[uint64]int32{}, products64: map[uint64]int32{}}
 	if err := tx.QueryRowContext(ctx, `SELECT coalesce(max(slice_id), 0) + 1 FROM trade_slices`).Scan(&in.nextSlice); err != nil {
 		return nil, err
 	}
@@ -262,15 +266,7 @@ func (n *narrower) narrow(rec arrow.RecordBatch) arrow.RecordBatch {
 
 	codes := func(country, code *array.String) *memory.Buffer {
 		ids, buf := n.int32s(rows)
-		var last codePair
-		lastID := int32(-1)
-		for i := range rows {
-			p := codePair{country.Value(i), code.Value(i)}
-			if lastID < 0 || p != last {
-				last, lastID = p, n.in.code(p)
-			}
-			ids[i] = lastID
-		}
+		n.codeIDs(ids, country, code)
 		return buf
 	}
 	repBuf := codes(str("reporter"), str("reporter_code"))
@@ -463,12 +459,63 @@ func sameBool(a *array.Boolean) (int8, bool) {
 
 // productIDs gives each row its product id.
 func (n *narrower) productIDs(ids []int32, product *array.String) {
-	last, lastID := "", int32(-1)
+	lastKey, lastID := uint64(0), int32(-1)
 	for i := range ids {
 		p := product.Value(i)
-		if lastID < 0 || p != last {
-			last, lastID = p, n.in.product(p)
+		key, ok := pack(p, 7)
+		if !ok {
+			lastID = -1
+			ids[i] = n.in.product(p)
+			continue
+		}
+		key |= uint64(len(p)) << 56
+		if lastID < 0 || key != lastKey {
+			id, hit := n.in.products64[key]
+			if !hit {
+				id = n.in.product(p)
+				n.in.products64[key] = id
+			}
+			lastKey, lastID = key, id
 		}
 		ids[i] = lastID
 	}
+}
+
+// codeIDs gives each row the id of its (country, code) pair.
+func (n *narrower) codeIDs(ids []int32, country, code *array.String) {
+	lastKey, lastID := uint64(0), int32(-1)
+	for i := range ids {
+		c, k := country.Value(i), code.Value(i)
+		kc, ok1 := pack(c, 3)
+		kk, ok2 := pack(k, 4)
+		if !ok1 || !ok2 {
+			lastID = -1
+			ids[i] = n.in.code(codePair{c, k})
+			continue
+		}
+		key := uint64(len(c))<<60 | uint64(len(k))<<56 | kc<<32 | kk
+		if lastID < 0 || key != lastKey {
+			id, hit := n.in.codes64[key]
+			if !hit {
+				id = n.in.code(codePair{c, k})
+				n.in.codes64[key] = id
+			}
+			lastKey, lastID = key, id
+		}
+		ids[i] = lastID
+	}
+}
+
+// pack gives the bytes of a string of at most max (<= 7) bytes as a
+// number, for keys that compare and hash as numbers. The caller adds the
+// length: "0" and "\x000" pack alike.
+func pack(s string, max int) (uint64, bool) {
+	if len(s) > max {
+		return 0, false
+	}
+	var k uint64
+	for i := 0; i < len(s); i++ {
+		k = k<<8 | uint64(s[i])
+	}
+	return k, true
 }

@@ -367,3 +367,43 @@ func TestConstantSlicesAgreeWithRows(t *testing.T) {
 		t.Errorf("only %d of 300 batches took the batch-wide path", batchWide)
 	}
 }
+
+// Codes and products get the id of their exact text, whether it is short
+// enough to go by a packed number or not; texts that pack to the same
+// bytes but differ in length stay apart.
+func TestCodeAndProductIDs(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 7))
+	countries := []string{"KAZ", "USA", "WLD", "", "XNS", "LONGER"}
+	codes := []string{"842", "840", "0", "\x000", "", "W00", "1234", "12345", "Kazakhstan, Rep. of"}
+	products := []string{"010121", "TOTAL", "0", "\x000", "", "1234567", "12345678", "8703231990"}
+	in := &interner{codes: map[codePair]int32{}, countries: map[string]int32{}, products: map[string]int32{},
+		codes64: map[uint64]int32{}, products64: map[uint64]int32{}, nextCode: 1, nextProduct: 1}
+	n := &narrower{in: in}
+	for round := range 50 {
+		rows := 1 + r.IntN(60)
+		var cs, ks, ps []*string
+		for range rows {
+			cs = append(cs, sp(countries[r.IntN(len(countries))]))
+			ks = append(ks, sp(codes[r.IntN(len(codes))]))
+			ps = append(ps, sp(products[r.IntN(len(products))]))
+		}
+		ca, ka, pa := strArray(cs), strArray(ks), strArray(ps)
+		ids, pids := make([]int32, rows), make([]int32, rows)
+		n.codeIDs(ids, ca, ka)
+		n.productIDs(pids, pa)
+		for i := range rows {
+			if got := in.newCodes[ids[i]-1]; got != (codePair{*cs[i], *ks[i]}) {
+				t.Fatalf("round %d row %d: (%q, %q) got the id of %q", round, i, *cs[i], *ks[i], got)
+			}
+			if got := in.newProducts[pids[i]-1]; got != *ps[i] {
+				t.Fatalf("round %d row %d: product %q got the id of %q", round, i, *ps[i], got)
+			}
+		}
+		ca.Release()
+		ka.Release()
+		pa.Release()
+	}
+	if len(in.newCodes) != len(in.codes) || len(in.newProducts) != len(products) {
+		t.Errorf("%d new codes for %d pairs, %d products for %d", len(in.newCodes), len(in.codes), len(in.newProducts), len(products))
+	}
+}
