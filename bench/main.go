@@ -364,6 +364,12 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			r.ratio = b.median().Seconds() / a.median().Seconds()
 			r.ratioText = fmt.Sprintf("%.2fx speed", r.ratio)
 			r.goal, r.met = ">= 0.9x", r.ratio >= 0.9
+			if n < 10_000_000 {
+				// The issue sets target 1 on a 10-million-row file; below
+				// that the fixed costs of a run (a new database with its
+				// schema and country tables) weigh more.
+				r.goal, r.note = "context", "target 1 is set at 10M rows"
+			}
 			results = append(results, r)
 			r2 := result{target: "2", what: fmt.Sprintf("reload a revised BACI file, %s rows", count(n)), a: c, b: a,
 				aName: "revision", bName: "first load"}
