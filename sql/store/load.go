@@ -136,6 +136,8 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	if res.Dataset == "" {
 		res.Dataset = fr.Format.Name
 	}
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
 	res.Err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error {
 		return s.loadReader(ctx, c, dc, fr, o.Allocator, &res)
 	})

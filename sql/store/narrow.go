@@ -157,7 +157,7 @@ func (in *interner) product(p string) int32 {
 	return id
 }
 
-// write inserts the slices and code pairs first seen in this load.
+// write inserts the slices, code pairs and products first seen in this load.
 func (in *interner) write(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64) error {
 	first := in.nextSlice - int32(len(in.newSlices))
 	err := insertBatched(ctx, tx, `INSERT INTO trade_slices VALUES `, 13, len(in.newSlices), func(i int) []any {

@@ -15,6 +15,7 @@ import (
 	"regexp"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -27,6 +28,9 @@ type Store struct {
 	db       *dsql.DB
 	path     string
 	readOnly bool
+	// loads run one at a time: each hands out the next slice, code and
+	// product ids after the largest in the database.
+	loadMu sync.Mutex
 }
 
 // Option configures Open.
