@@ -55,8 +55,11 @@ type baciChunk struct {
 	line  int  // line number of the first line in data
 	lines int  // newlines in data (the last line may lack one at EOF)
 	slow  bool // the fast parser gave up: use the general path from here
-	rec   arrow.RecordBatch
-	done  chan struct{}
+	// cutSlow: cut marked it slow before any goroutine saw it; fill reads
+	// this one, since a worker may be setting slow meanwhile.
+	cutSlow bool
+	rec     arrow.RecordBatch
+	done    chan struct{}
 }
 
 const (
@@ -255,7 +258,7 @@ func (r *baciReader) start() {
 // fill reads chunks until baciWindow are in flight or the input ends.
 func (r *baciReader) fill() {
 	for len(r.inflight) < baciWindow {
-		if n := len(r.inflight); n > 0 && r.inflight[n-1].slow {
+		if n := len(r.inflight); n > 0 && r.inflight[n-1].cutSlow {
 			return // nothing is read past a chunk the general path will take
 		}
 		c := r.cut()
@@ -263,7 +266,7 @@ func (r *baciReader) fill() {
 			return
 		}
 		r.inflight = append(r.inflight, c)
-		if c.slow {
+		if c.cutSlow {
 			close(c.done)
 		} else {
 			r.jobs <- c
@@ -315,7 +318,7 @@ func (r *baciReader) cut() *baciChunk {
 		}
 		if len(buf)-end > maxRecordBytes+2 { // a line longer than a record may be
 			if end == 0 {
-				c.slow = true // the general path words the error
+				c.slow, c.cutSlow = true, true // the general path words the error
 				c.data = buf
 				return c
 			}
@@ -339,7 +342,7 @@ func (r *baciReader) cut() *baciChunk {
 			// The general path reads the same bytes, meets the same
 			// error and words it with its line.
 			r.rerr, r.eof = err, true
-			c.slow = true
+			c.slow, c.cutSlow = true, true
 			c.data = buf
 			return c
 		}

@@ -50,6 +50,13 @@ func newComtradeParser(s *scanner, o *options) (parser, error) {
 	return p, nil
 }
 
+// withScanner makes the parser parallelReader runs on each chunk.
+func (p *comtradeParser) withScanner(s *scanner) parser {
+	q := *p
+	q.s = s
+	return &q
+}
+
 func (p *comtradeParser) next(b *array.RecordBuilder) error {
 	fields, err := p.s.read()
 	if err != nil {

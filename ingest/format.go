@@ -148,6 +148,9 @@ func (f Format) NewReader(r io.Reader, opts ...Option) (array.RecordReader, erro
 	if f.Kind == KindFX {
 		schema = FXSchema
 	}
+	if cp, ok := p.(chunkable); ok && !o.sequential {
+		return newParallelReader(schema, o, cp, s), nil
+	}
 	return newBatchReader(schema, o, p), nil
 }
 

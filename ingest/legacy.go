@@ -47,6 +47,13 @@ func newLegacyParser(s *scanner, o *options) (parser, error) {
 
 var legacyFlows = map[string]string{"1": "M", "2": "X", "3": "RX", "4": "RM"}
 
+// withScanner makes the parser parallelReader runs on each chunk.
+func (p *legacyParser) withScanner(s *scanner) parser {
+	q := *p
+	q.s = s
+	return &q
+}
+
 func (p *legacyParser) next(b *array.RecordBuilder) error {
 	fields, err := p.s.read()
 	if err != nil {

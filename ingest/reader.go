@@ -54,7 +54,12 @@ type options struct {
 	batchRows int
 	progress  func(n int64)
 	sha256    bool
+	// sequential keeps a chunkable format on one goroutine (tests compare
+	// the two paths).
+	sequential bool
 }
+
+func withSequential() Option { return func(o *options) { o.sequential = true } }
 
 // WithName sets the file name that errors show.
 func WithName(name string) Option { return func(o *options) { o.name = name } }
