@@ -6,6 +6,7 @@ import (
 	"database/sql/driver"
 	"errors"
 	"fmt"
+	"math/bits"
 	"path/filepath"
 	"strings"
 	"time"
@@ -231,7 +232,13 @@ func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr
 		}
 	}
 	if earlier {
-		r, err = tx.ExecContext(ctx, stmt.Text, dsql.Named("file_id", res.FileID), dsql.Named("dataset", res.Dataset))
+		text, args := stmt.Text, []any{dsql.Named("file_id", res.FileID), dsql.Named("dataset", res.Dataset)}
+		if trade {
+			if text, args, err = replaceStatement(ctx, tx, res.FileID, years, text, args); err != nil {
+				return err
+			}
+		}
+		r, err = tx.ExecContext(ctx, text, args...)
 		if err != nil {
 			return fmt.Errorf("%s: replacing revised rows: %w", res.Source.Name, err)
 		}
@@ -266,6 +273,35 @@ func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr
 	}
 	res.Status = Loaded
 	return nil
+}
+
+// packedReplace lets tests run the general replace where the packed one
+// would do.
+var packedReplace = true
+
+// replaceStatement picks the trade replace: the packed form
+// (replace_trade_packed.sql) when the key's ids fit in one 64-bit number,
+// else the general one given.
+func replaceStatement(ctx context.Context, tx *dsql.Tx, fileID int64, years *yearSpan, text string, args []any) (string, []any, error) {
+	var shared, maxCode, maxProduct int64
+	err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM (SELECT DISTINCT partner2, flow, freq, classification, customs, mot FROM trade_slices WHERE file_id = ?)),
+		(SELECT coalesce(max(code_id), 0) FROM trade_codes), (SELECT coalesce(max(product_id), 0) FROM trade_products)`,
+		fileID).Scan(&shared, &maxCode, &maxProduct)
+	if err != nil {
+		return "", nil, err
+	}
+	codeBits, productBits := bits.Len64(uint64(maxCode)), bits.Len64(uint64(maxProduct))
+	periodBits := bits.Len64(uint64(int64(years.max-years.min)*13 + 12))
+	if !packedReplace || bits.Len64(uint64(shared))+2*codeBits+productBits+periodBits > 62 {
+		return text, args, nil
+	}
+	packed, err := tpsql.Statement("replace_trade_packed")
+	if err != nil {
+		return "", nil, err
+	}
+	return packed.Text, append(args, dsql.Named("code_bits", codeBits), dsql.Named("product_bits", productBits),
+		dsql.Named("period_bits", periodBits), dsql.Named("year_min", years.min), dsql.Named("year_max", years.max)), nil
 }
 
 // duckdbRowGroupRows is DuckDB's row group size (its storage default).

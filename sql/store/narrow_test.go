@@ -168,6 +168,16 @@ func TestNarrowCodesAndSlices(t *testing.T) {
 // aside (currency is not in the key), another dataset, or a key the new
 // file lacks stay.
 func TestReplaceExactKeys(t *testing.T) {
+	for _, packed := range []bool{true, false} {
+		t.Run(fmt.Sprintf("packed=%v", packed), func(t *testing.T) {
+			defer func(was bool) { packedReplace = was }(packedReplace)
+			packedReplace = packed
+			replaceExactKeys(t)
+		})
+	}
+}
+
+func replaceExactKeys(t *testing.T) {
 	s := openTest(t)
 	dir := t.TempDir()
 	head := "year,month,reporter,partner,flow,product,value,currency\n"
@@ -405,5 +415,40 @@ func TestCodeAndProductIDs(t *testing.T) {
 	}
 	if len(in.newCodes) != len(in.codes) || len(in.newProducts) != len(products) {
 		t.Errorf("%d new codes for %d pairs, %d products for %d", len(in.newCodes), len(in.codes), len(in.newProducts), len(products))
+	}
+}
+
+// The model-based property test once more with the general (three-number)
+// replace, which the small ids of test data would otherwise never reach.
+func TestPropertyGeneralReplace(t *testing.T) {
+	defer func(was bool) { packedReplace = was }(packedReplace)
+	packedReplace = false
+	TestPropertyLoadsFollowTheModel(t)
+	TestReplaceAcrossYears(t)
+}
+
+// A row outside the new file's years never matches, even where its period
+// would spill into the packed key's product bits: here 2020-05 with an
+// even product id would pack like 2019-02 with the next product.
+func TestPackedReplaceKeepsOtherYears(t *testing.T) {
+	s := openTest(t)
+	dir := t.TempDir()
+	head := "year,month,reporter,partner,flow,product,value,currency\n"
+	// The 2019 row makes the replace run at all (no earlier row in the
+	// new file's years: nothing to compare).
+	old := write(t, dir, "old.csv", []byte(head+"2020,4,KAZ,CHN,X,Z0,1,USD\n2020,5,KAZ,CHN,X,A,2,USD\n2019,7,KAZ,CHN,X,Z0,4,USD\n"))
+	rev := write(t, dir, "new.csv", []byte(head+"2019,2,KAZ,CHN,X,B,3,USD\n"))
+	loadFile(t, s, old, LoadOptions{Dataset: "d"})
+	got, _ := dump(t, s.db, `SELECT product, product_id FROM trade_products`)
+	if want := []string{"A 2", "Z0 1"}; !slices.Equal(got, want) {
+		t.Fatalf("product ids %v, want %v (the case needs A even)", got, want)
+	}
+	r := loadFile(t, s, rev, LoadOptions{Dataset: "d"})
+	if r[0].Status != Loaded || r[0].Replaced != 0 {
+		t.Fatalf("revision: %+v", r[0])
+	}
+	got, _ = dump(t, s.db, `SELECT year, month, product FROM trade`)
+	if want := []string{"2019 2 B", "2019 7 Z0", "2020 4 Z0", "2020 5 A"}; !slices.Equal(got, want) {
+		t.Errorf("trade %v, want %v", got, want)
 	}
 }
