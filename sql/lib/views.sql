@@ -19,17 +19,18 @@ CREATE OR REPLACE TEMP MACRO tp_rates() AS TABLE
 -- Every trade row of a dataset with its value in USD and the rate used:
 -- monthly rows take the monthly rate where there is one, else the annual
 -- average; annual rows the annual average. No rate: value_usd is NULL
--- (counted and named by the reports, never dropped or guessed).
+-- (counted and named by the reports, never dropped or guessed). The joins
+-- are on equal columns only (a USD row's match, if any, is ignored by the
+-- CASE), so that DuckDB hashes them rather than loop over the rows.
 CREATE OR REPLACE TEMP MACRO tp_usd(ds) AS TABLE
     SELECT t.*,
            CASE WHEN t.currency = 'USD' THEN 1.0 ELSE coalesce(m.per_usd, a.per_usd) END AS rate_used,
            t.value / (CASE WHEN t.currency = 'USD' THEN 1.0 ELSE coalesce(m.per_usd, a.per_usd) END) AS value_usd
     FROM trade t
-    LEFT JOIN tp_rates() m
-        ON t.currency <> 'USD' AND t.freq = 'M' AND m.freq = 'M'
-       AND m.currency = t.currency AND m.year = t.year AND m.month = t.month
-    LEFT JOIN tp_rates() a
-        ON t.currency <> 'USD' AND a.freq = 'A' AND a.currency = t.currency AND a.year = t.year
+    LEFT JOIN (SELECT * FROM tp_rates() WHERE freq = 'M') m
+        ON m.freq = t.freq AND m.currency = t.currency AND m.year = t.year AND m.month = t.month
+    LEFT JOIN (SELECT * FROM tp_rates() WHERE freq = 'A') a
+        ON a.currency = t.currency AND a.year = t.year
     WHERE t.dataset = ds;
 
 -- Values that could not be converted, by currency and period. USD values
