@@ -2,8 +2,6 @@ package ingest
 
 import (
 	"bytes"
-	"io"
-	"runtime"
 	"sync"
 	"sync/atomic"
 
@@ -28,46 +26,11 @@ import (
 // chunk starts at a record boundary.
 type baciReader struct {
 	*baciParser // the header, the class, and the general path
+	chunkPipe   // chunks, goroutines, order and the hand-over
 
-	refs    atomic.Int64
-	src     io.Reader // the text after the header
-	maxRows int
-	line    int    // lines cut into chunks so far
-	tail    []byte // bytes read beyond the last chunk
-	eof     bool   // src is exhausted
-	rerr    error  // src failed after tail
-
-	codes    *codeCache
-	consts   []arrow.Array // per column: the shared constant array, nil if parsed
-	inflight []*baciChunk
-	jobs     chan *baciChunk
-	workers  sync.WaitGroup
-	free     chan []byte // recycled chunk buffers
-
-	cur  arrow.RecordBatch
-	slow *batchReader // the general path, once a chunk needed it
-	done bool
+	codes  *codeCache
+	consts []arrow.Array // per column: the shared constant array, nil if parsed
 }
-
-// baciChunk is some whole lines of the file and what parsing made of them.
-type baciChunk struct {
-	data  []byte
-	line  int  // line number of the first line in data
-	lines int  // newlines in data (the last line may lack one at EOF)
-	slow  bool // the fast parser gave up: use the general path from here
-	// cutSlow: cut marked it slow before any goroutine saw it; fill reads
-	// this one, since a worker may be setting slow meanwhile.
-	cutSlow bool
-	rec     arrow.RecordBatch
-	done    chan struct{}
-}
-
-const (
-	baciReadSize  = 256 << 10
-	baciChunkMax  = 16 << 20 // cut a chunk here even short of batchRows lines
-	baciWindow    = 3        // chunks in flight: one per goroutine and one ready
-	baciMaxWorker = 2
-)
 
 // Column positions in TradeSchema that the fast parser fills.
 const (
@@ -98,17 +61,22 @@ const (
 )
 
 func newBACIReader(p *baciParser) *baciReader {
-	r := &baciReader{baciParser: p, src: p.s.br, maxRows: p.o.batchRows, line: p.s.line,
-		codes: &codeCache{codes: p.o.codes}, free: make(chan []byte, baciWindow+1)}
-	r.refs.Store(1)
+	r := &baciReader{baciParser: p, codes: &codeCache{codes: p.o.codes}}
+	r.init(TradeSchema, p.o, p.s, false)
+	r.parse, r.onStart, r.onRelease = r.parseChunk, r.buildConsts, r.releaseConsts
+	r.onePass = func(s *scanner) parser {
+		q := *r.baciParser
+		q.s = s
+		return &q
+	}
 	return r
 }
 
 // buildConsts makes the columns every row shares, as long as a chunk's
-// rows can be (batchRows, or what baciChunkMax bytes hold at the shortest
+// rows can be (batchRows, or what chunkMax bytes and one more read hold at the shortest
 // row, 1900,1,1,1,1, and a newline); batches take slices of them.
 func (r *baciReader) buildConsts() {
-	mem, n := r.o.mem, min(r.maxRows, (baciChunkMax+baciReadSize)/len("1900,1,1,1,1,\n")+1)
+	mem, n := r.o.mem, min(r.o.batchRows, (chunkMax+chunkRead)/len("1900,1,1,1,1,\n")+1)
 	r.consts = make([]arrow.Array, nTradeCols)
 	str := func(s string) arrow.Array {
 		c := newStrCol(mem, n, n*len(s))
@@ -145,250 +113,13 @@ func (r *baciReader) buildConsts() {
 	}
 }
 
-func (r *baciReader) Retain() { r.refs.Add(1) }
-
-func (r *baciReader) Release() {
-	if r.refs.Add(-1) != 0 {
-		return
-	}
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	r.drain(r.inflight)
-	r.inflight = nil
-	if r.jobs != nil {
-		close(r.jobs)
-		r.workers.Wait()
-	}
-	if r.slow != nil {
-		r.slow.Release()
-	}
+func (r *baciReader) releaseConsts() {
 	for _, a := range r.consts {
 		if a != nil {
 			a.Release()
 		}
 	}
 }
-
-// drain waits for chunks being parsed and drops their batches.
-func (r *baciReader) drain(cs []*baciChunk) {
-	for _, c := range cs {
-		<-c.done
-		if c.rec != nil {
-			c.rec.Release()
-			c.rec = nil
-		}
-	}
-}
-
-func (r *baciReader) Schema() *arrow.Schema { return TradeSchema }
-
-func (r *baciReader) RecordBatch() arrow.RecordBatch {
-	if r.slow != nil {
-		return r.slow.RecordBatch()
-	}
-	return r.cur
-}
-
-// Record is the deprecated name of RecordBatch.
-func (r *baciReader) Record() arrow.RecordBatch { return r.RecordBatch() }
-
-// Err is the general path's error: the fast path hands every problem to it.
-func (r *baciReader) Err() error {
-	if r.slow != nil {
-		return r.slow.Err()
-	}
-	return nil
-}
-
-func (r *baciReader) Next() bool {
-	if r.cur != nil {
-		r.cur.Release()
-		r.cur = nil
-	}
-	if r.slow != nil {
-		return r.slow.Next()
-	}
-	if r.done {
-		return false
-	}
-	if r.jobs == nil {
-		r.start()
-	}
-	for {
-		r.fill()
-		if len(r.inflight) == 0 {
-			r.done = true
-			return false
-		}
-		c := r.inflight[0]
-		<-c.done
-		if c.slow {
-			r.fallback()
-			return r.slow.Next()
-		}
-		r.inflight = r.inflight[1:]
-		r.recycle(c.data)
-		if c.rec.NumRows() == 0 { // blank lines only
-			c.rec.Release()
-			continue
-		}
-		r.cur = c.rec
-		return true
-	}
-}
-
-func (r *baciReader) start() {
-	r.buildConsts()
-	r.jobs = make(chan *baciChunk, baciWindow)
-	n := min(baciMaxWorker, runtime.GOMAXPROCS(0))
-	r.workers.Add(n)
-	for range n {
-		go func() {
-			defer r.workers.Done()
-			for c := range r.jobs {
-				r.parse(c)
-				close(c.done)
-			}
-		}()
-	}
-}
-
-// fill reads chunks until baciWindow are in flight or the input ends.
-func (r *baciReader) fill() {
-	for len(r.inflight) < baciWindow {
-		if n := len(r.inflight); n > 0 && r.inflight[n-1].cutSlow {
-			return // nothing is read past a chunk the general path will take
-		}
-		c := r.cut()
-		if c == nil {
-			return
-		}
-		r.inflight = append(r.inflight, c)
-		if c.cutSlow {
-			close(c.done)
-		} else {
-			r.jobs <- c
-		}
-	}
-}
-
-func (r *baciReader) buffer() []byte {
-	select {
-	case b := <-r.free:
-		return b[:0]
-	default:
-		return make([]byte, 0, 3<<20)
-	}
-}
-
-func (r *baciReader) recycle(b []byte) {
-	select {
-	case r.free <- b:
-	default:
-	}
-}
-
-// cut reads the next chunk: the tail of the last read, then more of the
-// input until maxRows newlines or the end, cut after the last newline. It
-// returns nil at the end of the input. A chunk it marks slow holds all it
-// read: a line too long to cut, or the bytes before a read error.
-func (r *baciReader) cut() *baciChunk {
-	if r.eof && len(r.tail) == 0 {
-		return nil
-	}
-	buf := append(r.buffer(), r.tail...)
-	r.tail = nil
-	c := &baciChunk{line: r.line + 1, done: make(chan struct{})}
-	scanned, lines, end := 0, 0, 0 // end: just after the last newline found
-	for {
-		for lines < r.maxRows {
-			i := bytes.IndexByte(buf[scanned:], '\n')
-			if i < 0 {
-				scanned = len(buf)
-				break
-			}
-			scanned += i + 1
-			lines++
-			end = scanned
-		}
-		if lines == r.maxRows || r.eof {
-			break
-		}
-		if len(buf)-end > maxRecordBytes+2 { // a line longer than a record may be
-			if end == 0 {
-				c.slow, c.cutSlow = true, true // the general path words the error
-				c.data = buf
-				return c
-			}
-			break // cut before it
-		}
-		if len(buf) >= baciChunkMax {
-			break
-		}
-		// Small batches read little at a time, so that the tail carried
-		// over to the next chunk stays short.
-		step := min(baciReadSize, max(4<<10, 64*r.maxRows))
-		if cap(buf)-len(buf) < step {
-			buf = append(buf[:cap(buf)], make([]byte, cap(buf))...)[:len(buf)]
-		}
-		n, err := r.src.Read(buf[len(buf) : len(buf)+step])
-		buf = buf[:len(buf)+n]
-		switch {
-		case err == io.EOF:
-			r.eof = true
-		case err != nil:
-			// The general path reads the same bytes, meets the same
-			// error and words it with its line.
-			r.rerr, r.eof = err, true
-			c.slow, c.cutSlow = true, true
-			c.data = buf
-			return c
-		}
-	}
-	if lines < r.maxRows && r.eof && end < len(buf) {
-		end = len(buf) // the last line, without a newline
-		lines++
-	}
-	if end == 0 {
-		return nil
-	}
-	c.data, c.lines = buf[:end], lines
-	if end < len(buf) {
-		r.tail = append([]byte(nil), buf[end:]...)
-	}
-	r.line += lines
-	return c
-}
-
-// fallback hands the first in-flight chunk and everything after it to the
-// general scanner and parser.
-func (r *baciReader) fallback() {
-	first := r.inflight[0]
-	r.drain(r.inflight)
-	parts := make([]io.Reader, 0, len(r.inflight)+3)
-	for _, c := range r.inflight {
-		parts = append(parts, bytes.NewReader(c.data))
-	}
-	parts = append(parts, bytes.NewReader(r.tail))
-	switch {
-	case r.rerr != nil:
-		parts = append(parts, errReader{r.rerr})
-	case !r.eof:
-		parts = append(parts, r.src)
-	}
-	r.inflight, r.tail = nil, nil
-	s := newScanner(r.s.file, io.MultiReader(parts...))
-	s.line, s.started = first.line-1, true
-	p := *r.baciParser
-	p.s = s
-	r.slow = newBatchReader(TradeSchema, r.o, &p)
-}
-
-type errReader struct{ err error }
-
-func (e errReader) Read([]byte) (int, error) { return 0, e.err }
 
 // codeCache resolves BACI's numeric codes (one to three digits, as written)
 // to countries, shared by the parsing goroutines.
@@ -573,7 +304,7 @@ type baciRow struct {
 }
 
 // parse turns a chunk into a batch, or marks it slow.
-func (r *baciReader) parse(c *baciChunk) {
+func (r *baciReader) parseChunk(c *chunk) {
 	mem, n := r.o.mem, c.lines
 	lineBuf, yearBuf, valueBuf, qtyBuf := fixed(mem, n, 8), fixed(mem, n, 4), fixed(mem, n, 8), fixed(mem, n, 8)
 	validBuf := fixed(mem, (n+7)/8, 1)
@@ -615,7 +346,7 @@ func (r *baciReader) parse(c *baciChunk) {
 				continue
 			}
 			if !r.parseLine(l, &row) {
-				c.slow = true
+				c.failed = true
 				break
 			}
 		}
@@ -639,8 +370,8 @@ func (r *baciReader) parse(c *baciChunk) {
 		rows++
 		line++
 	}
-	if c.slow || rows > r.consts[colFreq].Len() { // (the second cannot happen: see buildConsts)
-		c.slow = true
+	if c.failed || rows > r.consts[colFreq].Len() { // (the second cannot happen: see buildConsts)
+		c.failed = true
 		release()
 		return
 	}

@@ -1,0 +1,334 @@
+package ingest
+
+import (
+	"bytes"
+	"io"
+	"runtime"
+	"sync"
+	"sync/atomic"
+
+	"github.com/apache/arrow-go/v18/arrow"
+)
+
+// chunkPipe is what the parallel readers share (the BACI fast path and
+// parallelReader): it cuts the text after the header into chunks of whole
+// records, has up to two goroutines parse them, delivers their batches in
+// order, and hands the first chunk that needs it, and everything after it,
+// to the format's one-pass parser. It is an array.RecordReader.
+//
+// A newline ends a record, except inside quotes in a quoted format. Every
+// quote the scanner accepts opens a field, closes one or is half of an
+// escaped pair, so counting quotes since the last record end tells inside
+// from outside. A chunk that its parser rejected, or that could not be cut
+// into whole records, goes to the one-pass path; the chunks before it were
+// parsed without error, so they ended where one pass ends a record, and
+// the one-pass path starts on a record boundary and gives exactly its own
+// rows and positioned error.
+type chunkPipe struct {
+	refs   atomic.Int64
+	schema *arrow.Schema
+	opts   *options
+	file   string
+	src    io.Reader // the text after the header
+	quoted bool
+
+	parse     func(c *chunk)        // fills c.rec, or sets c.failed
+	onePass   func(*scanner) parser // the format's parser on a scanner of the rest
+	onStart   func()                // before the first chunk is parsed (may be nil)
+	onRelease func()                // when the last reference goes (may be nil)
+
+	line int    // lines cut into chunks so far
+	tail []byte // bytes read beyond the last chunk
+	eof  bool
+	rerr error // src failed after tail
+
+	inflight []*chunk
+	jobs     chan *chunk
+	workers  sync.WaitGroup
+	free     chan []byte // recycled chunk buffers
+
+	cur  arrow.RecordBatch
+	slow *batchReader // the one-pass path, once a chunk needed it
+	done bool
+}
+
+// chunk is some whole records of the file and what parsing made of them.
+type chunk struct {
+	data   []byte
+	line   int  // line number of the first line in data
+	lines  int  // lines in data (the last may lack its newline at EOF)
+	cutBad bool // cut could not make it whole records (set before any worker sees it)
+	failed bool // its parser gave up (set by the worker, read after done)
+	rec    arrow.RecordBatch
+	done   chan struct{}
+}
+
+const (
+	chunkMax     = 16 << 20 // cut a chunk here even short of batchRows records
+	chunkRead    = 256 << 10
+	chunkWindow  = 3 // chunks in flight: one per goroutine and one ready
+	chunkWorkers = 2
+)
+
+// init sets p up to read the rest of s.
+func (p *chunkPipe) init(schema *arrow.Schema, o *options, s *scanner, quoted bool) {
+	p.schema, p.opts, p.file, p.src, p.quoted, p.line = schema, o, s.file, s.br, quoted, s.line
+	p.free = make(chan []byte, chunkWindow+1)
+	p.refs.Store(1)
+}
+
+func (p *chunkPipe) Retain() { p.refs.Add(1) }
+
+func (p *chunkPipe) Release() {
+	if p.refs.Add(-1) != 0 {
+		return
+	}
+	if p.cur != nil {
+		p.cur.Release()
+		p.cur = nil
+	}
+	p.drain(p.inflight)
+	p.inflight = nil
+	if p.jobs != nil {
+		close(p.jobs)
+		p.workers.Wait()
+	}
+	if p.slow != nil {
+		p.slow.Release()
+	}
+	if p.onRelease != nil {
+		p.onRelease()
+	}
+}
+
+// drain waits for chunks being parsed and drops their batches.
+func (p *chunkPipe) drain(cs []*chunk) {
+	for _, c := range cs {
+		<-c.done
+		if c.rec != nil {
+			c.rec.Release()
+			c.rec = nil
+		}
+	}
+}
+
+func (p *chunkPipe) Schema() *arrow.Schema { return p.schema }
+
+func (p *chunkPipe) RecordBatch() arrow.RecordBatch {
+	if p.slow != nil {
+		return p.slow.RecordBatch()
+	}
+	return p.cur
+}
+
+// Record is the deprecated name of RecordBatch.
+func (p *chunkPipe) Record() arrow.RecordBatch { return p.RecordBatch() }
+
+// Err is the one-pass path's error: every problem is handed to it.
+func (p *chunkPipe) Err() error {
+	if p.slow != nil {
+		return p.slow.Err()
+	}
+	return nil
+}
+
+func (p *chunkPipe) Next() bool {
+	if p.cur != nil {
+		p.cur.Release()
+		p.cur = nil
+	}
+	if p.slow != nil {
+		return p.slow.Next()
+	}
+	if p.done {
+		return false
+	}
+	if p.jobs == nil {
+		p.start()
+	}
+	for {
+		p.fill()
+		if len(p.inflight) == 0 {
+			p.done = true
+			return false
+		}
+		c := p.inflight[0]
+		<-c.done
+		if c.cutBad || c.failed {
+			p.fallback()
+			return p.slow.Next()
+		}
+		p.inflight = p.inflight[1:]
+		p.recycle(c.data)
+		if c.rec.NumRows() == 0 { // blank lines, or rows the format skips
+			c.rec.Release()
+			continue
+		}
+		p.cur = c.rec
+		return true
+	}
+}
+
+func (p *chunkPipe) start() {
+	if p.onStart != nil {
+		p.onStart()
+	}
+	p.jobs = make(chan *chunk, chunkWindow)
+	n := min(chunkWorkers, runtime.GOMAXPROCS(0))
+	p.workers.Add(n)
+	for range n {
+		go func() {
+			defer p.workers.Done()
+			for c := range p.jobs {
+				p.parse(c)
+				close(c.done)
+			}
+		}()
+	}
+}
+
+// fill cuts chunks until chunkWindow are in flight or the input ends.
+func (p *chunkPipe) fill() {
+	for len(p.inflight) < chunkWindow {
+		if n := len(p.inflight); n > 0 && p.inflight[n-1].cutBad {
+			return // nothing is read past a chunk the one-pass path will take
+		}
+		c := p.cut()
+		if c == nil {
+			return
+		}
+		p.inflight = append(p.inflight, c)
+		if c.cutBad {
+			close(c.done)
+		} else {
+			p.jobs <- c
+		}
+	}
+}
+
+func (p *chunkPipe) buffer() []byte {
+	select {
+	case b := <-p.free:
+		return b[:0]
+	default:
+		return make([]byte, 0, 4<<20)
+	}
+}
+
+func (p *chunkPipe) recycle(b []byte) {
+	select {
+	case p.free <- b[:0]:
+	default:
+	}
+}
+
+// cut reads the next chunk: the tail of the last read, then more of the
+// input, until batchRows records end or the input does. It returns nil at
+// the end of the input. A chunk it marks cutBad holds all it read: a
+// record too long to cut, or the bytes before a read error.
+func (p *chunkPipe) cut() *chunk {
+	if p.eof && len(p.tail) == 0 {
+		return nil
+	}
+	buf := append(p.buffer(), p.tail...)
+	p.tail = nil
+	c := &chunk{line: p.line + 1, done: make(chan struct{})}
+	// scanned: bytes looked at; quotes: quotes in buf[end:scanned]; end:
+	// just after the last newline that ended a record; lines and endLines:
+	// newlines in buf[:scanned] and buf[:end].
+	scanned, quotes, end, lines, endLines, records := 0, 0, 0, 0, 0, 0
+	maxRows := p.opts.batchRows
+	for {
+		for records < maxRows {
+			i := bytes.IndexByte(buf[scanned:], '\n')
+			if i < 0 {
+				if p.quoted {
+					quotes += bytes.Count(buf[scanned:], []byte{'"'})
+				}
+				scanned = len(buf)
+				break
+			}
+			if p.quoted {
+				quotes += bytes.Count(buf[scanned:scanned+i], []byte{'"'})
+			}
+			scanned += i + 1
+			lines++
+			if quotes%2 == 0 { // outside quotes: the record ends here
+				end, endLines, quotes = scanned, lines, 0
+				records++
+			}
+		}
+		if records == maxRows || p.eof {
+			break
+		}
+		if len(buf)-end > maxRecordBytes+2 { // longer than a record may be
+			if end == 0 {
+				c.cutBad, c.data = true, buf // the one-pass path words the error
+				return c
+			}
+			break // cut before it
+		}
+		if end > 0 && len(buf) >= chunkMax {
+			break
+		}
+		// Small batches read little at a time, so that the tail carried
+		// over to the next chunk stays short.
+		step := min(chunkRead, max(4<<10, 64*maxRows))
+		if cap(buf)-len(buf) < step {
+			buf = append(buf[:cap(buf)], make([]byte, cap(buf)+step)...)[:len(buf)]
+		}
+		n, err := p.src.Read(buf[len(buf) : len(buf)+step])
+		buf = buf[:len(buf)+n]
+		switch {
+		case err == io.EOF:
+			p.eof = true
+		case err != nil:
+			// The one-pass path reads the same bytes, meets the same
+			// error and words it with its line.
+			p.rerr, p.eof = err, true
+			c.cutBad, c.data = true, buf
+			return c
+		}
+	}
+	if records < maxRows && p.eof && end < len(buf) {
+		// The rest of the input: a last record without a newline, or an
+		// open quote (the parser says so).
+		end, endLines = len(buf), lines+1
+	}
+	if end == 0 {
+		return nil
+	}
+	c.data, c.lines = buf[:end], endLines
+	if end < len(buf) {
+		p.tail = append([]byte(nil), buf[end:]...)
+	}
+	p.line += endLines
+	return c
+}
+
+// fallback hands the first in-flight chunk and everything after it to the
+// one-pass scanner and parser.
+func (p *chunkPipe) fallback() {
+	first := p.inflight[0]
+	p.drain(p.inflight)
+	parts := make([]io.Reader, 0, len(p.inflight)+3)
+	for _, c := range p.inflight {
+		parts = append(parts, bytes.NewReader(c.data))
+	}
+	parts = append(parts, bytes.NewReader(p.tail))
+	switch {
+	case p.rerr != nil:
+		parts = append(parts, errReader{p.rerr})
+	case !p.eof:
+		parts = append(parts, p.src)
+	}
+	p.inflight, p.tail = nil, nil
+	s := newScanner(p.file, io.MultiReader(parts...))
+	s.line, s.started = first.line-1, true
+	p.slow = newBatchReader(p.schema, p.opts, p.onePass(s))
+}
+
+// errReader fails every read with err.
+type errReader struct{ err error }
+
+func (e errReader) Read([]byte) (int, error) { return 0, e.err }
