@@ -69,24 +69,7 @@ func childNativeCSV(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	text, err := sqlText("native_" + *layout)
-	if err != nil {
-		return err
-	}
-	d, err := openNative(*db, false, *threads)
-	if err != nil {
-		return err
-	}
-	defer d.Close()
-	if _, err := d.Exec(text, dsql.Named("path", *file)); err != nil {
-		return err
-	}
-	var n int64
-	if err := d.QueryRow(`SELECT count(*) FROM ` + *layout).Scan(&n); err != nil {
-		return err
-	}
-	fmt.Fprintf(stdout, "rows %d\n", n)
-	return d.Close()
+	return execNative(stdout, "native_"+*layout, *layout, *db, *threads, dsql.Named("path", *file))
 }
 
 // childNativeRows: DuckDB alone inserting generated rows into a table of
@@ -99,25 +82,38 @@ func childNativeRows(args []string, stdout io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
-	text, err := sqlText("native_rows")
+	return execNative(stdout, "native_rows", "rows_only", *db, *threads, dsql.Named("rows", *rows))
+}
+
+// execNative runs bench/sql/name.sql on the database file db, one
+// statement at a time, each given the parameters it names, and prints the
+// rows the table holds afterwards.
+func execNative(stdout io.Writer, name, table, db string, threads int, params ...dsql.NamedArg) error {
+	text, err := sqlText(name)
 	if err != nil {
 		return err
 	}
-	d, err := openNative(*db, false, *threads)
+	d, err := openNative(db, false, threads)
 	if err != nil {
 		return err
 	}
 	defer d.Close()
 	for _, stmt := range strings.Split(text, ";\n") {
 		var args []any
-		if strings.Contains(stmt, "$rows") {
-			args = append(args, dsql.Named("rows", *rows))
+		for _, p := range params {
+			if strings.Contains(stmt, "$"+p.Name) {
+				args = append(args, p)
+			}
 		}
 		if _, err := d.Exec(stmt, args...); err != nil {
 			return err
 		}
 	}
-	fmt.Fprintf(stdout, "rows %d\n", *rows)
+	var n int64
+	if err := d.QueryRow(`SELECT count(*) FROM ` + table).Scan(&n); err != nil {
+		return err
+	}
+	fmt.Fprintf(stdout, "rows %d\n", n)
 	return d.Close()
 }
 

@@ -184,6 +184,8 @@ func Parse(file string, text []byte) (*Config, error) {
 	top := []string{"db", "inbox", "outputs", "settle", "lock_wait", "grace_period", "retry_backoff", "datasets", "groups", "jobs"}
 	inbox := []string{DefaultInbox}
 	var inboxNode, jobsNode *yaml.Node
+	durations := map[string]*time.Duration{"settle": &c.Settle, "lock_wait": &c.LockWait,
+		"grace_period": &c.GracePeriod, "retry_backoff": &c.RetryBackoff}
 	d.mapping(doc, "", top, func(k string, kn, v *yaml.Node) {
 		switch k {
 		case "db":
@@ -207,21 +209,9 @@ func Parse(file string, text []byte) (*Config, error) {
 			if s, ok := d.str(v, k); ok {
 				c.Outputs = s
 			}
-		case "settle":
+		case "settle", "lock_wait", "grace_period", "retry_backoff":
 			if x, ok := d.duration(v, k); ok {
-				c.Settle = x
-			}
-		case "lock_wait":
-			if x, ok := d.duration(v, k); ok {
-				c.LockWait = x
-			}
-		case "grace_period":
-			if x, ok := d.duration(v, k); ok {
-				c.GracePeriod = x
-			}
-		case "retry_backoff":
-			if x, ok := d.duration(v, k); ok {
-				c.RetryBackoff = x
+				*durations[k] = x
 			}
 		case "datasets":
 			c.Datasets = d.datasets(v)

@@ -200,7 +200,7 @@ func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[
 			return err
 		}
 		for _, out := range []struct{ ext, format string }{{".csv", "csv"}, {".md", "markdown"}} {
-			err := WriteAtomic(filepath.Join(dir, name+out.ext), func(w io.Writer) error { return t.Write(w, out.format) })
+			err := report.WriteAtomic(filepath.Join(dir, name+out.ext), func(w io.Writer) error { return t.Write(w, out.format) })
 			if err != nil {
 				return fmt.Errorf("report %s: %w", name, err)
 			}

@@ -4,8 +4,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"os"
-	"path/filepath"
 	"text/tabwriter"
 	"time"
 
@@ -91,7 +89,7 @@ func (c *reportCmd) Run(e *env) error {
 		write = func(w io.Writer) error { return report.WriteChart(w, t, c.Format) }
 	}
 	if c.Out != "" {
-		return writeAtomic(c.Out, write)
+		return report.WriteAtomic(c.Out, write)
 	}
 	return write(e.stdout)
 }
@@ -103,26 +101,4 @@ func firstSentence(s string) string {
 		}
 	}
 	return s
-}
-
-// writeAtomic writes a file through a temporary file and a rename, so a
-// reader never sees half of it.
-func writeAtomic(path string, f func(io.Writer) error) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if err := f(tmp); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	// CreateTemp makes the file private; a report is for reading.
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
 }

@@ -1,8 +1,8 @@
 package report
 
 import (
-	"bytes"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
 	"regexp"
@@ -69,11 +69,9 @@ func WriteSite(dir string, pages []Page, made time.Time, files []store.FileInfo)
 			return fmt.Errorf("site: page %s: %w", n, err)
 		}
 		d.IndexLink, d.Href = true, n+".html"
-		var b bytes.Buffer
-		if err := templates.ExecuteTemplate(&b, "page.html", d); err != nil {
-			return err
-		}
-		if err := writeFileAtomic(filepath.Join(dir, d.Href), b.Bytes()); err != nil {
+		if err := WriteAtomic(filepath.Join(dir, d.Href), func(w io.Writer) error {
+			return templates.ExecuteTemplate(w, "page.html", d)
+		}); err != nil {
 			return err
 		}
 		index.Pages = append(index.Pages, d)
@@ -86,28 +84,7 @@ func WriteSite(dir string, pages []Page, made time.Time, files []store.FileInfo)
 			index.Files = append(index.Files, htmlFileOf(f))
 		}
 	}
-	var b bytes.Buffer
-	if err := templates.ExecuteTemplate(&b, "index.html", &index); err != nil {
-		return err
-	}
-	return writeFileAtomic(filepath.Join(dir, "index.html"), b.Bytes())
-}
-
-func writeFileAtomic(path string, data []byte) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name())
-	if _, err := tmp.Write(data); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	if err := os.Chmod(tmp.Name(), 0o644); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return WriteAtomic(filepath.Join(dir, "index.html"), func(w io.Writer) error {
+		return templates.ExecuteTemplate(w, "index.html", &index)
+	})
 }

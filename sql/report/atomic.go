@@ -1,4 +1,4 @@
-package pipeline
+package report
 
 import (
 	"io"
@@ -9,6 +9,8 @@ import (
 // WriteAtomic writes the file at path through a temporary file in the
 // same folder, synced and renamed into place, so a reader sees the old
 // file or the new one, never half of one; if f fails, the old file stays.
+// The file is readable by all (0644): reports are for reading. The report
+// command, the site and the pipeline's outputs all write through it.
 func WriteAtomic(path string, f func(io.Writer) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
 	if err != nil {
