@@ -5,6 +5,8 @@ import (
 	"regexp"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // baciParser reads CEPII BACI files:
@@ -21,7 +23,7 @@ type baciParser struct {
 	h     *header
 	o     *options
 	class string
-	cache map[string]Country
+	cache map[string]country.Country
 	row   tradeRow
 }
 
@@ -39,15 +41,15 @@ func newBACIParser(s *scanner, o *options) (parser, error) {
 	if m := baciName.FindStringSubmatch(o.name); m != nil {
 		class = m[1]
 	}
-	return newBACIReader(&baciParser{s: s, h: h, o: o, class: class, cache: make(map[string]Country)}), nil
+	return newBACIReader(&baciParser{s: s, h: h, o: o, class: class, cache: make(map[string]country.Country)}), nil
 }
 
-func (p *baciParser) lookup(r *rec, i int) (Country, error) {
+func (p *baciParser) lookup(r *rec, i int) (country.Country, error) {
 	b := bytes.TrimSpace(r.fields[i])
 	if c, ok := p.cache[string(b)]; ok {
 		return c, nil
 	}
-	c, err := r.country(p.o.codes, SchemeNumeric, i)
+	c, err := r.country(p.o.codes, country.Numeric, i)
 	if err == nil {
 		p.cache[string(b)] = c
 	}

@@ -8,6 +8,8 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // baciReader is the fast path for BACI files, which run to ten million rows
@@ -156,7 +158,7 @@ func (cc *codeCache) lookup(k int, b []byte) *codeEntry {
 	cc.mu.Lock()
 	defer cc.mu.Unlock()
 	e := &codeEntry{code: string(b)}
-	if c, ok := cc.codes.Lookup(SchemeNumeric, e.code); ok {
+	if c, ok := cc.codes.Lookup(country.Numeric, e.code); ok {
 		e.ok, e.country = true, c.Code
 	}
 	cc.tab[k].Store(e)

@@ -17,7 +17,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/tradepipe/tradepipe/ingest"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // The catalogue of awkward and broken inputs: testdata/bad/cases.csv lists
@@ -37,11 +37,11 @@ var sentinels = map[string]error{
 }
 
 var codes = sync.OnceValues(func() (ingest.Codes, error) {
-	c, err := transform.LoadCountries()
+	c, err := country.Load()
 	if err != nil {
 		return nil, err
 	}
-	return c.Resolver(), nil
+	return c, nil
 })
 
 func realCodes(t testing.TB) ingest.Codes {

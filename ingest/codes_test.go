@@ -1,9 +1,13 @@
 package ingest
 
-import "strings"
+import (
+	"strings"
+
+	"github.com/tradepipe/tradepipe/transform/country"
+)
 
 // testCodes is a tiny country table for reader tests; the real one lives in
-// package transform (and is exercised by the real-file tests).
+// package transform/country (and is exercised by the real-file tests).
 type testCodes struct{}
 
 var testCountries = []struct {
@@ -20,28 +24,28 @@ var testCountries = []struct {
 	{"EAS", "aggregate", "", "", "", "east asia & pacific"},
 }
 
-func (testCodes) Lookup(s Scheme, code string) (Country, bool) {
+func (testCodes) Lookup(s country.Scheme, code string) (country.Country, bool) {
 	code = strings.TrimLeft(strings.TrimSpace(code), " ")
 	for _, c := range testCountries {
 		var k string
 		switch s {
-		case SchemeAlpha3:
+		case country.Alpha3:
 			k = c.code
-		case SchemeAlpha2:
+		case country.Alpha2:
 			k = c.a2
-		case SchemeNumeric, SchemeComtrade:
+		case country.Numeric, country.Comtrade:
 			k = c.num
 			code = strings.TrimLeft(code, "0")
 			if code == "" {
 				code = "0"
 			}
-		case SchemeName:
+		case country.Name:
 			k = c.name
 			code = strings.ToLower(code)
 		}
 		if k != "" && k == code {
-			return Country{Code: c.code, Kind: c.kind, Currency: c.cur}, true
+			return country.Country{Code: c.code, Kind: country.Kind(c.kind), Currency: c.cur}, true
 		}
 	}
-	return Country{}, false
+	return country.Country{}, false
 }

@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // comtradeParser reads UN Comtrade+ CSV downloads (API and bulk):
@@ -87,11 +89,11 @@ func (p *comtradeParser) next(b *array.RecordBuilder) error {
 	default:
 		return r.fail(c.freq, fmt.Errorf("%w: frequency %q (want A or M)", ErrBadPeriod, clip(fields[c.freq])))
 	}
-	rep, err := r.country(p.o.codes, SchemeComtrade, c.reporter)
+	rep, err := r.country(p.o.codes, country.Comtrade, c.reporter)
 	if err != nil {
 		return err
 	}
-	par, err := r.country(p.o.codes, SchemeComtrade, c.partner)
+	par, err := r.country(p.o.codes, country.Comtrade, c.partner)
 	if err != nil {
 		return err
 	}

@@ -17,9 +17,10 @@
 //	fx-long          date_or_period,currency,per_usd[,country]
 //
 // Every reader maps country codes and names to ISO 3166-1 alpha-3 through
-// the Codes it is given (package transform provides the repository's
-// table); an unknown code is an error, never a silent drop. Values are
-// stored in units of their currency (thousands are multiplied out).
+// the Codes it is given (the repository's table is *country.Table, of
+// package transform/country); an unknown code is an error, never a silent
+// drop. Values are stored in units of their currency (thousands are
+// multiplied out).
 //
 // Errors are *ParseError values that unwrap to the sentinels of errors.go:
 //

@@ -5,7 +5,7 @@ import (
 	"strings"
 
 	"github.com/tradepipe/tradepipe/ingest"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 func Example() {
@@ -14,8 +14,8 @@ func Example() {
 	if err != nil {
 		panic(err)
 	}
-	cs, _ := transform.LoadCountries()
-	rr, err := f.NewReader(r, ingest.WithName("sample.csv"), ingest.WithCodes(cs.Resolver()))
+	cs, _ := country.Load()
+	rr, err := f.NewReader(r, ingest.WithName("sample.csv"), ingest.WithCodes(cs))
 	if err != nil {
 		panic(err)
 	}
@@ -36,8 +36,8 @@ func Example() {
 func ExampleParseError() {
 	csv := "year,month,reporter,partner,flow,product,value,currency\n2019,,KGZ,KAZ,X,TOTAL,12,5x,KGS\n"
 	f, r, _ := ingest.Detect("nso.csv", strings.NewReader(csv))
-	cs, _ := transform.LoadCountries()
-	rr, _ := f.NewReader(r, ingest.WithName("nso.csv"), ingest.WithCodes(cs.Resolver()))
+	cs, _ := country.Load()
+	rr, _ := f.NewReader(r, ingest.WithName("nso.csv"), ingest.WithCodes(cs))
 	defer rr.Release()
 	for rr.Next() {
 	}

@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // wdiParser reads a World Bank WDI indicator download of PA.NUS.FCRF
@@ -65,7 +67,7 @@ func (p *wdiParser) next(b *array.RecordBuilder) error {
 		if code := r.str(3); code != "PA.NUS.FCRF" {
 			return r.fail(3, fmt.Errorf("%w: indicator %q is not PA.NUS.FCRF (LCU per US$)", ErrBadCode, clip(fields[3])))
 		}
-		c, err := r.country(p.o.codes, SchemeAlpha3, 1)
+		c, err := r.country(p.o.codes, country.Alpha3, 1)
 		if err != nil {
 			return err
 		}
@@ -108,7 +110,7 @@ type imfParser struct {
 	h     *header
 	o     *options
 	c     []int
-	cache map[string]Country
+	cache map[string]country.Country
 }
 
 func newIMFParser(s *scanner, o *options) (parser, error) {
@@ -123,7 +125,7 @@ func newIMFParser(s *scanner, o *options) (parser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &imfParser{s: s, h: h, o: o, c: idx, cache: map[string]Country{}}, nil
+	return &imfParser{s: s, h: h, o: o, c: idx, cache: map[string]country.Country{}}, nil
 }
 
 func (p *imfParser) next(b *array.RecordBuilder) error {
@@ -166,7 +168,7 @@ func (p *imfParser) next(b *array.RecordBuilder) error {
 	code := r.str(p.c[4])
 	c, ok := p.cache[code]
 	if !ok {
-		if c, err = r.country(p.o.codes, SchemeAlpha2, p.c[4]); err != nil {
+		if c, err = r.country(p.o.codes, country.Alpha2, p.c[4]); err != nil {
 			return err
 		}
 		p.cache[code] = c

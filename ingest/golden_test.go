@@ -13,7 +13,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/tradepipe/tradepipe/ingest"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 var update = flag.Bool("update", false, "rewrite testdata/golden")
@@ -21,7 +21,7 @@ var update = flag.Bool("update", false, "rewrite testdata/golden")
 // TestGoldenSamples reads every bundled sample file with the real country
 // table and compares every row, as text, with testdata/golden/FILE.txt.
 func TestGoldenSamples(t *testing.T) {
-	cs, err := transform.LoadCountries()
+	cs, err := country.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -37,7 +37,7 @@ func TestGoldenSamples(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			fr, err := ingest.OpenReader(srcs[0], "", ingest.WithCodes(cs.Resolver()), ingest.WithAllocator(mem), ingest.WithBatchRows(100))
+			fr, err := ingest.OpenReader(srcs[0], "", ingest.WithCodes(cs), ingest.WithAllocator(mem), ingest.WithBatchRows(100))
 			if err != nil {
 				t.Fatal(err)
 			}

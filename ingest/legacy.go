@@ -5,6 +5,8 @@ import (
 	"strconv"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // legacyParser reads the UN Comtrade legacy bulk/API CSV layout:
@@ -89,11 +91,11 @@ func (p *legacyParser) next(b *array.RecordBuilder) error {
 		return r.fail(c.flow, fmt.Errorf("%w: trade flow code %q (want 1-4)", ErrBadCode, clip(fields[c.flow])))
 	}
 	row.flow = flow
-	rep, err := r.country(p.o.codes, SchemeComtrade, c.reporter)
+	rep, err := r.country(p.o.codes, country.Comtrade, c.reporter)
 	if err != nil {
 		return err
 	}
-	par, err := r.country(p.o.codes, SchemeComtrade, c.partner)
+	par, err := r.country(p.o.codes, country.Comtrade, c.partner)
 	if err != nil {
 		return err
 	}

@@ -6,6 +6,8 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // longTradeParser reads tradepipe's own long trade layout, for data from
@@ -23,7 +25,7 @@ type longTradeParser struct {
 	o        *options
 	qty, qu  int
 	row      tradeRow
-	resolved map[string]Country
+	resolved map[string]country.Country
 }
 
 func newLongTradeParser(s *scanner, o *options) (parser, error) {
@@ -34,21 +36,21 @@ func newLongTradeParser(s *scanner, o *options) (parser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &longTradeParser{s: s, h: h, o: o, qty: h.optional("quantity"), qu: h.optional("unit"), resolved: map[string]Country{}}, nil
+	return &longTradeParser{s: s, h: h, o: o, qty: h.optional("quantity"), qu: h.optional("unit"), resolved: map[string]country.Country{}}, nil
 }
 
 // anyCode resolves an alpha-3, alpha-2 or numeric code.
-func anyCode(codes Codes, cache map[string]Country, r *rec, i int) (Country, error) {
+func anyCode(codes Codes, cache map[string]country.Country, r *rec, i int) (country.Country, error) {
 	code := r.str(i)
 	if c, ok := cache[code]; ok {
 		return c, nil
 	}
-	scheme := SchemeAlpha3
+	scheme := country.Alpha3
 	switch {
 	case code != "" && strings.Trim(code, "0123456789") == "":
-		scheme = SchemeComtrade
+		scheme = country.Comtrade
 	case len(code) == 2:
-		scheme = SchemeAlpha2
+		scheme = country.Alpha2
 	}
 	c, err := r.country(codes, scheme, i)
 	if err == nil {
@@ -135,7 +137,7 @@ type longFXParser struct {
 	h       *header
 	o       *options
 	country int
-	cache   map[string]Country
+	cache   map[string]country.Country
 }
 
 func newLongFXParser(s *scanner, o *options) (parser, error) {
@@ -143,7 +145,7 @@ func newLongFXParser(s *scanner, o *options) (parser, error) {
 	if err != nil {
 		return nil, err
 	}
-	p := &longFXParser{s: s, h: h, o: o, country: h.optional("country"), cache: map[string]Country{}}
+	p := &longFXParser{s: s, h: h, o: o, country: h.optional("country"), cache: map[string]country.Country{}}
 	if p.country >= 0 {
 		if err := needCodes(o); err != nil {
 			return nil, err

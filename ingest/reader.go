@@ -14,34 +14,14 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
+
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
-// Scheme names the coding system of a country code in a file.
-type Scheme string
-
-const (
-	SchemeAlpha3   Scheme = "alpha3"
-	SchemeAlpha2   Scheme = "alpha2"
-	SchemeNumeric  Scheme = "numeric"  // ISO numeric, as BACI writes it
-	SchemeComtrade Scheme = "comtrade" // UN Comtrade (M49 with Comtrade's exceptions)
-	SchemeName     Scheme = "name"
-)
-
-// Country is what a code resolves to.
-type Country struct {
-	Code     string // ISO 3166-1 alpha-3, or tradepipe's code for World (WLD), areas nes (XNS) ...
-	Kind     string // country, former, world, nes, special, aggregate
-	Currency string // ISO 4217 of the country's currency today, "" if none
-}
-
-// IsAggregate tells whether the entity is a region, income group or
-// currency union: recognised, but never loaded as a country.
-func (c Country) IsAggregate() bool { return c.Kind == "aggregate" }
-
-// Codes resolves country codes and names. The transform package provides
-// the implementation backed by the repository's seed table.
+// Codes resolves country codes and names: *country.Table, the
+// repository's table, is the one tradepipe uses; tests may give their own.
 type Codes interface {
-	Lookup(scheme Scheme, code string) (Country, bool)
+	Lookup(scheme country.Scheme, code string) (country.Country, bool)
 }
 
 // Option configures a reader.
@@ -321,14 +301,14 @@ func parseYear(r *rec, i int, b []byte) (int32, error) {
 }
 
 // country resolves field i under scheme, failing on unknown codes.
-func (r *rec) country(codes Codes, scheme Scheme, i int) (Country, error) {
+func (r *rec) country(codes Codes, scheme country.Scheme, i int) (country.Country, error) {
 	code := r.str(i)
 	if code == "" {
-		return Country{}, r.fail(i, fmt.Errorf("%w: empty", ErrUnknownCountry))
+		return country.Country{}, r.fail(i, fmt.Errorf("%w: empty", ErrUnknownCountry))
 	}
 	c, ok := codes.Lookup(scheme, code)
 	if !ok {
-		return Country{}, r.fail(i, fmt.Errorf("%w %q (%s)", ErrUnknownCountry, clip([]byte(code)), scheme))
+		return country.Country{}, r.fail(i, fmt.Errorf("%w %q (%s)", ErrUnknownCountry, clip([]byte(code)), scheme))
 	}
 	return c, nil
 }

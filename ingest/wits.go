@@ -5,6 +5,8 @@ import (
 	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
+
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // witsParser reads World Bank WITS "Partner Timeseries" exports:
@@ -84,11 +86,11 @@ func (p *witsParser) next(b *array.RecordBuilder) error {
 		if err := r.wantFields(len(p.h.names)); err != nil {
 			return err
 		}
-		rep, err := r.country(p.o.codes, SchemeName, 0)
+		rep, err := r.country(p.o.codes, country.Name, 0)
 		if err != nil {
 			return err
 		}
-		par, err := r.country(p.o.codes, SchemeName, 1)
+		par, err := r.country(p.o.codes, country.Name, 1)
 		if err != nil {
 			return err
 		}

@@ -20,7 +20,7 @@ import (
 	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/export"
 	"github.com/tradepipe/tradepipe/sql/report"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // Defaults of the config keys (docs/pipeline.md lists them all).
@@ -343,7 +343,7 @@ func (d *decoder) datasets(n *yaml.Node) []Dataset {
 func (d *decoder) groups(n *yaml.Node) []Group {
 	var out []Group
 	seen := map[string]int{}
-	cs, err := transform.LoadCountries()
+	cs, err := country.Load()
 	if err != nil {
 		d.errorf(n, "groups", "%v", err)
 		return nil
@@ -395,15 +395,15 @@ func (d *decoder) groups(n *yaml.Node) []Group {
 }
 
 // member reads "KAZ" or {country: KAZ, from: 2015-01-01, to: 2020}.
-func (d *decoder) member(n *yaml.Node, key string, cs *transform.Countries) (Member, bool) {
+func (d *decoder) member(n *yaml.Node, key string, cs *country.Table) (Member, bool) {
 	m := Member{From: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), Line: n.Line}
 	country := func(v *yaml.Node, key string) bool {
 		s, ok := d.str(v, key)
 		if !ok {
 			return false
 		}
-		c, ok := cs.Lookup(transform.Alpha3, s)
-		if !ok || (c.Kind != transform.KindCountry && c.Kind != transform.KindFormer) {
+		c, ok := cs.Lookup(country.Alpha3, s)
+		if !ok || (c.Kind != country.KindCountry && c.Kind != country.KindFormer) {
 			d.errorf(v, key, "unknown country %q: use an ISO 3166 alpha-3 code such as KAZ", s)
 			return false
 		}

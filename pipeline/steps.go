@@ -15,7 +15,7 @@ import (
 	"github.com/tradepipe/tradepipe/sql/export"
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // hashKey identifies one state of an inbox file (or zip entry): while its
@@ -75,11 +75,11 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 	if err != nil {
 		return nil, err
 	}
-	cs, err := transform.LoadCountries()
+	cs, err := country.Load()
 	if err != nil {
 		return nil, err
 	}
-	codes := cs.Resolver()
+	codes := cs
 	now := r.now()
 	var fails []error
 	failed := func(name string, err error) {

@@ -15,7 +15,7 @@ import (
 	"slices"
 	"strconv"
 
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // BACICodes are the numeric country codes of a recent BACI release (ISO
@@ -45,15 +45,15 @@ var bigTraders = []int{156, 842, 276, 392, 410, 251, 381, 528, 699, 826, 344, 12
 // CheckCodes fails unless the country table maps every code as a country
 // (or, for 490, Other Asia nes) under both numeric schemes.
 func CheckCodes(codes []int) error {
-	c, err := transform.LoadCountries()
+	c, err := country.Load()
 	if err != nil {
 		return err
 	}
 	for _, n := range codes {
 		s := strconv.Itoa(n)
-		for _, scheme := range []transform.Scheme{transform.Numeric, transform.Comtrade} {
+		for _, scheme := range []country.Scheme{country.Numeric, country.Comtrade} {
 			x, ok := c.Lookup(scheme, s)
-			if !ok || (x.Kind != transform.KindCountry && x.Kind != transform.KindNes) {
+			if !ok || (x.Kind != country.KindCountry && x.Kind != country.KindNes) {
 				return fmt.Errorf("country table: %s code %s is %v (known %v)", scheme, s, x, ok)
 			}
 		}
@@ -349,13 +349,13 @@ func WriteComtrade(w io.Writer, o Options) error {
 	if err != nil {
 		return err
 	}
-	c, err := transform.LoadCountries()
+	c, err := country.Load()
 	if err != nil {
 		return err
 	}
 	iso := map[int]string{}
 	for _, n := range ks.codes {
-		x, _ := c.Lookup(transform.Comtrade, strconv.Itoa(n))
+		x, _ := c.Lookup(country.Comtrade, strconv.Itoa(n))
 		iso[n] = x.Code
 	}
 	bw := bufio.NewWriterSize(w, 1<<20)

@@ -12,7 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/tradepipe/tradepipe/ingest"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 func TestCodes(t *testing.T) {
@@ -121,7 +121,7 @@ func readRows(t *testing.T, name string, b []byte) int64 {
 	if err != nil {
 		t.Fatal(err)
 	}
-	rr, err := f.NewReader(r, ingest.WithName(name), ingest.WithCodes(transform.DefaultCountries().Resolver()), ingest.WithAllocator(mem))
+	rr, err := f.NewReader(r, ingest.WithName(name), ingest.WithCodes(country.Default()), ingest.WithAllocator(mem))
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -7,7 +7,7 @@ import (
 
 	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/store"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 type ingestCmd struct {
@@ -23,7 +23,7 @@ func (c *ingestCmd) Run(e *env) error {
 			return usageError("unknown --format %q (known: %s)", c.Format, strings.Join(ingest.FormatNames(), ", "))
 		}
 	}
-	codes, err := transform.LoadCountries()
+	codes, err := country.Load()
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (c *ingestCmd) Run(e *env) error {
 				return e.ctx.Err()
 			}
 			prog := newProgress(e.stderr, src, time.Now)
-			r := st.Load(e.ctx, src, store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes.Resolver(), Progress: prog.add})
+			r := st.Load(e.ctx, src, store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes, Progress: prog.add})
 			prog.done()
 			switch r.Status {
 			case store.Loaded:

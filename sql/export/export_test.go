@@ -29,7 +29,7 @@ import (
 	"github.com/tradepipe/tradepipe/sql/export"
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // sampleDB is the bundled sample loaded as make demo loads it (datasets
@@ -59,7 +59,7 @@ func loadSample(path string) error {
 		return err
 	}
 	defer s.Close()
-	cs, err := transform.LoadCountries()
+	cs, err := country.Load()
 	if err != nil {
 		return err
 	}
@@ -72,7 +72,7 @@ func loadSample(path string) error {
 		if err != nil {
 			return err
 		}
-		if r := s.Load(ctx, srcs[0], store.LoadOptions{Dataset: f.dataset, Codes: cs.Resolver()}); r.Err != nil {
+		if r := s.Load(ctx, srcs[0], store.LoadOptions{Dataset: f.dataset, Codes: cs}); r.Err != nil {
 			return r.Err
 		}
 	}
@@ -722,11 +722,11 @@ func TestUnconvertedNotes(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := transform.LoadCountries()
+	cs, err := country.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	if r := s.Load(context.Background(), srcs[0], store.LoadOptions{Codes: cs.Resolver()}); r.Err != nil {
+	if r := s.Load(context.Background(), srcs[0], store.LoadOptions{Codes: cs}); r.Err != nil {
 		t.Fatal(r.Err)
 	}
 	out := filepath.Join(dir, "p")

@@ -14,7 +14,7 @@ import (
 	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
@@ -27,7 +27,7 @@ func loadSample(t *testing.T) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	cs, err := transform.LoadCountries()
+	cs, err := country.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -40,7 +40,7 @@ func loadSample(t *testing.T) *store.Store {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r := s.Load(context.Background(), srcs[0], store.LoadOptions{Dataset: f.dataset, Codes: cs.Resolver()}); r.Err != nil {
+		if r := s.Load(context.Background(), srcs[0], store.LoadOptions{Dataset: f.dataset, Codes: cs}); r.Err != nil {
 			t.Fatal(r.Err)
 		}
 	}

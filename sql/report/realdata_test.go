@@ -13,7 +13,7 @@ import (
 	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 func realData(t *testing.T) string {
@@ -27,13 +27,13 @@ func realData(t *testing.T) string {
 
 func loadPaths(t *testing.T, s *store.Store, dataset string, paths ...string) {
 	t.Helper()
-	cs, _ := transform.LoadCountries()
+	cs, _ := country.Load()
 	for _, p := range paths {
 		srcs, err := ingest.Sources(p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		if r := s.Load(context.Background(), srcs[0], store.LoadOptions{Dataset: dataset, Codes: cs.Resolver()}); r.Err != nil {
+		if r := s.Load(context.Background(), srcs[0], store.LoadOptions{Dataset: dataset, Codes: cs}); r.Err != nil {
 			t.Fatal(r.Err)
 		}
 	}
@@ -97,7 +97,7 @@ func TestRealWITSImportShares(t *testing.T) {
 	s := emptyStore(t)
 	paths, _ := filepath.Glob(filepath.Join(dir, "wits_partner_timeseries_phylogeography_efp", "*.csv"))
 	loadPaths(t, s, "wits", paths...)
-	cs, _ := transform.LoadCountries()
+	cs, _ := country.Load()
 
 	// Independent: sum the year columns per reporter, skipping only the
 	// aggregate partner rows the readers skip.
@@ -111,9 +111,9 @@ func TestRealWITSImportShares(t *testing.T) {
 		}
 		hdr := recs[0]
 		for _, r := range recs[1:] {
-			rep, _ := cs.Lookup(transform.Name, r[0])
-			par, _ := cs.Lookup(transform.Name, r[1])
-			if par.Kind == transform.KindAggregate {
+			rep, _ := cs.Lookup(country.Name, r[0])
+			par, _ := cs.Lookup(country.Name, r[1])
+			if par.Kind == country.KindAggregate {
 				continue
 			}
 			for j := 5; j < len(r); j++ {

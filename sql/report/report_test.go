@@ -14,7 +14,7 @@ import (
 	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // fixture is a small C5 world for 2019 in tradepipe's long layout: KAZ, KGZ
@@ -71,7 +71,7 @@ func load(t *testing.T, files map[string]string) *store.Store {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { s.Close() })
-	cs, err := transform.LoadCountries()
+	cs, err := country.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func load(t *testing.T, files map[string]string) *store.Store {
 		if err != nil {
 			t.Fatal(err)
 		}
-		r := s.Load(context.Background(), srcs[0], store.LoadOptions{Dataset: "fixture", Codes: cs.Resolver()})
+		r := s.Load(context.Background(), srcs[0], store.LoadOptions{Dataset: "fixture", Codes: cs})
 		if r.Err != nil {
 			t.Fatal(r.Err)
 		}

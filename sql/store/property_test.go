@@ -15,7 +15,7 @@ import (
 	"testing"
 
 	"github.com/tradepipe/tradepipe/ingest"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // Numbers must not drift: for random valid inputs, in random layouts and
@@ -312,11 +312,11 @@ func diff(t *testing.T, what string, got, want []string) {
 
 func testCodes(t *testing.T) ingest.Codes {
 	t.Helper()
-	cs, err := transform.LoadCountries()
+	cs, err := country.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	return cs.Resolver()
+	return cs
 }
 
 func TestPropertyLoadsFollowTheModel(t *testing.T) {

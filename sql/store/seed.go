@@ -8,13 +8,13 @@ import (
 	"errors"
 	"fmt"
 
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // syncCountries refreshes the countries and country_codes tables from the
 // repository's seed when the seed changed since the last refresh.
 func (s *Store) syncCountries(ctx context.Context) error {
-	cs, err := transform.LoadCountries()
+	cs, err := country.Load()
 	if err != nil {
 		return err
 	}

@@ -15,7 +15,7 @@ import (
 	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // The headline shares add up to 100 and stay within 0 and 100, whatever
@@ -123,11 +123,11 @@ func checkShares(t *testing.T, what string, row map[string]string) {
 }
 
 func TestPropertySharesAddUp(t *testing.T) {
-	cs, err := transform.LoadCountries()
+	cs, err := country.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	codes := cs.Resolver()
+	codes := cs
 	seeds := 3
 	if testing.Short() {
 		seeds = 2

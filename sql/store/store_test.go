@@ -14,7 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/tradepipe/tradepipe/ingest"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 func openTest(t *testing.T) *Store {
@@ -33,11 +33,11 @@ func loadFile(t *testing.T, s *Store, path string, o LoadOptions) []LoadResult {
 	if err != nil {
 		t.Fatal(err)
 	}
-	cs, err := transform.LoadCountries()
+	cs, err := country.Load()
 	if err != nil {
 		t.Fatal(err)
 	}
-	o.Codes = cs.Resolver()
+	o.Codes = cs
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	o.Allocator = mem
 	var out []LoadResult

@@ -1,11 +1,11 @@
 // Command genseed writes the ISO part of the country seed table,
-// transform/seed/iso3166.csv and transform/seed/iso3166_names.csv, from
+// transform/country/seed/iso3166.csv and transform/country/seed/iso3166_names.csv, from
 // Debian's iso-codes package (apt-get install iso-codes) and the one
-// hand-kept table transform/seed/currencies.csv.
+// hand-kept table transform/country/seed/currencies.csv.
 //
-// Run it from the transform directory:
+// Run it from the transform/country directory:
 //
-//	cd transform && go generate
+//	cd transform/country && go generate
 //
 // which runs `go run ./internal/genseed`. Flags: -iso the iso-codes JSON
 // folder (default /usr/share/iso-codes/json), -seed the seed folder (default

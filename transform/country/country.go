@@ -1,74 +1,4 @@
-package transform
-
-// The country-code reference table.
-//
-// Every reader maps the codes and names it meets to one entity of this table,
-// keyed by ISO 3166-1 alpha-3 (ISO 3166-3 alpha-3 for former countries) or by
-// a tradepipe code for what is not a country. The table is built from four
-// seed files in seed/, embedded in the binary and also meant to be loaded
-// into the database as they are:
-//
-//   - iso3166.csv (code,alpha2,numeric,name,kind,currency) and
-//     iso3166_names.csv (code,name,source) are GENERATED from Debian's
-//     iso-codes package and seed/currencies.csv (country,currency, the one
-//     hand-kept table: each current country's ISO 4217 currency today). To
-//     regenerate after editing currencies.csv or upgrading iso-codes:
-//
-//     apt-get install -y iso-codes   # if /usr/share/iso-codes/json is missing
-//     cd transform && go generate    # runs ./internal/genseed
-//
-//   - specials.csv (code,name,kind,currency), hand-kept: every entity that is
-//     not in ISO 3166: World, the areas-nes and special partners, Kosovo, the
-//     World Bank aggregates, the IMF aggregates and currency unions.
-//   - aliases.csv (scheme,code,country,note), hand-kept: every code or name
-//     that the derived rows below do not already give, one row each.
-//
-// # Derived rows
-//
-// Each entity of iso3166.csv is found under Alpha3 by its code, under Alpha2
-// by its alpha-2 code, under Numeric and Comtrade by its numeric code (M49 is
-// ISO numeric for countries) and under Name by its name; iso3166_names.csv
-// adds ISO's official and common names. Each entity of specials.csv is found
-// under Alpha3 by its code and under Name by its name. Two derived rows that
-// disagree are an error.
-//
-// aliases.csv wins over a derived row with the same scheme and code. This
-// happens on purpose in a few places (Comtrade 492 is "Europe EU, nes", not
-// Monaco; WITS' "East Timor" is Timor-Leste, not ISO 3166-3's former TMP);
-// countries_test.go lists them, so a new override has to be added there.
-// Two alias rows for one scheme and code are an error.
-//
-// # Tradepipe codes
-//
-//   - WLD World (kind world); XNS areas nes, S19 Other Asia nes (Comtrade 490,
-//     Taiwan in practice; kept apart from TWN, which Comtrade does not use),
-//     and the Comtrade regional nes areas under Comtrade+'s ISO-like codes
-//     (F19 Other Africa nes, E19 Other Europe nes, ...; XAC, XLA, XEU where no
-//     such code is known) (kind nes); XBK bunkers, XFZ free zones, XSC
-//     special categories (kind special).
-//   - XKX Kosovo (kind country, the World Bank's code).
-//   - World Bank aggregates keep their World Bank code (EAS, ECS, HIC, ...):
-//     none clashes with an ISO 3166-1 or 3166-3 alpha-3 code, and a test keeps
-//     it so. CHI Channel Islands is an aggregate too (Jersey plus Guernsey,
-//     both in ISO), so that it is never counted beside JEY and GGY.
-//   - IMF aggregates, currency unions and unallocated areas get IMF_<code> where
-//     the IMF has a code (IMF_5X CEMAC, IMF_5Y ECCU, IMF_7A WAEMU, IMF_R1
-//     Benelux, IMF_1C_355 Curaçao and Sint Maarten, IMF_XDR) and IMF_<mnemonic>
-//     for the DOTS groups (IMF_ADV Advanced Economies, IMF_ASIA_NS Asia not
-//     specified, ...). The underscore keeps them clear of ISO codes. Where the
-//     IMF group is the World Bank's group (World, Euro area, European Union,
-//     Sub-Saharan Africa), the World Bank entity is used.
-//
-// Former countries whose successor kept the ISO code map to the successor,
-// as is usual: Comtrade 280 Fed. Rep. of Germany -> DEU, 886 and IMF 1C_473
-// Yemen Arab Republic -> YEM, 868 Rep. of Vietnam -> VNM, 736 Sudan (...2011)
-// -> SDN, 58 Belgium-Luxembourg -> BEL, 711 Southern African Customs Union ->
-// ZAF. The others keep their ISO 3166-3 entity: 810 USSR SUN, 200 CSK, 278
-// DDR, 720 and IMF 1C_459 YMD, 890 YUG, 891 SCG, 530 ANT, 866 VDR.
-//
-// A currency is the ISO 4217 code in use today; former countries have none;
-// an aggregate has one only when all its members share it (EMU EUR, IMF_5X
-// XAF, CHI GBP).
+package country
 
 import (
 	"bytes"
@@ -145,8 +75,8 @@ type CodeRow struct {
 	Country string
 }
 
-// Countries is the loaded table. It is read-only and safe for concurrent use.
-type Countries struct {
+// Table is the loaded table. It is read-only and safe for concurrent use.
+type Table struct {
 	all       []Country
 	byCode    map[string]int            // entity code -> index in all
 	index     map[Scheme]map[string]int // scheme -> normalised code -> index in all
@@ -158,26 +88,26 @@ var seedFS embed.FS
 
 var (
 	loadOnce   sync.Once
-	loaded     *Countries
+	loaded     *Table
 	loadErr    error
 	alphaCode  = regexp.MustCompile(`^[A-Z0-9_]+$`)
 	currencyRe = regexp.MustCompile(`^[A-Z]{3}$`)
 )
 
-// LoadCountries parses the embedded seed files, once; later calls return the
+// Load parses the embedded seed files, once; later calls return the
 // same table.
-func LoadCountries() (*Countries, error) {
+func Load() (*Table, error) {
 	loadOnce.Do(func() { loaded, loadErr = loadSeeds(seedFS) })
 	return loaded, loadErr
 }
 
-// DefaultCountries is LoadCountries for callers that cannot go on without
+// Default is Load for callers that cannot go on without
 // the table: it panics if the embedded seed files are broken, which the
 // package tests rule out.
-func DefaultCountries() *Countries {
-	c, err := LoadCountries()
+func Default() *Table {
+	c, err := Load()
 	if err != nil {
-		panic("transform: " + err.Error())
+		panic("country: " + err.Error())
 	}
 	return c
 }
@@ -185,7 +115,7 @@ func DefaultCountries() *Countries {
 // Lookup resolves code written in scheme. The code is trimmed; alpha codes
 // are compared upper-cased; numeric and Comtrade codes accept leading zeros
 // ("4" == "04" == "004"); names are compared after NormalizeName.
-func (c *Countries) Lookup(s Scheme, code string) (Country, bool) {
+func (c *Table) Lookup(s Scheme, code string) (Country, bool) {
 	key, ok := normalizeCode(s, code)
 	if !ok {
 		return Country{}, false
@@ -198,13 +128,13 @@ func (c *Countries) Lookup(s Scheme, code string) (Country, bool) {
 }
 
 // All returns every entity, sorted by Code.
-func (c *Countries) All() []Country {
+func (c *Table) All() []Country {
 	return append([]Country(nil), c.all...)
 }
 
 // Codes returns every mapping, sorted by scheme (alpha3, alpha2, numeric,
 // comtrade, name), then code (numerically for numeric schemes).
-func (c *Countries) Codes() []CodeRow {
+func (c *Table) Codes() []CodeRow {
 	var out []CodeRow
 	for _, s := range schemes {
 		keys := make([]string, 0, len(c.index[s]))
@@ -342,7 +272,7 @@ var fold = func() map[rune]string {
 }()
 
 // loadSeeds builds the table from the seed files in fsys.
-func loadSeeds(fsys fs.FS) (*Countries, error) {
+func loadSeeds(fsys fs.FS) (*Table, error) {
 	read := func(name string, header ...string) ([][]string, error) {
 		b, err := fs.ReadFile(fsys, "seed/"+name)
 		if err != nil {
@@ -367,7 +297,7 @@ func loadSeeds(fsys fs.FS) (*Countries, error) {
 		return nil, err
 	}
 
-	c := &Countries{byCode: map[string]int{}, index: map[Scheme]map[string]int{}}
+	c := &Table{byCode: map[string]int{}, index: map[Scheme]map[string]int{}}
 	for _, s := range schemes {
 		c.index[s] = map[string]int{}
 	}
@@ -545,6 +475,10 @@ func readSeed(name string, b []byte, header []string) ([][]string, error) {
 	}
 	return recs[1:], nil
 }
+
+// IsAggregate tells whether the entity is a region, income group or
+// currency union: recognised in files, never loaded as a country.
+func (c Country) IsAggregate() bool { return c.Kind == KindAggregate }
 
 // String returns "CODE (Name, kind)".
 func (c Country) String() string {

@@ -1,4 +1,4 @@
-package transform
+package country
 
 import (
 	"archive/zip"
@@ -17,11 +17,11 @@ import (
 	"testing/fstest"
 )
 
-func table(t *testing.T) *Countries {
+func table(t *testing.T) *Table {
 	t.Helper()
-	c, err := LoadCountries()
+	c, err := Load()
 	if err != nil {
-		t.Fatalf("LoadCountries: %v", err)
+		t.Fatalf("Load: %v", err)
 	}
 	return c
 }
@@ -364,12 +364,12 @@ func TestLoadErrors(t *testing.T) {
 }
 
 // realdata is the folder of real source files beside the repository.
-var realdata = filepath.Join("..", "..", "shared", "realdata")
+var realdata = filepath.Join("..", "..", "..", "shared", "realdata")
 
 // fileChecker checks codes and names against the table and collects failures.
 type fileChecker struct {
 	t      *testing.T
-	c      *Countries
+	c      *Table
 	failed map[string]bool
 }
 
