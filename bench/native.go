@@ -13,10 +13,10 @@ import (
 
 	_ "github.com/duckdb/duckdb-go/v2" // the "duckdb" database/sql driver, for the native baselines
 
-	tpsql "github.com/tradepipe/tradepipe/sql"
 	"github.com/tradepipe/tradepipe/sql/export"
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
+	"github.com/tradepipe/tradepipe/transform"
 )
 
 // The children: each run of a measured operation is a process of its own,
@@ -200,11 +200,11 @@ func childReport(args []string, stdout io.Writer) error {
 			return err
 		}
 		defer d.Close()
-		lib, err := tpsql.Library()
+		lib, err := transform.SQL()
 		if err != nil {
 			return err
 		}
-		f, ok, err := tpsql.Report("regional-shares")
+		f, ok, err := report.Source("regional-shares")
 		if err != nil || !ok {
 			return errors.Join(err, errors.New("no report regional-shares"))
 		}

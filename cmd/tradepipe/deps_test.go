@@ -19,7 +19,7 @@ func TestDependencyRules(t *testing.T) {
 		}
 		return string(out)
 	}
-	for _, pkg := range []string{"../../ingest", "../../transform/country", "../../sql"} {
+	for _, pkg := range []string{"../../ingest", "../../transform/country", "../../transform", "../../sql/sqlfile"} {
 		d := deps(pkg)
 		for _, banned := range []string{"github.com/duckdb/duckdb-go", "github.com/robfig/cron"} {
 			if strings.Contains(d, banned) {

@@ -3,14 +3,15 @@ package export
 import (
 	"context"
 	dsql "database/sql"
+	"embed"
 	"fmt"
 	"io/fs"
 	"path/filepath"
 	"slices"
 	"strings"
 
-	tpsql "github.com/tradepipe/tradepipe/sql"
 	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/sqlfile"
 )
 
 // The markers copy.sql holds for the parts that cannot be bound.
@@ -20,18 +21,23 @@ const (
 	dataFile        = "data_0.parquet" // DuckDB's name for a partition's file; ours for an unpartitioned table
 )
 
-// statement returns the export statement of that name from sql/exports.
-func statement(name string) (tpsql.File, error) {
-	fs, err := tpsql.Exports()
+// The export's statements, one .sql file a table (tables/*.sql), and the
+// COPY that writes any of them (tables/copy.sql).
+//
+//go:embed tables/*.sql
+var tablesFS embed.FS
+
+// statement returns the export statement of that name.
+func statement(name string) (sqlfile.File, error) {
+	fs, err := sqlfile.Dir(tablesFS, "tables")
 	if err != nil {
-		return tpsql.File{}, err
+		return sqlfile.File{}, err
 	}
-	for _, f := range fs {
-		if f.Name == name {
-			return f, nil
-		}
+	f, ok := sqlfile.Find(fs, name)
+	if !ok {
+		return sqlfile.File{}, fmt.Errorf("sql/export/tables: no statement %q", name)
 	}
-	return tpsql.File{}, fmt.Errorf("sql/exports: no statement %q", name)
+	return f, nil
 }
 
 // copyTable writes one table with COPY into dir/<name>/, partitioned by
@@ -53,7 +59,11 @@ func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts 
 		}
 	}
 	out := &Table{Name: t.name, Kind: "table", Path: t.name + "/", Partitioning: []string{}}
-	if out.Columns, err = columns(ctx, conn, query, bind(args, q), by); err != nil {
+	qargs, err := q.Bind(args)
+	if err != nil {
+		return nil, err
+	}
+	if out.Columns, err = columns(ctx, conn, query, qargs, by); err != nil {
 		return nil, fmt.Errorf("export %s: %w", t.name, err)
 	}
 	tdir := filepath.Join(dir, t.name)
@@ -66,7 +76,11 @@ func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts 
 		for k, v := range args {
 			a[k] = v
 		}
-		res, err := conn.ExecContext(ctx, text, append(bind(a, cp), bind(a, q)...)...)
+		cargs, err := cp.Bind(a)
+		if err != nil {
+			return 0, err
+		}
+		res, err := conn.ExecContext(ctx, text, append(cargs, qargs...)...)
 		if err != nil {
 			return 0, fmt.Errorf("export %s: %w", t.name, err)
 		}
@@ -107,7 +121,7 @@ func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts 
 // partition columns come from the allow-list; they are quoted all the same.
 func copyText(tmpl, query string, by []string) (string, error) {
 	if strings.Count(tmpl, queryMarker) != 1 || strings.Count(tmpl, partitionMarker) != 1 {
-		return "", fmt.Errorf("sql/exports/copy.sql: want one %s and one %s", queryMarker, partitionMarker)
+		return "", fmt.Errorf("sql/export/tables/copy.sql: want one %s and one %s", queryMarker, partitionMarker)
 	}
 	clause := ""
 	if len(by) > 0 {
@@ -121,17 +135,6 @@ func copyText(tmpl, query string, by []string) (string, error) {
 }
 
 func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-
-// bind passes exactly the parameters a statement declares.
-func bind(args map[string]any, f tpsql.File) []any {
-	var out []any
-	for _, n := range f.ParamNames() {
-		if v, ok := args[n]; ok {
-			out = append(out, dsql.Named(n, v))
-		}
-	}
-	return out
-}
 
 // columns reads the query's column names and types without running it.
 func columns(ctx context.Context, conn *dsql.Conn, query string, args []any, parts []string) ([]Column, error) {

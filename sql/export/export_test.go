@@ -25,7 +25,6 @@ import (
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/tradepipe/tradepipe/ingest"
-	tpsql "github.com/tradepipe/tradepipe/sql"
 	"github.com/tradepipe/tradepipe/sql/export"
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
@@ -99,14 +98,8 @@ func conn(t *testing.T, s *store.Store) *dsql.Conn {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	lib, err := tpsql.Library()
-	if err != nil {
+	if err := report.Prepare(context.Background(), c); err != nil {
 		t.Fatal(err)
-	}
-	for _, l := range lib {
-		if _, err := c.ExecContext(context.Background(), l.Text); err != nil {
-			t.Fatal(err)
-		}
 	}
 	return c
 }
@@ -750,27 +743,6 @@ func TestUnconvertedNotes(t *testing.T) {
 		dsql.Named("g", filepath.Join(out, "trade", "**", "*.parquet"))).Scan(&nulls, &usd)
 	if err != nil || nulls != 3 || usd != 1000 {
 		t.Errorf("read back: %v NULL values, %v USD (%v)", nulls, usd, err)
-	}
-}
-
-// TestStatements: sql/exports holds the COPY template and one statement
-// per table of the allow-list, none of them a format string.
-func TestStatements(t *testing.T) {
-	fs, err := tpsql.Exports()
-	if err != nil {
-		t.Fatal(err)
-	}
-	var names []string
-	for _, f := range fs {
-		names = append(names, f.Name)
-		if strings.Contains(f.Text, "'%") || strings.Contains(f.Text, "%s") {
-			t.Errorf("%s looks like a format string", f.Name)
-		}
-	}
-	want := append([]string{"copy"}, export.Tables()...)
-	slices.Sort(want)
-	if !slices.Equal(names, want) {
-		t.Errorf("sql/exports holds %v, want %v", names, want)
 	}
 }
 

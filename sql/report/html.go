@@ -11,7 +11,6 @@ import (
 	"strings"
 	"time"
 
-	tpsql "github.com/tradepipe/tradepipe/sql"
 	"github.com/tradepipe/tradepipe/sql/store"
 )
 
@@ -67,7 +66,7 @@ func pageFor(t *Table, made time.Time, files []store.FileInfo) (*pageData, error
 		return nil, errors.New("report: no table")
 	}
 	purpose := ""
-	if f, ok, err := tpsql.Report(t.Report); err != nil {
+	if f, ok, err := reportFile(t.Report); err != nil {
 		return nil, err
 	} else if ok && f.Purpose != "" {
 		purpose = strings.ToUpper(f.Purpose[:1]) + f.Purpose[1:]

@@ -8,7 +8,8 @@ import (
 	"slices"
 	"strings"
 
-	tpsql "github.com/tradepipe/tradepipe/sql"
+	"github.com/tradepipe/tradepipe/sql/sqlfile"
+	"github.com/tradepipe/tradepipe/transform"
 )
 
 // Params are the knobs every report takes; each report uses those its
@@ -42,7 +43,7 @@ type Entry struct{ Name, Purpose string }
 
 // List returns the reports with their purpose.
 func List() ([]Entry, error) {
-	rs, err := tpsql.Reports()
+	rs, err := reportFiles()
 	if err != nil {
 		return nil, err
 	}
@@ -56,7 +57,7 @@ func List() ([]Entry, error) {
 // Run runs the named report and returns its table, with notes on the
 // dataset, basis and anything that could not be converted or computed.
 func Run(ctx context.Context, db *dsql.DB, name string, p Params) (*Table, error) {
-	f, ok, err := tpsql.Report(name)
+	f, ok, err := reportFile(name)
 	if err != nil {
 		return nil, err
 	}
@@ -79,7 +80,10 @@ func Run(ctx context.Context, db *dsql.DB, name string, p Params) (*Table, error
 	if err := resolve(ctx, conn, &p); err != nil {
 		return nil, err
 	}
-	args := bind(f, p)
+	args, err := bind(f, p)
+	if err != nil {
+		return nil, err
+	}
 	rows, err := conn.QueryContext(ctx, f.Text, args...)
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", name, err)
@@ -107,13 +111,13 @@ func Run(ctx context.Context, db *dsql.DB, name string, p Params) (*Table, error
 // connection; Run does it on its own, other users of the macros (export)
 // call it first.
 func Prepare(ctx context.Context, conn *dsql.Conn) error {
-	lib, err := tpsql.Library()
+	lib, err := transform.SQL()
 	if err != nil {
 		return err
 	}
 	for _, l := range lib {
 		if _, err := conn.ExecContext(ctx, l.Text); err != nil {
-			return fmt.Errorf("sql/lib %s: %w", l.Name, err)
+			return fmt.Errorf("%s: %w", l.Path, err)
 		}
 	}
 	return nil
@@ -223,19 +227,12 @@ func ResolveDataset(ctx context.Context, conn *dsql.Conn, dataset, basis, def st
 }
 
 // bind passes exactly the parameters the report declares.
-func bind(f tpsql.File, p Params) []any {
-	all := map[string]any{
+func bind(f sqlfile.File, p Params) ([]any, error) {
+	return f.Bind(map[string]any{
 		"dataset": p.Dataset, "group": p.Group, "compare": p.Compare, "groups": strings.Join(p.Groups, ","),
 		"from": p.From, "to": p.To, "basis": p.Basis, "membership": p.Membership, "cif_fob": p.CIFFOB, "top": p.Top,
 		"min_reporters": p.MinReporters, "flows": p.Flows,
-	}
-	var args []any
-	for _, n := range f.ParamNames() {
-		if v, ok := all[n]; ok {
-			args = append(args, dsql.Named(n, v))
-		}
-	}
-	return args
+	})
 }
 
 // Missing is a currency and period whose values have no exchange rate.

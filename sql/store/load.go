@@ -17,7 +17,6 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradepipe/tradepipe/ingest"
-	tpsql "github.com/tradepipe/tradepipe/sql"
 )
 
 // LoadOptions says how to load one source.
@@ -155,7 +154,7 @@ func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr
 	if trade {
 		replace = "replace_trade"
 	}
-	stmt, err := tpsql.Statement(replace)
+	stmt, err := statement(replace)
 	if err != nil {
 		return err
 	}
@@ -296,7 +295,7 @@ func replaceStatement(ctx context.Context, tx *dsql.Tx, fileID int64, years *yea
 	if !packedReplace || bits.Len64(uint64(shared))+2*codeBits+productBits+periodBits > 62 {
 		return text, args, nil
 	}
-	packed, err := tpsql.Statement("replace_trade_packed")
+	packed, err := statement("replace_trade_packed")
 	if err != nil {
 		return "", nil, err
 	}

@@ -13,8 +13,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	_ "github.com/duckdb/duckdb-go/v2"
-
-	tpsql "github.com/tradepipe/tradepipe/sql"
 )
 
 // dump returns every row of a query as text, sorted, and its column names.
@@ -53,7 +51,7 @@ func TestMigrationToNarrowTrade(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	ms, err := tpsql.Migrations()
+	ms, err := migrations()
 	if err != nil {
 		t.Fatal(err)
 	}

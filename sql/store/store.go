@@ -19,8 +19,6 @@ import (
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
-
-	tpsql "github.com/tradepipe/tradepipe/sql"
 )
 
 // Store is an open tradepipe database.
@@ -181,7 +179,7 @@ func (s *Store) Path() string { return s.path }
 // migrate applies the schema files newer than the database's version, each
 // in its own transaction, then refreshes the reference tables.
 func (s *Store) migrate(ctx context.Context) error {
-	ms, err := tpsql.Migrations()
+	ms, err := migrations()
 	if err != nil {
 		return err
 	}

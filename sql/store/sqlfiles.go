@@ -1,0 +1,31 @@
+package store
+
+import (
+	"embed"
+	"fmt"
+
+	"github.com/tradepipe/tradepipe/sql/sqlfile"
+)
+
+// The store's own SQL: the schema migrations (schema/NNN_name.sql, applied
+// in the order of their numbers) and the statements a load runs to replace
+// revised rows (replace/*.sql).
+//
+//go:embed schema/*.sql replace/*.sql
+var sqlFS embed.FS
+
+// migrations returns the schema files in order of their numbers.
+func migrations() ([]sqlfile.File, error) { return sqlfile.Dir(sqlFS, "schema") }
+
+// statement returns the replace statement of that name.
+func statement(name string) (sqlfile.File, error) {
+	fs, err := sqlfile.Dir(sqlFS, "replace")
+	if err != nil {
+		return sqlfile.File{}, err
+	}
+	f, ok := sqlfile.Find(fs, name)
+	if !ok {
+		return sqlfile.File{}, fmt.Errorf("sql/store/replace: no statement %q", name)
+	}
+	return f, nil
+}
