@@ -188,7 +188,7 @@ func childReport(args []string, stdout io.Writer) error {
 		}
 		defer st.Close()
 		start := time.Now()
-		t, err := report.Run(ctx, st.DB(), "regional-shares", p)
+		t, err := report.Run(ctx, st, "regional-shares", p)
 		if err != nil {
 			return err
 		}

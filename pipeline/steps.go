@@ -195,7 +195,7 @@ func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[
 		return err
 	}
 	for _, name := range s.Names {
-		t, err := report.Run(ctx, st.DB(), name, r.reportParams(name, s.Options))
+		t, err := report.Run(ctx, st, name, r.reportParams(name, s.Options))
 		if err != nil {
 			return err
 		}

@@ -1,3 +1,21 @@
-// Package transform owns the reference data and the set-wise transforms
-// between the rows the readers load and the figures the reports show.
+// Package transform owns what lies between the rows the readers load and
+// the figures the reports show: the reference data beyond the country
+// table (package transform/country), and the set-wise transforms, as SQL.
+//
+// The transforms are DuckDB table macros, one .sql file a concept, in the
+// order the data flows (SQL returns them so, and the store creates them on
+// every connection it hands to reports and exports):
+//
+//	usd.sql         tp_rates, tp_usd, tp_unconverted: values in US dollars
+//	totals.sql      tp_totals: one total per reporter, partner, flow, year
+//	membership.sql  tp_members: who is in which group in which year
+//	mirror.sql      tp_reporter_view: members' own reports, mirror-filled
+//	flows.sql       tp_flows, tp_flow_view: ordered pairs under a basis
+//	view.sql        tp_view: the member view every report reads
+//	metrics.sql     tp_member_year, tp_world, tp_group_year: the figures
+//
+// Each file says what its macros take and give; testdata/<concept>/ holds
+// its fixtures (input rows, a query, the output worked out by hand), which
+// package transform/sqltest runs on DuckDB. The formulas are those of
+// docs/metrics.md.
 package transform

@@ -63,7 +63,7 @@ func (c *reportCmd) Run(e *env) error {
 		return err
 	}
 	defer st.Close()
-	t, err := report.Run(e.ctx, st.DB(), c.Name, p)
+	t, err := report.Run(e.ctx, st, c.Name, p)
 	if errors.Is(err, report.ErrUsage) {
 		return &exitError{code: 2, err: err}
 	}

@@ -190,14 +190,11 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Manifest, error) 
 		return nil, err
 	}
 
-	conn, err := st.DB().Conn(ctx)
+	conn, err := st.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
-	if err := report.Prepare(ctx, conn); err != nil {
-		return nil, err
-	}
 	m := &Manifest{
 		ManifestVersion:  1,
 		TradepipeVersion: opts.Version,

@@ -90,17 +90,14 @@ func openRO(t *testing.T) *store.Store {
 	return s
 }
 
-// conn is a connection with sql/lib's macros, for the expected figures.
+// conn is a connection with the transforms' macros, for the expected figures.
 func conn(t *testing.T, s *store.Store) *dsql.Conn {
 	t.Helper()
-	c, err := s.DB().Conn(context.Background())
+	c, err := s.Conn(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() { c.Close() })
-	if err := report.Prepare(context.Background(), c); err != nil {
-		t.Fatal(err)
-	}
 	return c
 }
 
@@ -236,7 +233,7 @@ func expected(t *testing.T, db *dsql.Conn, s *store.Store, m *export.Manifest, t
 	case "group_membership":
 		return queryFigures(t, db, `SELECT count(*), sum(year(valid_from)) FROM group_membership`)
 	}
-	rt, err := report.Run(context.Background(), s.DB(), tab.Name, report.Params{Dataset: m.Dataset, Compare: "ASEAN", Basis: reportBasis})
+	rt, err := report.Run(context.Background(), s, tab.Name, report.Params{Dataset: m.Dataset, Compare: "ASEAN", Basis: reportBasis})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -793,11 +790,11 @@ func TestReportsOnExport(t *testing.T) {
 	}
 	for _, name := range []string{"regional-shares", "partner-shares", "coverage", "mirror-gaps", "group-compare"} {
 		p := report.Params{Dataset: "sample", Compare: "ASEAN"}
-		want, err := report.Run(ctx, s.DB(), name, p)
+		want, err := report.Run(ctx, s, name, p)
 		if err != nil {
 			t.Fatal(err)
 		}
-		got, err := report.Run(ctx, mem.DB(), name, p)
+		got, err := report.Run(ctx, mem, name, p)
 		if err != nil {
 			t.Fatalf("%s over the export: %v", name, err)
 		}
@@ -840,7 +837,7 @@ func TestPortableQuery(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := report.Run(ctx, s.DB(), "regional-shares", report.Params{Dataset: ds, Basis: m.Basis})
+		want, err := report.Run(ctx, s, "regional-shares", report.Params{Dataset: ds, Basis: m.Basis})
 		if err != nil {
 			t.Fatal(err)
 		}

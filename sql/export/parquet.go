@@ -27,7 +27,7 @@ var codecs = map[string]compress.Compression{
 
 // writeReport runs a report and writes its table as dir/<name>/data_0.parquet.
 func writeReport(ctx context.Context, st *store.Store, dir, name string, p report.Params, compression string) (*Table, error) {
-	t, err := report.Run(ctx, st.DB(), name, p)
+	t, err := report.Run(ctx, st, name, p)
 	if err != nil {
 		return nil, err
 	}

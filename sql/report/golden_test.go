@@ -71,7 +71,7 @@ func TestGolden(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.file, func(t *testing.T) {
-			tab, err := report.Run(context.Background(), s.DB(), c.report, c.p)
+			tab, err := report.Run(context.Background(), s, c.report, c.p)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -20,7 +20,7 @@ var made = time.Date(2026, 5, 27, 2, 30, 0, 0, time.UTC)
 // the ledger.
 func sampleTable(t *testing.T, s *store.Store, name string, p report.Params) (*report.Table, []store.FileInfo) {
 	t.Helper()
-	tab, err := report.Run(context.Background(), s.DB(), name, p)
+	tab, err := report.Run(context.Background(), s, name, p)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -93,7 +93,7 @@ func load(t *testing.T, files map[string]string) *store.Store {
 // rowsOf runs a report as CSV and returns its rows keyed by column.
 func rowsOf(t *testing.T, s *store.Store, name string, p report.Params) []map[string]string {
 	t.Helper()
-	tab, err := report.Run(context.Background(), s.DB(), name, p)
+	tab, err := report.Run(context.Background(), s, name, p)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +213,7 @@ func TestMembershipAsOfAndFixed(t *testing.T) {
 
 func TestReportParametersAreBound(t *testing.T) {
 	s := load(t, map[string]string{"fixture.csv": fixture})
-	_, err := report.Run(context.Background(), s.DB(), "regional-shares", report.Params{Group: "x'); DROP TABLE trade; --"})
+	_, err := report.Run(context.Background(), s, "regional-shares", report.Params{Group: "x'); DROP TABLE trade; --"})
 	if err == nil || !strings.Contains(err.Error(), "unknown group") {
 		t.Errorf("hostile group: %v", err)
 	}
@@ -232,7 +232,7 @@ func TestEveryReportRuns(t *testing.T) {
 	}
 	for _, e := range list {
 		for _, f := range report.Formats {
-			tab, err := report.Run(context.Background(), s.DB(), e.Name, report.Params{})
+			tab, err := report.Run(context.Background(), s, e.Name, report.Params{})
 			if err != nil {
 				t.Errorf("%s: %v", e.Name, err)
 				continue

@@ -9,7 +9,7 @@ import (
 	"strings"
 
 	"github.com/tradepipe/tradepipe/sql/sqlfile"
-	"github.com/tradepipe/tradepipe/transform"
+	"github.com/tradepipe/tradepipe/sql/store"
 )
 
 // Params are the knobs every report takes; each report uses those its
@@ -56,7 +56,7 @@ func List() ([]Entry, error) {
 
 // Run runs the named report and returns its table, with notes on the
 // dataset, basis and anything that could not be converted or computed.
-func Run(ctx context.Context, db *dsql.DB, name string, p Params) (*Table, error) {
+func Run(ctx context.Context, st *store.Store, name string, p Params) (*Table, error) {
 	f, ok, err := reportFile(name)
 	if err != nil {
 		return nil, err
@@ -69,14 +69,11 @@ func Run(ctx context.Context, db *dsql.DB, name string, p Params) (*Table, error
 		}
 		return nil, fmt.Errorf("%w: no report %q (known: %s)", ErrUsage, name, strings.Join(names, ", "))
 	}
-	conn, err := db.Conn(ctx)
+	conn, err := st.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
-	if err := Prepare(ctx, conn); err != nil {
-		return nil, err
-	}
 	if err := resolve(ctx, conn, &p); err != nil {
 		return nil, err
 	}
@@ -105,22 +102,6 @@ func Run(ctx context.Context, db *dsql.DB, name string, p Params) (*Table, error
 		t.Notes = append(t.Notes, fmt.Sprintf("%d value(s) in %s for %s have no exchange rate loaded: left out of the USD figures", m.Rows, m.Currency, m.Period))
 	}
 	return t, nil
-}
-
-// Prepare creates the shared temporary macros of sql/lib on the
-// connection; Run does it on its own, other users of the macros (export)
-// call it first.
-func Prepare(ctx context.Context, conn *dsql.Conn) error {
-	lib, err := transform.SQL()
-	if err != nil {
-		return err
-	}
-	for _, l := range lib {
-		if _, err := conn.ExecContext(ctx, l.Text); err != nil {
-			return fmt.Errorf("%s: %w", l.Path, err)
-		}
-	}
-	return nil
 }
 
 // resolve fills defaults and checks the parameters against the database.

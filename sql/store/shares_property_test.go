@@ -66,7 +66,7 @@ func randomWorld(r *rand.Rand) string {
 // reportRows runs a report and returns its rows by column name.
 func reportRows(t *testing.T, s *store.Store, name string, p report.Params) []map[string]string {
 	t.Helper()
-	tab, err := report.Run(context.Background(), s.DB(), name, p)
+	tab, err := report.Run(context.Background(), s, name, p)
 	if err != nil {
 		t.Fatalf("%s %+v: %v", name, p, err)
 	}

@@ -19,6 +19,8 @@ import (
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
+
+	"github.com/tradepipe/tradepipe/transform"
 )
 
 // Store is an open tradepipe database.
@@ -170,8 +172,31 @@ func isLockErr(err error) bool {
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
 
-// DB exposes the database handle to packages that run reports.
+// DB exposes the database handle, for ad-hoc queries.
 func (s *Store) DB() *dsql.DB { return s.db }
+
+// Conn returns one connection with the transforms of package transform
+// (the shared temporary macros: USD conversion, totals, membership,
+// mirror fill, flows, the member view and the figures) created on it, in
+// the order they build on each other. Reports and exports read through
+// it; the caller closes it.
+func (s *Store) Conn(ctx context.Context) (*dsql.Conn, error) {
+	files, err := transform.SQL()
+	if err != nil {
+		return nil, err
+	}
+	c, err := s.db.Conn(ctx)
+	if err != nil {
+		return nil, err
+	}
+	for _, f := range files {
+		if _, err := c.ExecContext(ctx, f.Text); err != nil {
+			c.Close()
+			return nil, fmt.Errorf("%s: %w", f.Path, err)
+		}
+	}
+	return c, nil
+}
 
 // Path is the database file.
 func (s *Store) Path() string { return s.path }

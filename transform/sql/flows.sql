@@ -1,0 +1,55 @@
+-- name: flows
+-- purpose: ordered-pair flows (year, exporter, importer, value FOB in USD)
+--          under a basis, and the member view built from them: each
+--          member's exports to and imports from each partner, and its
+--          totals as their sums.
+-- parameters: none (the macros take arguments: ds, the dataset; basis;
+--          cif, the CIF/FOB factor; grps, the groups; membership)
+
+-- basis 'flow' reads a flow table (BACI: reporter = exporter, flow X);
+-- 'importer-first', 'exporter-first' and 'average' build one from
+-- reporter-based data with x the exporter's report and m the importer's.
+CREATE OR REPLACE TEMP MACRO tp_flows(ds, basis, cif) AS TABLE
+    WITH tot AS (
+        SELECT * FROM tp_totals(ds) WHERE partner <> 'WLD' AND reporter <> partner
+    ), x AS (
+        SELECT year, reporter AS e, partner AS i, value_usd AS x FROM tot WHERE flow = 'X'
+    ), m AS (
+        SELECT year, partner AS e, reporter AS i, value_usd / cif AS m FROM tot WHERE flow = 'M'
+    )
+    SELECT year, e AS exporter, i AS importer, x AS value, 'reconciled' AS provenance
+    FROM x WHERE basis = 'flow'
+    UNION ALL
+    SELECT year, e AS exporter, i AS importer,
+           CASE basis
+               WHEN 'importer-first' THEN coalesce(m, x)
+               WHEN 'exporter-first' THEN coalesce(x, m)
+               ELSE CASE WHEN x IS NOT NULL AND m IS NOT NULL THEN (x + m) / 2 ELSE coalesce(x, m) END
+           END AS value,
+           CASE
+               WHEN x IS NOT NULL AND m IS NOT NULL AND basis = 'average' THEN 'average'
+               WHEN m IS NOT NULL AND (basis = 'importer-first' OR x IS NULL) THEN 'importer'
+               ELSE 'exporter'
+           END AS provenance
+    FROM x FULL OUTER JOIN m USING (year, e, i)
+    WHERE basis IN ('importer-first', 'exporter-first', 'average');
+
+-- The member view from the pairs: a member's exports to j are the pair
+-- (member, j), its imports from j the pair (j, member), its totals (partner
+-- WLD) their sums over the pairs the dataset covers. Nothing is mirrored.
+CREATE OR REPLACE TEMP MACRO tp_flow_view(ds, grps, basis, cif, membership) AS TABLE
+    WITH mem AS (
+        SELECT * FROM tp_members(ds, grps, membership)
+    ), flows AS (
+        SELECT * FROM tp_flows(ds, basis, cif)
+    ), flow_partner AS (
+        SELECT mem.grp, f.year, f.exporter AS member, 'X' AS flow, f.importer AS partner, f.value, false AS mirrored
+        FROM flows f JOIN mem ON mem.year = f.year AND mem.country = f.exporter
+        UNION ALL
+        SELECT mem.grp, f.year, f.importer AS member, 'M' AS flow, f.exporter AS partner, f.value, false AS mirrored
+        FROM flows f JOIN mem ON mem.year = f.year AND mem.country = f.importer
+    ), flow_total AS (
+        SELECT grp, year, member, flow, 'WLD' AS partner, sum(value) AS value, false AS mirrored
+        FROM flow_partner GROUP BY grp, year, member, flow
+    )
+    SELECT * FROM flow_partner UNION ALL SELECT * FROM flow_total;

@@ -1,0 +1,225 @@
+package sqltest
+
+import (
+	"bytes"
+	"context"
+	dsql "database/sql"
+	"encoding/csv"
+	"fmt"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	_ "github.com/duckdb/duckdb-go/v2"
+	"golang.org/x/tools/txtar"
+
+	"github.com/tradepipe/tradepipe/sql/sqlfile"
+	"github.com/tradepipe/tradepipe/transform"
+)
+
+const testdata = "../testdata"
+
+// TestFixtures runs every case of every transform.
+func TestFixtures(t *testing.T) {
+	t.Parallel()
+	files, err := transform.SQL()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		cases, err := filepath.Glob(filepath.Join(testdata, f.Name, "*.txtar"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(cases) == 0 {
+			t.Errorf("transform %s (%s) has no fixture in testdata/%s/", f.Name, f.Path, f.Name)
+		}
+		for _, c := range cases {
+			t.Run(f.Name+"/"+strings.TrimSuffix(filepath.Base(c), ".txtar"), func(t *testing.T) {
+				t.Parallel()
+				runCase(t, c, files)
+			})
+		}
+	}
+}
+
+// newDB is an in-memory database with testdata/tables.sql and the
+// transforms' macros.
+func newDB(t *testing.T) *dsql.Conn {
+	t.Helper()
+	db, err := dsql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	conn, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { conn.Close() })
+	tables, err := os.ReadFile(filepath.Join(testdata, "tables.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.ExecContext(context.Background(), string(tables)); err != nil {
+		t.Fatalf("tables.sql: %v", err)
+	}
+	return conn
+}
+
+func runCase(t *testing.T, path string, files []sqlfile.File) {
+	ctx := context.Background()
+	ar, err := txtar.ParseFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(bytes.TrimSpace(ar.Comment)) == 0 {
+		t.Errorf("%s: say what the case shows in the archive's comment", path)
+	}
+	conn := newDB(t)
+	var query, want []byte
+	for _, f := range ar.Files {
+		switch {
+		case f.Name == "query.sql":
+			query = f.Data
+		case f.Name == "want.csv":
+			want = f.Data
+		case strings.HasSuffix(f.Name, ".csv"):
+			if err := insert(ctx, conn, t.TempDir(), strings.TrimSuffix(f.Name, ".csv"), f.Data); err != nil {
+				t.Fatalf("%s: %s: %v", path, f.Name, err)
+			}
+		default:
+			t.Fatalf("%s: unexpected file %s (want TABLE.csv, query.sql, want.csv)", path, f.Name)
+		}
+	}
+	if query == nil || want == nil {
+		t.Fatalf("%s: needs query.sql and want.csv", path)
+	}
+	for _, f := range files {
+		if _, err := conn.ExecContext(ctx, f.Text); err != nil {
+			t.Fatalf("%s: %v", f.Path, err)
+		}
+	}
+	got, err := queryRows(ctx, conn, string(query))
+	if err != nil {
+		t.Fatalf("%s: query: %v", path, err)
+	}
+	exp, err := csv.NewReader(bytes.NewReader(want)).ReadAll()
+	if err != nil {
+		t.Fatalf("%s: want.csv: %v", path, err)
+	}
+	if msg := compare(got, exp); msg != "" {
+		t.Errorf("%s: %s\ngot:\n%s", path, msg, format(got))
+	}
+}
+
+// insert writes data to a file and inserts its rows into table, in the
+// columns its header names.
+func insert(ctx context.Context, conn *dsql.Conn, dir, table string, data []byte) error {
+	r := csv.NewReader(bytes.NewReader(data))
+	header, err := r.Read()
+	if err != nil {
+		return err
+	}
+	p := filepath.Join(dir, table+".csv")
+	if err := os.WriteFile(p, data, 0o644); err != nil {
+		return err
+	}
+	cols := make([]string, len(header))
+	for i, h := range header {
+		cols[i] = `"` + strings.TrimSpace(h) + `"`
+	}
+	q := fmt.Sprintf(`INSERT INTO %q (%s) SELECT * FROM read_csv(?, header = true, all_varchar = true, nullstr = 'NULL', delim = ',', quote = '"')`,
+		table, strings.Join(cols, ", "))
+	_, err = conn.ExecContext(ctx, q, p)
+	return err
+}
+
+// queryRows runs q and returns its header and rows as text.
+func queryRows(ctx context.Context, conn *dsql.Conn, q string) ([][]string, error) {
+	rows, err := conn.QueryContext(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	cols, err := rows.Columns()
+	if err != nil {
+		return nil, err
+	}
+	out := [][]string{cols}
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			return nil, err
+		}
+		rec := make([]string, len(cols))
+		for i, v := range vals {
+			rec[i] = text(v)
+		}
+		out = append(out, rec)
+	}
+	return out, rows.Err()
+}
+
+func text(v any) string {
+	switch x := v.(type) {
+	case nil:
+		return "NULL"
+	case float64:
+		return strconv.FormatFloat(x, 'g', -1, 64)
+	case time.Time:
+		return x.Format("2006-01-02")
+	case []byte:
+		return string(x)
+	}
+	return fmt.Sprint(v)
+}
+
+// compare says how got differs from want, or "" when it does not.
+func compare(got, want [][]string) string {
+	if len(want) == 0 {
+		return "want.csv has no header"
+	}
+	if !slices.Equal(got[0], want[0]) {
+		return fmt.Sprintf("columns %v, want %v", got[0], want[0])
+	}
+	if len(got) != len(want) {
+		return fmt.Sprintf("%d rows, want %d", len(got)-1, len(want)-1)
+	}
+	for i := 1; i < len(got); i++ {
+		for j := range got[i] {
+			if !same(got[i][j], want[i][j]) {
+				return fmt.Sprintf("row %d, column %s: %s, want %s", i, want[0][j], got[i][j], want[i][j])
+			}
+		}
+	}
+	return ""
+}
+
+func same(got, want string) bool {
+	if got == want {
+		return true
+	}
+	g, err1 := strconv.ParseFloat(got, 64)
+	w, err2 := strconv.ParseFloat(want, 64)
+	if err1 != nil || err2 != nil {
+		return false
+	}
+	return math.Abs(g-w) <= 1e-9*math.Max(1, math.Max(math.Abs(g), math.Abs(w)))
+}
+
+func format(rows [][]string) string {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	w.WriteAll(rows)
+	return b.String()
+}

@@ -1,0 +1,54 @@
+-- The tables transform's SQL reads, column for column as the store holds
+-- them (sqltest's TestTablesAsInTheStore compares the names and types
+-- with a real store), with defaults so that a fixture lists only the
+-- columns its case is about. Strings default to '' where the store keeps
+-- '' for "none" (customs, transport, second partner).
+CREATE TABLE trade (
+    dataset        VARCHAR NOT NULL DEFAULT 'd',
+    file_id        BIGINT NOT NULL DEFAULT 1,
+    line           BIGINT NOT NULL DEFAULT 0,
+    freq           VARCHAR NOT NULL DEFAULT 'A',
+    year           INTEGER NOT NULL,
+    month          INTEGER NOT NULL DEFAULT 0,
+    reporter       VARCHAR NOT NULL,
+    reporter_code  VARCHAR NOT NULL DEFAULT '',
+    partner        VARCHAR NOT NULL,
+    partner_code   VARCHAR NOT NULL DEFAULT '',
+    partner2       VARCHAR NOT NULL DEFAULT '',
+    flow           VARCHAR NOT NULL,
+    classification VARCHAR NOT NULL DEFAULT 'H5',
+    product        VARCHAR NOT NULL DEFAULT 'TOTAL',
+    customs        VARCHAR NOT NULL DEFAULT '',
+    mot            VARCHAR NOT NULL DEFAULT '',
+    value          DOUBLE NOT NULL,
+    currency       VARCHAR NOT NULL DEFAULT 'USD',
+    cif_value      DOUBLE,
+    fob_value      DOUBLE,
+    quantity       DOUBLE,
+    quantity_unit  VARCHAR,
+    net_weight_kg  DOUBLE,
+    is_reported    BOOLEAN,
+    is_aggregate   BOOLEAN
+);
+
+CREATE TABLE fx_rates (
+    dataset      VARCHAR NOT NULL DEFAULT 'fx',
+    file_id      BIGINT NOT NULL DEFAULT 2,
+    line         BIGINT NOT NULL DEFAULT 0,
+    country      VARCHAR NOT NULL DEFAULT '',
+    country_code VARCHAR NOT NULL DEFAULT '',
+    currency     VARCHAR NOT NULL,
+    freq         VARCHAR NOT NULL DEFAULT 'A',
+    year         INTEGER NOT NULL,
+    month        INTEGER NOT NULL DEFAULT 0,
+    period       VARCHAR NOT NULL DEFAULT '',
+    per_usd      DOUBLE NOT NULL
+);
+
+CREATE TABLE group_membership (
+    group_name VARCHAR NOT NULL,
+    country    VARCHAR NOT NULL,
+    valid_from DATE NOT NULL,
+    valid_to   DATE,
+    source     VARCHAR NOT NULL DEFAULT 'seed'
+);
