@@ -204,7 +204,7 @@ func childReport(args []string, stdout io.Writer) error {
 		if err != nil {
 			return err
 		}
-		f, ok, err := report.Source("regional-shares")
+		f, ok, err := report.SQLFile("regional-shares")
 		if err != nil || !ok {
 			return errors.Join(err, errors.New("no report regional-shares"))
 		}

@@ -13,7 +13,7 @@ import (
 	"time"
 
 	"github.com/tradepipe/tradepipe/ingest"
-	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/report/render"
 	"github.com/tradepipe/tradepipe/sql/store"
 )
 
@@ -168,7 +168,7 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 		}
 	}
 	var fileErrs []error
-	pages := map[string]report.Page{} // this run's report pages, for the HTML site
+	pages := map[string]render.Page{} // this run's report pages, for the HTML site
 	for _, s := range j.Steps {
 		var err error
 		switch s.Kind {
@@ -190,7 +190,7 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 		}
 	}
 	if len(pages) > 0 {
-		if err := r.writeSite(actx, st, pages); err != nil {
+		if err := r.writeSite(pages); err != nil {
 			return st, fmt.Errorf("report pages: %w", err)
 		}
 	}

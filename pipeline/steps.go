@@ -14,6 +14,7 @@ import (
 	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/export"
 	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/report/render"
 	"github.com/tradepipe/tradepipe/sql/store"
 	"github.com/tradepipe/tradepipe/transform/country"
 )
@@ -189,7 +190,7 @@ func (r *Runner) transform(ctx context.Context, st *store.Store) error {
 // report runs the step's reports and writes each as
 // outputs/reports/NAME.csv and NAME.md; it adds each table to pages, which
 // the run writes as NAME.html with an index.html once its steps are done.
-func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[string]report.Page) error {
+func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[string]render.Page) error {
 	dir := filepath.Join(r.Config.Outputs, "reports")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -200,12 +201,12 @@ func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[
 			return err
 		}
 		for _, out := range []struct{ ext, format string }{{".csv", "csv"}, {".md", "markdown"}} {
-			err := report.WriteAtomic(filepath.Join(dir, name+out.ext), func(w io.Writer) error { return t.Write(w, out.format) })
+			err := render.WriteAtomic(filepath.Join(dir, name+out.ext), func(w io.Writer) error { return render.Write(w, t, out.format) })
 			if err != nil {
 				return fmt.Errorf("report %s: %w", name, err)
 			}
 		}
-		pages[name] = report.Page{Name: name, Table: t}
+		pages[name] = render.Page{Name: name, Table: t}
 		r.jlog.Info("report written", "report", name, "rows", len(t.Rows), "to", filepath.Join(dir, name+".{csv,md}"))
 	}
 	return nil
@@ -278,22 +279,18 @@ func (r *Runner) export(ctx context.Context, st *store.Store, s Step) error {
 
 // writeSite writes this run's report pages and an index.html that links
 // them and names the files they were made from, into outputs/reports.
-func (r *Runner) writeSite(ctx context.Context, st *store.Store, pages map[string]report.Page) error {
-	status, err := st.Status(ctx)
-	if err != nil {
-		return err
-	}
+func (r *Runner) writeSite(pages map[string]render.Page) error {
 	names := make([]string, 0, len(pages))
 	for n := range pages {
 		names = append(names, n)
 	}
 	sort.Strings(names)
-	list := make([]report.Page, len(names))
+	list := make([]render.Page, len(names))
 	for i, n := range names {
 		list[i] = pages[n]
 	}
 	dir := filepath.Join(r.Config.Outputs, "reports")
-	if err := report.WriteSite(dir, list, r.now(), status.Files); err != nil {
+	if err := render.WriteSite(dir, list, r.now()); err != nil {
 		return err
 	}
 	r.jlog.Info("report pages written", "pages", len(list), "index", filepath.Join(dir, "index.html"))

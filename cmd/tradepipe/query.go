@@ -5,6 +5,7 @@ import (
 	"strings"
 
 	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/report/render"
 	"github.com/tradepipe/tradepipe/sql/store"
 )
 
@@ -44,5 +45,5 @@ func (c *queryCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	return t.Write(e.stdout, c.Format)
+	return render.Write(e.stdout, t, c.Format)
 }

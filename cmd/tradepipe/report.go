@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/report/render"
 	"github.com/tradepipe/tradepipe/sql/store"
 )
 
@@ -70,26 +71,22 @@ func (c *reportCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	write := func(w io.Writer) error { return t.Write(w, c.Format) }
+	write := func(w io.Writer) error { return render.Write(w, t, c.Format) }
 	switch c.Format {
 	case "html":
-		status, err := st.Status(e.ctx)
-		if err != nil {
-			return err
-		}
 		made := time.Now()
-		write = func(w io.Writer) error { return report.WriteHTML(w, t, made, status.Files) }
+		write = func(w io.Writer) error { return render.WriteHTML(w, t, made) }
 	case "png", "svg":
-		if !report.HasChart(t) {
+		if !render.HasChart(t) {
 			return usageError("report %s has no chart: use --format html, table, csv, json or markdown", c.Name)
 		}
 		if c.Out == "" && c.Format == "png" && isTerminal(e.stdout) {
 			return usageError("a PNG is not written to a terminal: give --out FILE.png or redirect standard output")
 		}
-		write = func(w io.Writer) error { return report.WriteChart(w, t, c.Format) }
+		write = func(w io.Writer) error { return render.WriteChart(w, t, c.Format) }
 	}
 	if c.Out != "" {
-		return report.WriteAtomic(c.Out, write)
+		return render.WriteAtomic(c.Out, write)
 	}
 	return write(e.stdout)
 }

@@ -11,47 +11,18 @@ import (
 	"strconv"
 	"testing"
 
-	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/report"
-	"github.com/tradepipe/tradepipe/sql/store"
-	"github.com/tradepipe/tradepipe/transform/country"
+	"github.com/tradepipe/tradepipe/sql/report/render"
+	"github.com/tradepipe/tradepipe/sql/store/storetest"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/golden")
-
-// loadSample loads the bundled sample as make demo does.
-func loadSample(t *testing.T) *store.Store {
-	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	cs, err := country.Load()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, f := range []struct{ file, dataset string }{
-		{"c5_comtrade_2017_2020.csv", "sample"}, {"asean_long_1996_2020.csv", "sample"},
-		{"fx_wdi_sample.csv", ""}, {"fx_kgs_monthly_2019.csv", ""},
-		{"kgz_national_kgs_2019.csv", "kgz-nso"}, {"baci_sample.csv", ""}, {"comtrade_legacy_sample.csv", ""},
-	} {
-		srcs, err := ingest.Sources(filepath.Join("..", "..", "testdata", "sample", f.file))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r := s.Load(context.Background(), srcs[0], store.LoadOptions{Dataset: f.dataset, Codes: cs}); r.Err != nil {
-			t.Fatal(r.Err)
-		}
-	}
-	return s
-}
 
 // TestGolden runs every report over the bundled sample and compares its
 // CSV with testdata/golden/NAME[-case].csv, numbers to 1e-9 relative (sums
 // may differ in the last bits between runs). Run with -update to rewrite.
 func TestGolden(t *testing.T) {
-	s := loadSample(t)
+	s := storetest.Sample(t)
 	cases := []struct {
 		file, report string
 		p            report.Params
@@ -76,7 +47,7 @@ func TestGolden(t *testing.T) {
 				t.Fatal(err)
 			}
 			var b bytes.Buffer
-			if err := tab.Write(&b, "csv"); err != nil {
+			if err := render.Write(&b, tab, "csv"); err != nil {
 				t.Fatal(err)
 			}
 			for _, n := range tab.Notes {

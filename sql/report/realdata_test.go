@@ -1,7 +1,6 @@
 package report_test
 
 import (
-	"context"
 	"encoding/csv"
 	"math"
 	"os"
@@ -10,9 +9,8 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/report"
-	"github.com/tradepipe/tradepipe/sql/store"
+	"github.com/tradepipe/tradepipe/sql/store/storetest"
 	"github.com/tradepipe/tradepipe/transform/country"
 )
 
@@ -25,38 +23,14 @@ func realData(t *testing.T) string {
 	return dir
 }
 
-func loadPaths(t *testing.T, s *store.Store, dataset string, paths ...string) {
-	t.Helper()
-	cs, _ := country.Load()
-	for _, p := range paths {
-		srcs, err := ingest.Sources(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r := s.Load(context.Background(), srcs[0], store.LoadOptions{Dataset: dataset, Codes: cs}); r.Err != nil {
-			t.Fatal(r.Err)
-		}
-	}
-}
-
-func emptyStore(t *testing.T) *store.Store {
-	t.Helper()
-	s, err := store.Open(context.Background(), filepath.Join(t.TempDir(), "t.duckdb"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { s.Close() })
-	return s
-}
-
 func closeTo(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 
 // Kazakhstan's reported trade with China from the real Comtrade+ files
 // equals its TOTAL rows, not TOTAL plus the HS chapters beside them.
 func TestRealComtradeKazakhstanChina(t *testing.T) {
 	dir := realData(t)
-	s := emptyStore(t)
-	loadPaths(t, s, "comtrade",
+	s := storetest.Open(t)
+	storetest.Load(t, s, "comtrade",
 		filepath.Join(dir, "comtrade_plus_dissertation-final", "comtrade_kaz_reporter.csv"),
 		filepath.Join(dir, "comtrade_plus_dissertation-final", "comtrade_chn_reporter.csv"))
 	rows := rowsOf(t, s, "partner-shares", report.Params{})
@@ -94,9 +68,9 @@ func TestRealComtradeKazakhstanChina(t *testing.T) {
 // import shares equal an independent computation from the CSV itself.
 func TestRealWITSImportShares(t *testing.T) {
 	dir := realData(t)
-	s := emptyStore(t)
+	s := storetest.Open(t)
 	paths, _ := filepath.Glob(filepath.Join(dir, "wits_partner_timeseries_phylogeography_efp", "*.csv"))
-	loadPaths(t, s, "wits", paths...)
+	storetest.Load(t, s, "wits", paths...)
 	cs, _ := country.Load()
 
 	// Independent: sum the year columns per reporter, skipping only the
@@ -165,13 +139,13 @@ func TestRealWITSImportShares(t *testing.T) {
 // the listed spot values.
 func TestRealFXConversion(t *testing.T) {
 	dir := realData(t)
-	s := emptyStore(t)
-	loadPaths(t, s, "", filepath.Join(dir, "worldbank_wdi_fcrf_GlobalConflictFXStress", "API_PA.NUS.FCRF_DS2_en_csv_v2_22859.csv"))
+	s := storetest.Open(t)
+	storetest.Load(t, s, "", filepath.Join(dir, "worldbank_wdi_fcrf_GlobalConflictFXStress", "API_PA.NUS.FCRF_DS2_en_csv_v2_22859.csv"))
 	p := filepath.Join(t.TempDir(), "nso.csv")
 	os.WriteFile(p, []byte("year,month,reporter,partner,flow,product,value,currency\n"+
 		"2019,,KAZ,CHN,X,TOTAL,1000000000,KZT\n2019,,KGZ,RUS,M,TOTAL,1000000000,KGS\n"+
 		"2019,,UZB,TUR,X,TOTAL,1000000000,UZS\n2019,,TJK,DEU,M,TOTAL,1000000000,TJS\n"), 0o644)
-	loadPaths(t, s, "nso", p)
+	storetest.Load(t, s, "nso", p)
 	r := rowsOf(t, s, "regional-shares", report.Params{Dataset: "nso"})[0]
 	// PROVENANCE.md, World Bank 2019: KAZ 382.747310606061, KGZ 69.7893491807476, UZB 8836.7875, TJK 9.53036666666667.
 	want := 1e9/382.747310606061 + 1e9/69.7893491807476 + 1e9/8836.7875 + 1e9/9.53036666666667

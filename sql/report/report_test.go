@@ -13,6 +13,7 @@ import (
 
 	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/report/render"
 	"github.com/tradepipe/tradepipe/sql/store"
 	"github.com/tradepipe/tradepipe/transform/country"
 )
@@ -98,7 +99,7 @@ func rowsOf(t *testing.T, s *store.Store, name string, p report.Params) []map[st
 		t.Fatal(err)
 	}
 	var b bytes.Buffer
-	if err := tab.Write(&b, "csv"); err != nil {
+	if err := render.Write(&b, tab, "csv"); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&b).ReadAll()
@@ -231,14 +232,14 @@ func TestEveryReportRuns(t *testing.T) {
 		t.Fatalf("list: %v %v", list, err)
 	}
 	for _, e := range list {
-		for _, f := range report.Formats {
+		for _, f := range render.Formats {
 			tab, err := report.Run(context.Background(), s, e.Name, report.Params{})
 			if err != nil {
 				t.Errorf("%s: %v", e.Name, err)
 				continue
 			}
 			var b bytes.Buffer
-			if err := tab.Write(&b, f); err != nil || b.Len() == 0 {
+			if err := render.Write(&b, tab, f); err != nil || b.Len() == 0 {
 				t.Errorf("%s as %s: %v", e.Name, f, err)
 			}
 		}

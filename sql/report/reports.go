@@ -25,6 +25,6 @@ func reportFile(name string) (sqlfile.File, bool, error) {
 	return f, ok, nil
 }
 
-// Source returns the named report's .sql file, for tools that run its SQL
+// SQLFile returns the named report's .sql file, for tools that run its SQL
 // themselves (the bench runs it on DuckDB alone as a baseline).
-func Source(name string) (sqlfile.File, bool, error) { return reportFile(name) }
+func SQLFile(name string) (sqlfile.File, bool, error) { return reportFile(name) }

@@ -89,7 +89,10 @@ func Run(ctx context.Context, st *store.Store, name string, p Params) (*Table, e
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", name, err)
 	}
-	t.Report, t.Params = name, p
+	t.Report, t.Params, t.Purpose = name, p, f.Purpose
+	if t.Sources, err = sources(ctx, st, p.Dataset); err != nil {
+		return nil, err
+	}
 	t.Notes = append(t.Notes, fmt.Sprintf("dataset %s; basis %s; membership %s; cif/fob factor %g for mirror values", p.Dataset, p.Basis, p.Membership, p.CIFFOB))
 	if p.Basis != "reporter" {
 		t.Notes = append(t.Notes, fmt.Sprintf("basis %s: a member's totals are sums over the pairs the dataset covers (a flow table has no World rows)", p.Basis))
@@ -214,6 +217,23 @@ func bind(f sqlfile.File, p Params) ([]any, error) {
 		"from": p.From, "to": p.To, "basis": p.Basis, "membership": p.Membership, "cif_fob": p.CIFFOB, "top": p.Top,
 		"min_reporters": p.MinReporters, "flows": p.Flows,
 	})
+}
+
+// sources are the ledger rows of a dataset's files and of the
+// exchange-rate files (used for any value not in USD), in load order.
+func sources(ctx context.Context, st *store.Store, dataset string) ([]Source, error) {
+	files, err := st.Files(ctx)
+	if err != nil {
+		return nil, err
+	}
+	var out []Source
+	for _, f := range files {
+		if f.Dataset == dataset || f.Kind == "fx" {
+			out = append(out, Source{FileID: f.FileID, Path: f.Path, Entry: f.Entry, SHA256: f.SHA256, Format: f.Format,
+				Kind: f.Kind, Dataset: f.Dataset, Rows: f.Rows, LoadedAt: f.LoadedAt})
+		}
+	}
+	return out, nil
 }
 
 // Missing is a currency and period whose values have no exchange rate.

@@ -14,6 +14,7 @@ import (
 
 	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/report/render"
 	"github.com/tradepipe/tradepipe/sql/store"
 	"github.com/tradepipe/tradepipe/transform/country"
 )
@@ -71,7 +72,7 @@ func reportRows(t *testing.T, s *store.Store, name string, p report.Params) []ma
 		t.Fatalf("%s %+v: %v", name, p, err)
 	}
 	var b bytes.Buffer
-	if err := tab.Write(&b, "csv"); err != nil {
+	if err := render.Write(&b, tab, "csv"); err != nil {
 		t.Fatal(err)
 	}
 	recs, err := csv.NewReader(&b).ReadAll()

@@ -55,30 +55,37 @@ type Status struct {
 	Runs     []Run            `json:"runs"`
 }
 
-// Status reads the ledger, dataset sizes, table row counts, recent
-// failures and the run history.
-func (s *Store) Status(ctx context.Context) (*Status, error) {
-	st := &Status{Database: s.path, Files: []FileInfo{}, Datasets: map[string]int64{}, Tables: map[string]int64{},
-		Failures: []Failure{}, Runs: []Run{}}
+// Files reads the ledger: every file loaded, in the order it was.
+func (s *Store) Files(ctx context.Context) ([]FileInfo, error) {
+	out := []FileInfo{}
 	rows, err := s.db.QueryContext(ctx, `SELECT file_id, path, coalesce(entry, ''), sha256, size, compression, format, kind,
 		dataset, rows, replaced, loaded_at FROM files ORDER BY file_id`)
 	if err != nil {
 		return nil, err
 	}
+	defer rows.Close()
 	for rows.Next() {
 		var f FileInfo
 		if err := rows.Scan(&f.FileID, &f.Path, &f.Entry, &f.SHA256, &f.Size, &f.Compression, &f.Format, &f.Kind,
 			&f.Dataset, &f.Rows, &f.Replaced, &f.LoadedAt); err != nil {
-			rows.Close()
 			return nil, err
 		}
 		f.LoadedAt = f.LoadedAt.UTC()
-		st.Files = append(st.Files, f)
+		out = append(out, f)
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
+	return out, rows.Err()
+}
+
+// Status reads the ledger, dataset sizes, table row counts, recent
+// failures and the run history.
+func (s *Store) Status(ctx context.Context) (*Status, error) {
+	st := &Status{Database: s.path, Datasets: map[string]int64{}, Tables: map[string]int64{},
+		Failures: []Failure{}, Runs: []Run{}}
+	files, err := s.Files(ctx)
+	if err != nil {
 		return nil, err
 	}
+	st.Files = files
 	if err := scanCounts(ctx, s.db, `SELECT dataset, count(*) FROM (SELECT dataset FROM trade UNION ALL SELECT dataset FROM fx_rates) GROUP BY dataset`, st.Datasets); err != nil {
 		return nil, err
 	}

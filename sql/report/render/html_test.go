@@ -1,4 +1,4 @@
-package report_test
+package render_test
 
 import (
 	"bytes"
@@ -11,24 +11,21 @@ import (
 	"time"
 
 	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/report/render"
 	"github.com/tradepipe/tradepipe/sql/store"
+	"github.com/tradepipe/tradepipe/sql/store/storetest"
 )
 
 var made = time.Date(2026, 5, 27, 2, 30, 0, 0, time.UTC)
 
-// sampleTable runs a report over the bundled sample and returns it with
-// the ledger.
-func sampleTable(t *testing.T, s *store.Store, name string, p report.Params) (*report.Table, []store.FileInfo) {
+// sampleTable runs a report over the bundled sample.
+func sampleTable(t *testing.T, s *store.Store, name string, p report.Params) *report.Table {
 	t.Helper()
 	tab, err := report.Run(context.Background(), s, name, p)
 	if err != nil {
 		t.Fatal(err)
 	}
-	st, err := s.Status(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	return tab, st.Files
+	return tab
 }
 
 // reachOut finds anything in a page that would make a browser fetch
@@ -51,10 +48,10 @@ func selfContained(page string) []string {
 }
 
 func TestWriteHTML(t *testing.T) {
-	s := loadSample(t)
-	tab, files := sampleTable(t, s, "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN"})
+	s := storetest.Sample(t)
+	tab := sampleTable(t, s, "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN"})
 	var b bytes.Buffer
-	if err := report.WriteHTML(&b, tab, made, files); err != nil {
+	if err := render.WriteHTML(&b, tab, made); err != nil {
 		t.Fatal(err)
 	}
 	page := b.String()
@@ -90,9 +87,9 @@ func TestWriteHTML(t *testing.T) {
 	}
 
 	// A report without a chart: the table alone.
-	tab, files = sampleTable(t, s, "coverage", report.Params{Dataset: "sample"})
+	tab = sampleTable(t, s, "coverage", report.Params{Dataset: "sample"})
 	b.Reset()
-	if err := report.WriteHTML(&b, tab, made, files); err != nil {
+	if err := render.WriteHTML(&b, tab, made); err != nil {
 		t.Fatal(err)
 	}
 	if strings.Contains(b.String(), "<svg") || !strings.Contains(b.String(), "<h2>Table</h2>") {
@@ -106,7 +103,7 @@ func TestHTMLEscapes(t *testing.T) {
 	tab := regional("<b>&", []any{int32(2019), 8.2, 21.4, 18.9, 6.5, 22.4})
 	tab.Notes = []string{"<script>alert(1)</script>"}
 	var b bytes.Buffer
-	if err := report.WriteHTML(&b, tab, made, nil); err != nil {
+	if err := render.WriteHTML(&b, tab, made); err != nil {
 		t.Fatal(err)
 	}
 	page := b.String()
@@ -122,13 +119,13 @@ func TestHTMLEscapes(t *testing.T) {
 }
 
 func TestWriteSite(t *testing.T) {
-	s := loadSample(t)
-	rs, files := sampleTable(t, s, "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN"})
-	baci, _ := sampleTable(t, s, "regional-shares", report.Params{Dataset: "baci"})
-	ps, _ := sampleTable(t, s, "partner-shares", report.Params{Dataset: "sample"})
+	s := storetest.Sample(t)
+	rs := sampleTable(t, s, "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN"})
+	baci := sampleTable(t, s, "regional-shares", report.Params{Dataset: "baci"})
+	ps := sampleTable(t, s, "partner-shares", report.Params{Dataset: "sample"})
 	dir := filepath.Join(t.TempDir(), "outputs", "html")
-	pages := []report.Page{{Table: rs}, {Name: "regional-shares-baci", Table: baci}, {Table: ps}}
-	if err := report.WriteSite(dir, pages, made, files); err != nil {
+	pages := []render.Page{{Table: rs}, {Name: "regional-shares-baci", Table: baci}, {Table: ps}}
+	if err := render.WriteSite(dir, pages, made); err != nil {
 		t.Fatal(err)
 	}
 	entries, err := os.ReadDir(dir)
@@ -173,7 +170,7 @@ func TestWriteSite(t *testing.T) {
 
 	// Writing again replaces the pages.
 	later := made.Add(24 * time.Hour)
-	if err := report.WriteSite(dir, pages[:1], later, files); err != nil {
+	if err := render.WriteSite(dir, pages[:1], later); err != nil {
 		t.Fatal(err)
 	}
 	index, _ = os.ReadFile(filepath.Join(dir, "index.html"))
@@ -182,15 +179,15 @@ func TestWriteSite(t *testing.T) {
 	}
 
 	for _, c := range []struct {
-		pages []report.Page
+		pages []render.Page
 		err   string
 	}{
-		{[]report.Page{{Table: rs}, {Table: rs}}, `two pages named "regional-shares"`},
-		{[]report.Page{{Name: "../up", Table: rs}}, `bad page name "../up"`},
-		{[]report.Page{{Name: "index", Table: rs}}, `bad page name "index"`},
-		{[]report.Page{{Name: "x"}}, "page 1 has no table"},
+		{[]render.Page{{Table: rs}, {Table: rs}}, `two pages named "regional-shares"`},
+		{[]render.Page{{Name: "../up", Table: rs}}, `bad page name "../up"`},
+		{[]render.Page{{Name: "index", Table: rs}}, `bad page name "index"`},
+		{[]render.Page{{Name: "x"}}, "page 1 has no table"},
 	} {
-		if err := report.WriteSite(dir, c.pages, made, files); err == nil || !strings.Contains(err.Error(), c.err) {
+		if err := render.WriteSite(dir, c.pages, made); err == nil || !strings.Contains(err.Error(), c.err) {
 			t.Errorf("WriteSite: %v, want %q", err, c.err)
 		}
 	}
@@ -207,7 +204,7 @@ func TestMarkdown(t *testing.T) {
 		Notes: []string{"basis a|b", "second note"},
 	}
 	var b bytes.Buffer
-	if err := tab.Write(&b, "markdown"); err != nil {
+	if err := render.Write(&b, tab, "markdown"); err != nil {
 		t.Fatal(err)
 	}
 	want := "| year | member | share_pct | top_partners |\n" +

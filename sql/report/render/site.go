@@ -1,14 +1,16 @@
-package report
+package render
 
 import (
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"time"
 
-	"github.com/tradepipe/tradepipe/sql/store"
+	"github.com/tradepipe/tradepipe/sql/report"
 )
 
 // Page is one report of a site: its table (from Run) and the name of its
@@ -18,20 +20,19 @@ type Page struct {
 	// "-", "_", "."; "" means the report's name. Two pages of one site
 	// need different names (regional-shares-C5, regional-shares-ASEAN).
 	Name  string
-	Table *Table
+	Table *report.Table
 }
 
 var pageName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._-]*$`)
 
 // WriteSite writes each page to dir/NAME.html (as WriteHTML, with a link
 // back to the index) and dir/index.html, which links the pages and says
-// when they were made (made) and from which files (the ledger rows of the
-// pages' datasets and the exchange rates, taken from files:
-// store.Status().Files). dir is created if needed. Every file is written
+// when they were made (made) and from which files (the pages' tables'
+// Sources, in the order they were loaded). dir is created if needed. Every file is written
 // through a temporary file and a rename, the index last, so a reader never
 // sees half a page; files in dir that are not among the pages are left as
 // they are.
-func WriteSite(dir string, pages []Page, made time.Time, files []store.FileInfo) error {
+func WriteSite(dir string, pages []Page, made time.Time) error {
 	names := map[string]bool{}
 	for i := range pages {
 		if pages[i].Table == nil {
@@ -58,13 +59,13 @@ func WriteSite(dir string, pages []Page, made time.Time, files []store.FileInfo)
 		Made, MadeISO string
 	}
 	index.Made, index.MadeISO = made.Format("2006-01-02 15:04 MST"), made.Format(time.RFC3339)
-	used := map[int64]bool{}
+	used := map[int64]report.Source{}
 	for _, pg := range pages {
 		n := pg.Name
 		if n == "" {
 			n = pg.Table.Report
 		}
-		d, err := pageFor(pg.Table, made, files)
+		d, err := pageFor(pg.Table, made)
 		if err != nil {
 			return fmt.Errorf("site: page %s: %w", n, err)
 		}
@@ -75,14 +76,13 @@ func WriteSite(dir string, pages []Page, made time.Time, files []store.FileInfo)
 			return err
 		}
 		index.Pages = append(index.Pages, d)
-		for _, f := range sourceFiles(pg.Table.Params.Dataset, files) {
-			used[f.FileID] = true
+		for _, f := range pg.Table.Sources {
+			used[f.FileID] = f
 		}
 	}
-	for _, f := range files {
-		if used[f.FileID] {
-			index.Files = append(index.Files, htmlFileOf(f))
-		}
+	ids := slices.Sorted(maps.Keys(used))
+	for _, id := range ids {
+		index.Files = append(index.Files, htmlFileOf(used[id]))
 	}
 	return WriteAtomic(filepath.Join(dir, "index.html"), func(w io.Writer) error {
 		return templates.ExecuteTemplate(w, "index.html", &index)

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"bytes"
@@ -20,6 +20,8 @@ import (
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
 	"gonum.org/v1/plot/vg/vgsvg"
+
+	"github.com/tradepipe/tradepipe/sql/report"
 )
 
 // ChartFormats lists the image formats WriteChart writes.
@@ -54,7 +56,7 @@ func rgb(c uint32) color.Color {
 }
 
 // HasChart tells whether WriteChart draws something for t.
-func HasChart(t *Table) bool {
+func HasChart(t *report.Table) bool {
 	_, err := newChart(t)
 	return err == nil
 }
@@ -65,7 +67,7 @@ func HasChart(t *Table) bool {
 // intra share, for partner-shares the latest year's shares per member. A
 // line at the foot names the dataset, basis and mirror share. Other reports
 // give ErrNoChart.
-func WriteChart(w io.Writer, t *Table, format string) error {
+func WriteChart(w io.Writer, t *report.Table, format string) error {
 	c, err := newChart(t)
 	if err != nil {
 		return err
@@ -75,7 +77,7 @@ func WriteChart(w io.Writer, t *Table, format string) error {
 
 // chartSVG is the chart as an <svg> element for an HTML page (no XML
 // prelude, no foot line: the page's caption says it).
-func chartSVG(t *Table) (string, error) {
+func chartSVG(t *report.Table) (string, error) {
 	c, err := newChart(t)
 	if err != nil {
 		return "", err
@@ -99,7 +101,7 @@ type chart struct {
 	foot   string
 }
 
-func newChart(t *Table) (*chart, error) {
+func newChart(t *report.Table) (*chart, error) {
 	if t == nil || len(t.Rows) == 0 {
 		return nil, fmt.Errorf("%w: the table has no rows", ErrNoChart)
 	}
@@ -277,7 +279,7 @@ func shareAxis(p *plot.Plot, values ...[]float64) {
 	p.Y.Min, p.Y.Max = lo, hi*1.08
 }
 
-func regionalChart(t *Table) (*chart, error) {
+func regionalChart(t *report.Table) (*chart, error) {
 	years, err := column(t, "year")
 	if err != nil {
 		return nil, err
@@ -313,7 +315,7 @@ func regionalChart(t *Table) (*chart, error) {
 	return &chart{plot: p, legend: l}, nil
 }
 
-func groupCompareChart(t *Table) (*chart, error) {
+func groupCompareChart(t *report.Table) (*chart, error) {
 	years, err := column(t, "year")
 	if err != nil {
 		return nil, err
@@ -353,7 +355,7 @@ func groupCompareChart(t *Table) (*chart, error) {
 	return &chart{plot: p, legend: l}, nil
 }
 
-func partnerChart(t *Table) (*chart, error) {
+func partnerChart(t *report.Table) (*chart, error) {
 	years, err := column(t, "year")
 	if err != nil {
 		return nil, err
@@ -428,7 +430,7 @@ func flowWords(flows string) string {
 }
 
 // footLine names where the figures come from, for a chart on its own.
-func footLine(t *Table) string {
+func footLine(t *report.Table) string {
 	parts := paramParts(t)
 	if t.Report == "partner-shares" {
 		parts = append(parts, "mirrored totals: "+mirroredMembers(t))
@@ -443,7 +445,7 @@ func footLine(t *Table) string {
 
 // mirrorRange is the mirror share over the table's rows: "6.3%" or
 // "5.7-6.5%" ("" without the column).
-func mirrorRange(t *Table) string {
+func mirrorRange(t *report.Table) string {
 	vs, err := column(t, "mirror_share_pct")
 	if err != nil {
 		return ""
@@ -466,7 +468,7 @@ func mirrorRange(t *Table) string {
 
 // mirroredMembers names the members whose totals in the latest year came
 // in part from partners' reports, with the share: "TKM 100%" ("none").
-func mirroredMembers(t *Table) string {
+func mirroredMembers(t *report.Table) string {
 	years, err := column(t, "year")
 	if err != nil {
 		return "unknown"
@@ -524,7 +526,7 @@ func (c *chart) write(w io.Writer, format string, foot bool) error {
 }
 
 // column reads a numeric column as float64s, NaN where empty.
-func column(t *Table, name string) ([]float64, error) {
+func column(t *report.Table, name string) ([]float64, error) {
 	i := slices.Index(t.Columns, name)
 	if i < 0 {
 		return nil, fmt.Errorf("chart: report %s has no column %s", t.Report, name)
@@ -541,7 +543,7 @@ func column(t *Table, name string) ([]float64, error) {
 }
 
 // textValue is the first non-empty value of a text column ("" if none).
-func textValue(t *Table, name string) string {
+func textValue(t *report.Table, name string) string {
 	i := slices.Index(t.Columns, name)
 	if i < 0 {
 		return ""
@@ -588,7 +590,7 @@ func number(v any) (float64, bool) {
 }
 
 // paramParts names the dataset, basis and membership a table was made with.
-func paramParts(t *Table) []string {
+func paramParts(t *report.Table) []string {
 	p := t.Params
 	var parts []string
 	if p.Dataset != "" {

@@ -1,4 +1,4 @@
-package report_test
+package render_test
 
 import (
 	"bytes"
@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/report/render"
 )
 
 // regional builds a regional-shares table by hand: columns as the report
@@ -37,7 +38,7 @@ func regional(compare string, rows ...[]any) *report.Table {
 func svgOf(t *testing.T, tab *report.Table) string {
 	t.Helper()
 	var b bytes.Buffer
-	if err := report.WriteChart(&b, tab, "svg"); err != nil {
+	if err := render.WriteChart(&b, tab, "svg"); err != nil {
 		t.Fatal(err)
 	}
 	d := xml.NewDecoder(bytes.NewReader(b.Bytes()))
@@ -118,7 +119,7 @@ func TestChartSeries(t *testing.T) {
 func TestChartPNG(t *testing.T) {
 	tab := regional("ASEAN", []any{int32(2019), 8.2, 21.4, 18.9, 6.5, 22.4}, []any{int32(2020), 9.1, 21.1, 19.9, 5.7, 21.1})
 	var b bytes.Buffer
-	if err := report.WriteChart(&b, tab, "png"); err != nil {
+	if err := render.WriteChart(&b, tab, "png"); err != nil {
 		t.Fatal(err)
 	}
 	img, err := png.Decode(&b)
@@ -178,14 +179,14 @@ func TestNoChart(t *testing.T) {
 	cov := &report.Table{Columns: []string{"year"}, Rows: [][]any{{int32(2019)}}, Report: "coverage"}
 	empty := regional("ASEAN")
 	for _, tab := range []*report.Table{cov, empty} {
-		if report.HasChart(tab) {
+		if render.HasChart(tab) {
 			t.Errorf("%s (%d rows): HasChart true", tab.Report, len(tab.Rows))
 		}
-		if err := report.WriteChart(io.Discard, tab, "png"); !errors.Is(err, report.ErrNoChart) {
+		if err := render.WriteChart(io.Discard, tab, "png"); !errors.Is(err, render.ErrNoChart) {
 			t.Errorf("%s: %v, want ErrNoChart", tab.Report, err)
 		}
 	}
-	if err := report.WriteChart(io.Discard, regional("", []any{int32(2019), 1.0, 2.0, 3.0, 0.0, nil}), "gif"); err == nil || !strings.Contains(err.Error(), `unknown chart format "gif"`) {
+	if err := render.WriteChart(io.Discard, regional("", []any{int32(2019), 1.0, 2.0, 3.0, 0.0, nil}), "gif"); err == nil || !strings.Contains(err.Error(), `unknown chart format "gif"`) {
 		t.Errorf("gif: %v", err)
 	}
 }

@@ -1,4 +1,4 @@
-package report
+package render
 
 import (
 	"embed"
@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/tradepipe/tradepipe/sql/store"
+	"github.com/tradepipe/tradepipe/sql/report"
 )
 
 //go:embed templates
@@ -22,14 +22,14 @@ var templates = template.Must(template.ParseFS(templateFS, "templates/*"))
 // WriteHTML writes t as one self-contained HTML page: a heading with the
 // report's purpose, its chart (inline SVG) with a caption naming the data
 // source, basis and mirror share, the table, its notes, and the ledger
-// rows of the files the figures come from. files is the ledger
-// (store.Status().Files): the page lists the files of the table's dataset
-// and the exchange-rate files. made is when the report ran.
+// rows of the files the figures come from (t.Sources: the files of the
+// table's dataset and the exchange-rate files). made is when the report
+// ran.
 //
 // The page loads nothing: no scripts, fonts, images or styles from
 // elsewhere.
-func WriteHTML(w io.Writer, t *Table, made time.Time, files []store.FileInfo) error {
-	d, err := pageFor(t, made, files)
+func WriteHTML(w io.Writer, t *report.Table, made time.Time) error {
+	d, err := pageFor(t, made)
 	if err != nil {
 		return err
 	}
@@ -61,15 +61,13 @@ type htmlFile struct {
 	Rows                                                  int64
 }
 
-func pageFor(t *Table, made time.Time, files []store.FileInfo) (*pageData, error) {
+func pageFor(t *report.Table, made time.Time) (*pageData, error) {
 	if t == nil {
-		return nil, errors.New("report: no table")
+		return nil, errors.New("render: no table")
 	}
 	purpose := ""
-	if f, ok, err := reportFile(t.Report); err != nil {
-		return nil, err
-	} else if ok && f.Purpose != "" {
-		purpose = strings.ToUpper(f.Purpose[:1]) + f.Purpose[1:]
+	if t.Purpose != "" {
+		purpose = strings.ToUpper(t.Purpose[:1]) + t.Purpose[1:]
 	}
 	d := &pageData{
 		Title:   title(t),
@@ -79,7 +77,7 @@ func pageFor(t *Table, made time.Time, files []store.FileInfo) (*pageData, error
 		Made:    made.Format("2006-01-02 15:04 MST"),
 		MadeISO: made.Format(time.RFC3339),
 	}
-	src := sourceFiles(t.Params.Dataset, files)
+	src := t.Sources
 	for _, f := range src {
 		d.Files = append(d.Files, htmlFileOf(f))
 	}
@@ -113,19 +111,7 @@ func pageFor(t *Table, made time.Time, files []store.FileInfo) (*pageData, error
 	return d, nil
 }
 
-// sourceFiles picks from the ledger the files of a dataset and the
-// exchange-rate files (used for any value not in USD).
-func sourceFiles(dataset string, files []store.FileInfo) []store.FileInfo {
-	var out []store.FileInfo
-	for _, f := range files {
-		if f.Dataset == dataset || f.Kind == "fx" {
-			out = append(out, f)
-		}
-	}
-	return out
-}
-
-func htmlFileOf(f store.FileInfo) htmlFile {
+func htmlFileOf(f report.Source) htmlFile {
 	short := f.SHA256
 	if len(short) > 12 {
 		short = short[:12]
@@ -139,7 +125,7 @@ func htmlFileOf(f store.FileInfo) htmlFile {
 }
 
 // fileName is a file's base name, with its entry for a zip archive.
-func fileName(f store.FileInfo) string {
+func fileName(f report.Source) string {
 	n := path.Base(strings.ReplaceAll(f.Path, `\`, "/"))
 	if f.Entry != "" {
 		n += "!" + f.Entry
@@ -148,7 +134,7 @@ func fileName(f store.FileInfo) string {
 }
 
 // title names the report and its group(s).
-func title(t *Table) string {
+func title(t *report.Table) string {
 	p := t.Params
 	switch {
 	case t.Report == "group-compare" && len(p.Groups) > 0:
@@ -160,7 +146,7 @@ func title(t *Table) string {
 }
 
 // facts is the line under the title: dataset, basis, membership, years.
-func facts(t *Table) string {
+func facts(t *report.Table) string {
 	parts := paramParts(t)
 	if y := yearSpan(t); y != "" {
 		parts = append(parts, y)
@@ -169,7 +155,7 @@ func facts(t *Table) string {
 }
 
 // yearSpan is "2017–2020" over the year column ("" without one).
-func yearSpan(t *Table) string {
+func yearSpan(t *report.Table) string {
 	ys, err := column(t, "year")
 	if err != nil || len(ys) == 0 {
 		return ""
@@ -190,7 +176,7 @@ var basisWords = map[string]string{
 }
 
 // caption says what the chart shows and where its figures come from.
-func caption(t *Table, src []store.FileInfo) string {
+func caption(t *report.Table, src []report.Source) string {
 	p := t.Params
 	group := p.Group
 	years := yearSpan(t)

@@ -1,6 +1,6 @@
 //go:build unix
 
-package report_test
+package render_test
 
 import (
 	"bytes"
@@ -17,6 +17,8 @@ import (
 	"time"
 
 	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/report/render"
+	"github.com/tradepipe/tradepipe/sql/store/storetest"
 )
 
 // consoleLine is how headless Chromium logs a page's console messages and
@@ -69,12 +71,12 @@ func TestBrowserRendersPage(t *testing.T) {
 	if err != nil {
 		t.Skip("chromium not installed (apt-get install chromium): the page is not rendered in a browser")
 	}
-	s := loadSample(t)
-	tab, files := sampleTable(t, s, "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN"})
+	s := storetest.Sample(t)
+	tab := sampleTable(t, s, "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN"})
 	dir := t.TempDir()
 	page := filepath.Join(dir, "regional-shares.html")
 	var b bytes.Buffer
-	if err := report.WriteHTML(&b, tab, made, files); err != nil {
+	if err := render.WriteHTML(&b, tab, made); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(page, b.Bytes(), 0o644); err != nil {
