@@ -9,7 +9,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"time"
@@ -20,6 +19,7 @@ import (
 	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/export"
 	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/transform"
 	"github.com/tradepipe/tradepipe/transform/country"
 )
 
@@ -357,13 +357,12 @@ func (d *decoder) groups(n *yaml.Node) []Group {
 			case "name":
 				nameNode = v
 				s, ok := d.str(v, sub)
-				switch {
-				case !ok:
-				case strings.TrimSpace(s) != s || s == "":
-					d.errorf(v, sub, "%q: no leading or trailing spaces", s)
-				case strings.Contains(s, ","):
-					d.errorf(v, sub, "%q: a group name must not contain a comma (reports take lists of groups)", s)
-				default:
+				if !ok {
+					break
+				}
+				if err := transform.CheckGroupName(s); err != nil {
+					d.errorf(v, sub, "%v", err)
+				} else {
 					g.Name = s
 				}
 			case "members":
@@ -397,21 +396,21 @@ func (d *decoder) groups(n *yaml.Node) []Group {
 // member reads "KAZ" or {country: KAZ, from: 2015-01-01, to: 2020}.
 func (d *decoder) member(n *yaml.Node, key string, cs *country.Table) (Member, bool) {
 	m := Member{From: time.Date(1900, 1, 1, 0, 0, 0, 0, time.UTC), Line: n.Line}
-	country := func(v *yaml.Node, key string) bool {
+	setCountry := func(v *yaml.Node, key string) bool {
 		s, ok := d.str(v, key)
 		if !ok {
 			return false
 		}
-		c, ok := cs.Lookup(country.Alpha3, s)
-		if !ok || (c.Kind != country.KindCountry && c.Kind != country.KindFormer) {
-			d.errorf(v, key, "unknown country %q: use an ISO 3166 alpha-3 code such as KAZ", s)
+		c, err := transform.MemberCountry(cs, s)
+		if err != nil {
+			d.errorf(v, key, "%v", err)
 			return false
 		}
-		m.Country = c.Code
+		m.Country = c
 		return true
 	}
 	if n.Kind == yaml.ScalarNode {
-		return m, country(n, key)
+		return m, setCountry(n, key)
 	}
 	ok := true
 	var countryNode *yaml.Node
@@ -420,7 +419,7 @@ func (d *decoder) member(n *yaml.Node, key string, cs *country.Table) (Member, b
 		switch k {
 		case "country":
 			countryNode = v
-			ok = country(v, sub) && ok
+			ok = setCountry(v, sub) && ok
 		case "from":
 			t, good := d.date(v, sub, false)
 			m.From, ok = t, good && ok
@@ -466,19 +465,13 @@ func (d *decoder) date(n *yaml.Node, key string, end bool) (time.Time, bool) {
 // overlaps rejects two periods of one country in a group that overlap:
 // the reports would count the country twice.
 func (d *decoder) overlaps(key string, ms []Member) {
-	by := map[string][]Member{}
-	for _, m := range ms {
-		by[m.Country] = append(by[m.Country], m)
+	periods := make([]transform.Member, len(ms))
+	for i, m := range ms {
+		periods[i] = transform.Member{Country: m.Country, From: m.From, To: m.To}
 	}
-	for _, periods := range by {
-		sort.Slice(periods, func(i, j int) bool { return periods[i].From.Before(periods[j].From) })
-		for i := 1; i < len(periods); i++ {
-			a, b := periods[i-1], periods[i]
-			if a.To.IsZero() || !a.To.Before(b.From) {
-				d.errs = append(d.errs, &ConfigError{File: d.file, Line: b.Line, Key: key + ".members",
-					Msg: fmt.Sprintf("%s: this period overlaps the one at line %d", b.Country, a.Line)})
-			}
-		}
+	for _, o := range transform.Overlaps(periods) {
+		d.errs = append(d.errs, &ConfigError{File: d.file, Line: ms[o.Second].Line, Key: key + ".members",
+			Msg: fmt.Sprintf("%s: this period overlaps the one at line %d", o.Country, ms[o.First].Line)})
 	}
 }
 

@@ -16,6 +16,7 @@ import (
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/report/render"
 	"github.com/tradepipe/tradepipe/sql/store"
+	"github.com/tradepipe/tradepipe/transform"
 	"github.com/tradepipe/tradepipe/transform/country"
 )
 
@@ -169,14 +170,14 @@ func (r *Runner) transform(ctx context.Context, st *store.Store) error {
 	if err != nil {
 		return err
 	}
-	var ms []store.GroupMember
+	var ms []transform.Member
 	for i, g := range r.Config.Groups {
 		if slices.Contains(seeded, g.Name) {
 			return &ConfigError{File: r.Config.File, Line: g.Line, Key: fmt.Sprintf("groups[%d].name", i),
 				Msg: fmt.Sprintf("%q is a seeded group (%s): give yours another name", g.Name, strings.Join(seeded, ", "))}
 		}
 		for _, m := range g.Members {
-			ms = append(ms, store.GroupMember{Group: g.Name, Country: m.Country, From: m.From, To: m.To})
+			ms = append(ms, transform.Member{Group: g.Name, Country: m.Country, From: m.From, To: m.To})
 		}
 	}
 	removed, err := st.ReplaceConfigGroups(ctx, ms)

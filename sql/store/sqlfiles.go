@@ -14,9 +14,6 @@ import (
 //go:embed schema/*.sql replace/*.sql
 var sqlFS embed.FS
 
-// migrations returns the schema files in order of their numbers.
-func migrations() ([]sqlfile.File, error) { return sqlfile.Dir(sqlFS, "schema") }
-
 // statement returns the replace statement of that name.
 func statement(name string) (sqlfile.File, error) {
 	fs, err := sqlfile.Dir(sqlFS, "replace")

@@ -201,50 +201,6 @@ func (s *Store) Conn(ctx context.Context) (*dsql.Conn, error) {
 // Path is the database file.
 func (s *Store) Path() string { return s.path }
 
-// migrate applies the schema files newer than the database's version, each
-// in its own transaction, then refreshes the reference tables.
-func (s *Store) migrate(ctx context.Context) error {
-	ms, err := migrations()
-	if err != nil {
-		return err
-	}
-	var have int
-	var exists bool
-	if err := s.db.QueryRowContext(ctx,
-		`SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'meta'`).Scan(&exists); err != nil {
-		return err
-	}
-	if exists {
-		var v string
-		err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v)
-		if err != nil && !errors.Is(err, dsql.ErrNoRows) {
-			return err
-		}
-		fmt.Sscan(v, &have)
-	}
-	for i, m := range ms {
-		if i+1 <= have {
-			continue
-		}
-		tx, err := s.db.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		if _, err := tx.ExecContext(ctx, m.Text); err != nil {
-			tx.Rollback()
-			return fmt.Errorf("migration %s: %w", m.Name, err)
-		}
-		if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, fmt.Sprint(i+1)); err != nil {
-			tx.Rollback()
-			return err
-		}
-		if err := tx.Commit(); err != nil {
-			return err
-		}
-	}
-	return s.syncCountries(ctx)
-}
-
 // withConn runs f on one connection with its driver connection at hand,
 // which Arrow views need (they are registered per connection).
 func (s *Store) withConn(ctx context.Context, f func(c *dsql.Conn, dc driver.Conn) error) error {

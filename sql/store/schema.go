@@ -1,0 +1,117 @@
+package store
+
+import (
+	"context"
+	dsql "database/sql"
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"slices"
+	"strconv"
+	"strings"
+
+	"github.com/tradepipe/tradepipe/sql/sqlfile"
+)
+
+// migration is one schema file, schema/NNN_name.sql: NNN is the schema
+// version it brings the database to.
+type migration struct {
+	version int
+	sqlfile.File
+}
+
+// migrations returns the schema files in order of their numbers. The
+// numbers are the versions: a gap is allowed (a file that was withdrawn
+// keeps its number unused), two files with one number are not.
+func migrations() ([]migration, error) { return migrationsIn(sqlFS) }
+
+func migrationsIn(fsys fs.FS) ([]migration, error) {
+	files, err := sqlfile.Dir(fsys, "schema")
+	if err != nil {
+		return nil, err
+	}
+	out := make([]migration, len(files))
+	for i, f := range files {
+		num, _, ok := strings.Cut(path.Base(f.Path), "_")
+		v, err := strconv.Atoi(num)
+		if !ok || err != nil || v <= 0 {
+			return nil, fmt.Errorf("%s: a schema file is named NNN_what.sql, NNN its version", f.Path)
+		}
+		out[i] = migration{v, f}
+	}
+	slices.SortFunc(out, func(a, b migration) int { return a.version - b.version })
+	for i := 1; i < len(out); i++ {
+		if out[i].version == out[i-1].version {
+			return nil, fmt.Errorf("%s and %s have one version, %d", out[i-1].Path, out[i].Path, out[i].version)
+		}
+	}
+	return out, nil
+}
+
+// schemaVersion is the version the database's schema is at: 0 for a new
+// database.
+func (s *Store) schemaVersion(ctx context.Context) (int, error) {
+	var exists bool
+	if err := s.db.QueryRowContext(ctx,
+		`SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'meta'`).Scan(&exists); err != nil {
+		return 0, err
+	}
+	if !exists {
+		return 0, nil
+	}
+	var v string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v)
+	if errors.Is(err, dsql.ErrNoRows) {
+		return 0, nil
+	}
+	if err != nil {
+		return 0, err
+	}
+	n, err := strconv.Atoi(v)
+	if err != nil {
+		return 0, fmt.Errorf("meta: schema_version %q is not a number", v)
+	}
+	return n, nil
+}
+
+// migrate applies the schema files of a version above the database's, in
+// order, each in its own transaction, then brings the reference tables up
+// to date (reference.go).
+func (s *Store) migrate(ctx context.Context) error {
+	ms, err := migrations()
+	if err != nil {
+		return err
+	}
+	have, err := s.schemaVersion(ctx)
+	if err != nil {
+		return err
+	}
+	if n := len(ms); n > 0 && have > ms[n-1].version {
+		return fmt.Errorf("%s: the database's schema is version %d, newer than this tradepipe knows (%d): use a newer tradepipe", s.path, have, ms[n-1].version)
+	}
+	for _, m := range ms {
+		if m.version <= have {
+			continue
+		}
+		if err := s.apply(ctx, m); err != nil {
+			return err
+		}
+	}
+	return s.syncReference(ctx)
+}
+
+func (s *Store) apply(ctx context.Context, m migration) error {
+	tx, err := s.db.BeginTx(ctx, nil)
+	if err != nil {
+		return err
+	}
+	defer tx.Rollback()
+	if _, err := tx.ExecContext(ctx, m.Text); err != nil {
+		return fmt.Errorf("migration %s: %w", m.Name, err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, strconv.Itoa(m.version)); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
