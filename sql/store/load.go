@@ -29,7 +29,22 @@ type LoadOptions struct {
 	// Progress, if set, is called with the bytes of (decompressed) text each
 	// read consumed: for progress bars.
 	Progress func(n int64)
+	// Replace is how a revision finds the earlier rows it replaces: the
+	// packed form where the ids fit (the default), or the general one
+	// (ReplaceGeneral; tests and measurements ask for it).
+	Replace ReplaceForm
 }
+
+// ReplaceForm names one of the trade replace statements (replace/*.sql).
+type ReplaceForm string
+
+const (
+	// ReplacePacked compares the whole natural key as one 64-bit number
+	// where the ids fit (replace/trade_packed.sql), else as three.
+	ReplacePacked ReplaceForm = ""
+	// ReplaceGeneral always compares three numbers (replace/trade.sql).
+	ReplaceGeneral ReplaceForm = "general"
+)
 
 // Load outcomes.
 const (
@@ -68,21 +83,50 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 		res.Err = errors.New("database opened read-only")
 		return
 	}
+	fr, err := s.open(ctx, src, o, &res)
+	if err != nil || fr == nil {
+		res.Err = err
+		return
+	}
+	defer fr.Close()
+	defer fr.Release()
+	if res.SHA256 == "" {
+		// A failed load is recorded with its hash too (the pipeline does
+		// not retry the same bytes).
+		defer func() {
+			if res.SHA256 == "" {
+				res.SHA256, _ = fr.SHA256()
+			}
+		}()
+	}
+	res.Format = fr.Format.Name
+	if res.Dataset == "" {
+		res.Dataset = fr.Format.Name
+	}
+	l := &load{src: src, fr: fr, opts: o, res: &res}
+	s.loadMu.Lock()
+	defer s.loadMu.Unlock()
+	res.Err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error { return l.run(ctx, c, dc) })
+	return
+}
+
+// open checks the ledger for the same bytes and opens the reader. A nil
+// reader with a nil error means the bytes were loaded before (res says
+// when and from where).
+func (s *Store) open(ctx context.Context, src ingest.Source, o LoadOptions, res *LoadResult) (*ingest.FileReader, error) {
 	// The same bytes have the same size: only when the ledger holds a
 	// file of this size is the source hashed before it is read, to skip it
 	// if it was loaded. Otherwise it is hashed as it is read, in the one
 	// pass the load makes.
 	var sameSize bool
 	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM files WHERE size = ?)`, src.Size).Scan(&sameSize); err != nil {
-		res.Err = err
-		return
+		return nil, err
 	}
 	opts := []ingest.Option{ingest.WithCodes(o.Codes)}
 	if sameSize {
 		sha, err := src.Hash()
 		if err != nil {
-			res.Err = err
-			return
+			return nil, err
 		}
 		res.SHA256 = sha
 		var earlier string
@@ -90,11 +134,10 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 		err = s.db.QueryRowContext(ctx, `SELECT path || coalesce('!' || entry, ''), loaded_at FROM files WHERE sha256 = ?`, sha).Scan(&earlier, &at)
 		if err == nil {
 			res.Status, res.LoadedAt, res.Earlier = Skipped, at, earlier
-			return
+			return nil, nil
 		}
 		if !errors.Is(err, dsql.ErrNoRows) {
-			res.Err = err
-			return
+			return nil, err
 		}
 	} else {
 		opts = append(opts, ingest.WithSHA256())
@@ -115,59 +158,44 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	}
 	fr, err := ingest.OpenReader(src, o.Format, opts...)
 	if err != nil {
-		res.Err = err
 		if res.SHA256 == "" {
 			res.SHA256, _ = src.Hash() // for the failure record, if it can be read
 		}
-		return
+		return nil, err
 	}
-	defer fr.Close()
-	defer fr.Release()
-	if res.SHA256 == "" {
-		// A failed load is recorded with its hash too (the pipeline does
-		// not retry the same bytes).
-		defer func() {
-			if res.SHA256 == "" {
-				res.SHA256, _ = fr.SHA256()
-			}
-		}()
-	}
-	res.Format = fr.Format.Name
-	if res.Dataset == "" {
-		res.Dataset = fr.Format.Name
-	}
-	s.loadMu.Lock()
-	defer s.loadMu.Unlock()
-	res.Err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error {
-		return s.loadReader(ctx, c, dc, fr, o.Allocator, &res)
-	})
-	return
+	return fr, nil
 }
 
-func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr *ingest.FileReader, mem memory.Allocator, res *LoadResult) (err error) {
-	ar, err := duckdb.NewArrowFromConn(dc)
-	if err != nil {
-		return err
-	}
-	trade := fr.Format.Kind == ingest.KindTrade
-	replace := "replace_fx"
-	if trade {
-		replace = "replace_trade"
-	}
-	stmt, err := statement(replace)
-	if err != nil {
-		return err
-	}
-	var incoming array.RecordReader = fr
-	var years *yearSpan
-	var narrow *narrower
-	if trade {
-		years = &yearSpan{RecordReader: fr, col: ingest.TradeSchema.FieldIndices("year")[0]}
-		narrow = newNarrower(years, mem)
-		defer narrow.Release()
-		incoming = narrow
-	}
-	tx, err := c.BeginTx(ctx, nil)
+// load is one source on its way into the database, in one transaction.
+// run takes it through the steps below in order; each step takes what the
+// step before it gave, so they cannot run out of order:
+//
+//	begin       the transaction and the file's id
+//	stream      the reader's batches into trade_rows (through the
+//	            narrower, which gives each row its slice, code and product
+//	            ids) or fx_rates; DuckDB pulls the batches, so the parse runs
+//	            inside the INSERT and the reader's own error comes first
+//	dimensions  the slices, codes and products first seen in this file
+//	replace     the earlier rows of the dataset that this file revises
+//	ledger      the file's row in files
+//	commit
+type load struct {
+	src  ingest.Source
+	fr   *ingest.FileReader
+	opts LoadOptions
+	res  *LoadResult
+}
+
+// streamed is what the stream step wrote.
+type streamed struct {
+	fileID int64
+	rows   int64
+	years  *yearSpan // trade: the years the rows hold
+	dims   *interner // trade: the ids handed out, new ones to write
+}
+
+func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error) {
+	tx, fileID, err := l.begin(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -176,77 +204,176 @@ func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr
 			tx.Rollback()
 		}
 	}()
-	// DuckDB's Arrow scan registers a view of the database itself, not a
-	// temporary one: made inside the transaction and dropped before the
-	// commit, it never reaches the file (where it would point at freed
-	// memory).
-	release, err := ar.RegisterView(incoming, "tp_incoming")
+	st, err := l.stream(ctx, tx, dc, fileID)
 	if err != nil {
 		return err
 	}
-	defer release()
-	if err = tx.QueryRowContext(ctx, `SELECT nextval('file_id_seq')`).Scan(&res.FileID); err != nil {
+	if err = l.dimensions(ctx, tx, st); err != nil {
 		return err
 	}
-	var r dsql.Result
-	if trade {
-		if narrow.in, err = loadInterner(ctx, tx); err != nil {
-			return err
+	replaced, err := l.replace(ctx, tx, st)
+	if err != nil {
+		return err
+	}
+	if err = l.ledger(ctx, tx, st, replaced); err != nil {
+		return err
+	}
+	if err = ctx.Err(); err != nil {
+		return err
+	}
+	if err = tx.Commit(); err != nil {
+		return err
+	}
+	l.res.FileID, l.res.Rows, l.res.Replaced, l.res.Status = st.fileID, st.rows, replaced, Loaded
+	return nil
+}
+
+func (l *load) trade() bool { return l.fr.Format.Kind == ingest.KindTrade }
+
+// begin opens the transaction and takes the file's id.
+func (l *load) begin(ctx context.Context, c *dsql.Conn) (*dsql.Tx, int64, error) {
+	tx, err := c.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, 0, err
+	}
+	var id int64
+	if err := tx.QueryRowContext(ctx, `SELECT nextval('file_id_seq')`).Scan(&id); err != nil {
+		tx.Rollback()
+		return nil, 0, err
+	}
+	l.res.FileID = id
+	return tx, id, nil
+}
+
+// stream inserts the reader's rows. Trade rows go narrow: the interner is
+// read first and the narrower made with it, so every batch DuckDB pulls
+// gets its ids. DuckDB's Arrow scan registers a view of the database
+// itself, not a temporary one: made inside the transaction and dropped
+// before the commit, it never reaches the file (where it would point at
+// freed memory).
+func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID int64) (*streamed, error) {
+	ar, err := duckdb.NewArrowFromConn(dc)
+	if err != nil {
+		return nil, err
+	}
+	st := &streamed{fileID: fileID}
+	var incoming array.RecordReader = l.fr
+	insert := `INSERT INTO trade_rows SELECT * FROM tp_incoming`
+	var args []any
+	if l.trade() {
+		if st.dims, err = loadInterner(ctx, tx); err != nil {
+			return nil, err
 		}
-		r, err = tx.ExecContext(ctx, `INSERT INTO trade_rows SELECT * FROM tp_incoming`)
+		st.years = &yearSpan{RecordReader: l.fr, col: ingest.TradeSchema.FieldIndices("year")[0]}
+		n := newNarrower(st.years, l.opts.Allocator, st.dims)
+		defer n.Release()
+		incoming = n
 	} else {
 		cols := columnList(ingest.FXSchema)
-		r, err = tx.ExecContext(ctx, fmt.Sprintf(`INSERT INTO fx_rates (dataset, file_id, %s) SELECT ?, ?, %s FROM tp_incoming`, cols, cols),
-			res.Dataset, res.FileID)
+		insert = fmt.Sprintf(`INSERT INTO fx_rates (dataset, file_id, %s) SELECT ?, ?, %s FROM tp_incoming`, cols, cols)
+		args = []any{l.res.Dataset, fileID}
 	}
+	release, err := ar.RegisterView(incoming, "tp_incoming")
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	r, err := tx.ExecContext(ctx, insert, args...)
 	// The reader's own error carries the file, line and column: report it first.
-	if rerr := fr.Err(); rerr != nil {
-		return rerr
+	if rerr := l.fr.Err(); rerr != nil {
+		return nil, rerr
 	}
 	if err != nil {
-		return fmt.Errorf("%s: %w", res.Source.Name, err)
+		return nil, fmt.Errorf("%s: %w", l.src.Name, err)
 	}
-	if _, err = tx.ExecContext(ctx, `DROP VIEW tp_incoming`); err != nil {
-		return err
+	if _, err := tx.ExecContext(ctx, `DROP VIEW tp_incoming`); err != nil {
+		return nil, err
 	}
-	if trade {
-		if err = narrow.in.write(ctx, tx, res.Dataset, res.FileID); err != nil {
-			return fmt.Errorf("%s: %w", res.Source.Name, err)
+	st.rows, _ = r.RowsAffected()
+	return st, nil
+}
+
+// dimensions writes the slices, codes and products the stream handed out
+// first, before the replace compares ids.
+func (l *load) dimensions(ctx context.Context, tx *dsql.Tx, st *streamed) error {
+	if st.dims == nil {
+		return nil
+	}
+	if err := st.dims.write(ctx, tx, l.res.Dataset, st.fileID); err != nil {
+		return fmt.Errorf("%s: %w", l.src.Name, err)
+	}
+	return nil
+}
+
+// replace deletes the earlier rows of the dataset whose natural key the
+// new file has. Only earlier rows in the file's years can share a key with
+// it; with none (a first load, a new year) there is nothing to do.
+func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, error) {
+	name := "replace_fx"
+	if l.trade() {
+		name = "replace_trade"
+		if !st.years.seen {
+			return 0, nil
+		}
+		var earlier bool
+		err := tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM trade_rows JOIN trade_slices USING (slice_id)
+			WHERE dataset = ? AND file_id <> ? AND year BETWEEN ? AND ?)`,
+			l.res.Dataset, st.fileID, st.years.min, st.years.max).Scan(&earlier)
+		if err != nil || !earlier {
+			return 0, err
 		}
 	}
-	res.Rows, _ = r.RowsAffected()
-	// Only earlier rows of the dataset in the file's years can share a
-	// natural key with it; with none (a first load, a new year) the
-	// replace has nothing to do and is skipped.
-	earlier := true
-	if years != nil {
-		earlier = years.seen
-		if earlier {
-			err = tx.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM trade_rows JOIN trade_slices USING (slice_id)
-				WHERE dataset = ? AND file_id <> ? AND year BETWEEN ? AND ?)`,
-				res.Dataset, res.FileID, years.min, years.max).Scan(&earlier)
-			if err != nil {
-				return err
-			}
+	stmt, err := statement(name)
+	if err != nil {
+		return 0, err
+	}
+	text, args := stmt.Text, []any{dsql.Named("file_id", st.fileID), dsql.Named("dataset", l.res.Dataset)}
+	if l.trade() && l.opts.Replace == ReplacePacked {
+		if text, args, err = packedReplace(ctx, tx, st, text, args); err != nil {
+			return 0, err
 		}
 	}
-	if earlier {
-		text, args := stmt.Text, []any{dsql.Named("file_id", res.FileID), dsql.Named("dataset", res.Dataset)}
-		if trade {
-			if text, args, err = replaceStatement(ctx, tx, res.FileID, years, text, args); err != nil {
-				return err
-			}
-		}
-		r, err = tx.ExecContext(ctx, text, args...)
-		if err != nil {
-			return fmt.Errorf("%s: replacing revised rows: %w", res.Source.Name, err)
-		}
-		res.Replaced, _ = r.RowsAffected()
+	r, err := tx.ExecContext(ctx, text, args...)
+	if err != nil {
+		return 0, fmt.Errorf("%s: replacing revised rows: %w", l.src.Name, err)
 	}
+	return r.RowsAffected()
+}
+
+// packedReplace gives the packed trade replace (replace/trade_packed.sql)
+// when the key's ids fit in one 64-bit number, else the general one given.
+func packedReplace(ctx context.Context, tx *dsql.Tx, st *streamed, text string, args []any) (string, []any, error) {
+	var shared, maxCode, maxProduct int64
+	err := tx.QueryRowContext(ctx, `SELECT
+		(SELECT count(*) FROM (SELECT DISTINCT partner2, flow, freq, classification, customs, mot FROM trade_slices WHERE file_id = ?)),
+		(SELECT coalesce(max(code_id), 0) FROM trade_codes), (SELECT coalesce(max(product_id), 0) FROM trade_products)`,
+		st.fileID).Scan(&shared, &maxCode, &maxProduct)
+	if err != nil {
+		return "", nil, err
+	}
+	years := st.years
+	codeBits, productBits := bits.Len64(uint64(maxCode)), bits.Len64(uint64(maxProduct))
+	periodBits := bits.Len64(uint64(int64(years.max-years.min)*13 + 12))
+	if bits.Len64(uint64(shared))+2*codeBits+productBits+periodBits > 62 {
+		return text, args, nil
+	}
+	packed, err := statement("replace_trade_packed")
+	if err != nil {
+		return "", nil, err
+	}
+	return packed.Text, append(args, dsql.Named("code_bits", codeBits), dsql.Named("product_bits", productBits),
+		dsql.Named("period_bits", periodBits), dsql.Named("year_min", years.min), dsql.Named("year_max", years.max)), nil
+}
+
+// ledger records the file in files, with the hash of the bytes loaded.
+func (l *load) ledger(ctx context.Context, tx *dsql.Tx, st *streamed, replaced int64) error {
+	res := l.res
 	if res.SHA256 == "" {
-		if res.SHA256, err = fr.SHA256(); err != nil {
+		sha, err := l.fr.SHA256()
+		if err != nil {
 			return err
 		}
+		res.SHA256 = sha
 	}
 	abs, aerr := filepath.Abs(res.Source.Path)
 	if aerr != nil {
@@ -257,50 +384,11 @@ func (s *Store) loadReader(ctx context.Context, c *dsql.Conn, dc driver.Conn, fr
 		entry = res.Source.Entry
 	}
 	res.LoadedAt = time.Now().UTC().Truncate(time.Microsecond)
-	_, err = tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at)
+	_, err := tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		res.FileID, abs, entry, res.SHA256, res.Source.Size, res.Source.Compression, res.Format, string(fr.Format.Kind),
-		res.Dataset, res.Rows, res.Replaced, res.LoadedAt)
-	if err != nil {
-		return err
-	}
-	if err = ctx.Err(); err != nil {
-		return err
-	}
-	if err = tx.Commit(); err != nil {
-		return err
-	}
-	res.Status = Loaded
-	return nil
-}
-
-// packedReplace lets tests run the general replace where the packed one
-// would do.
-var packedReplace = true
-
-// replaceStatement picks the trade replace: the packed form
-// (replace_trade_packed.sql) when the key's ids fit in one 64-bit number,
-// else the general one given.
-func replaceStatement(ctx context.Context, tx *dsql.Tx, fileID int64, years *yearSpan, text string, args []any) (string, []any, error) {
-	var shared, maxCode, maxProduct int64
-	err := tx.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM (SELECT DISTINCT partner2, flow, freq, classification, customs, mot FROM trade_slices WHERE file_id = ?)),
-		(SELECT coalesce(max(code_id), 0) FROM trade_codes), (SELECT coalesce(max(product_id), 0) FROM trade_products)`,
-		fileID).Scan(&shared, &maxCode, &maxProduct)
-	if err != nil {
-		return "", nil, err
-	}
-	codeBits, productBits := bits.Len64(uint64(maxCode)), bits.Len64(uint64(maxProduct))
-	periodBits := bits.Len64(uint64(int64(years.max-years.min)*13 + 12))
-	if !packedReplace || bits.Len64(uint64(shared))+2*codeBits+productBits+periodBits > 62 {
-		return text, args, nil
-	}
-	packed, err := statement("replace_trade_packed")
-	if err != nil {
-		return "", nil, err
-	}
-	return packed.Text, append(args, dsql.Named("code_bits", codeBits), dsql.Named("product_bits", productBits),
-		dsql.Named("period_bits", periodBits), dsql.Named("year_min", years.min), dsql.Named("year_max", years.max)), nil
+		st.fileID, abs, entry, res.SHA256, res.Source.Size, res.Source.Compression, res.Format, string(l.fr.Format.Kind),
+		res.Dataset, st.rows, replaced, res.LoadedAt)
+	return err
 }
 
 // duckdbRowGroupRows is DuckDB's row group size (its storage default).

@@ -12,6 +12,7 @@ import (
 
 // lockError turns DuckDB's lock error into a message naming the holder.
 func TestLockErrorNamesTheHolder(t *testing.T) {
+	t.Parallel()
 	duck := func(prog string, pid int) error {
 		return fmt.Errorf(`database/sql/driver: could not connect to database: IO Error: Could not set lock on file "/d/t.duckdb": Conflicting lock is held in %s (PID %d) by user root. See also https://duckdb.org/docs/stable/connect/concurrency`, prog, pid)
 	}

@@ -198,7 +198,7 @@ func triBool(v int8) any {
 }
 
 // narrower reads ingest.TradeSchema batches from src and gives trade_rows
-// batches. The interner must be set before the first Next.
+// batches, with ids from its interner.
 type narrower struct {
 	refs atomic.Int64
 	src  array.RecordReader
@@ -208,11 +208,11 @@ type narrower struct {
 	col  map[string]int
 }
 
-func newNarrower(src array.RecordReader, mem memory.Allocator) *narrower {
+func newNarrower(src array.RecordReader, mem memory.Allocator, in *interner) *narrower {
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
-	n := &narrower{src: src, mem: mem, col: map[string]int{}}
+	n := &narrower{src: src, mem: mem, in: in, col: map[string]int{}}
 	n.refs.Store(1)
 	for i, f := range ingest.TradeSchema.Fields() {
 		n.col[f.Name] = i

@@ -46,6 +46,7 @@ func dump(t *testing.T, db *dsql.DB, q string) ([]string, []string) {
 // A database made before schema 003 (trade a table of 25 columns) keeps
 // every row, value and column order through the move to narrow storage.
 func TestMigrationToNarrowTrade(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
 	db, err := dsql.Open("duckdb", path)
 	if err != nil {
@@ -114,6 +115,7 @@ func TestMigrationToNarrowTrade(t *testing.T) {
 // A load leaves no view of its Arrow scan in the database, whether it
 // succeeds or fails.
 func TestLoadLeavesNoView(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	dir := t.TempDir()
 	good := write(t, dir, "fx.csv", []byte("date_or_period,currency,per_usd\n2019,KGS,69.79\n"))
@@ -135,6 +137,7 @@ func TestLoadLeavesNoView(t *testing.T) {
 // another code for the same country still replaces them, and the codes and
 // slices of both files stay apart.
 func TestNarrowCodesAndSlices(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	dir := t.TempDir()
 	head := "t,i,j,k,v,q\n"
@@ -169,16 +172,26 @@ func TestNarrowCodesAndSlices(t *testing.T) {
 // aside (currency is not in the key), another dataset, or a key the new
 // file lacks stay.
 func TestReplaceExactKeys(t *testing.T) {
-	for _, packed := range []bool{true, false} {
-		t.Run(fmt.Sprintf("packed=%v", packed), func(t *testing.T) {
-			defer func(was bool) { packedReplace = was }(packedReplace)
-			packedReplace = packed
-			replaceExactKeys(t)
+	t.Parallel()
+	forEachForm(t, replaceExactKeys)
+}
+
+// forEachForm runs f once with each trade replace form: test data has
+// small ids, so the general form would otherwise never run.
+func forEachForm(t *testing.T, f func(t *testing.T, form ReplaceForm)) {
+	for _, form := range []ReplaceForm{ReplacePacked, ReplaceGeneral} {
+		name := "packed"
+		if form == ReplaceGeneral {
+			name = "general"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			f(t, form)
 		})
 	}
 }
 
-func replaceExactKeys(t *testing.T) {
+func replaceExactKeys(t *testing.T, form ReplaceForm) {
 	s := openTest(t)
 	dir := t.TempDir()
 	head := "year,month,reporter,partner,flow,product,value,currency\n"
@@ -193,9 +206,9 @@ func replaceExactKeys(t *testing.T) {
 	rev := write(t, dir, "c.csv", []byte(head+
 		"2019,,KAZ,CHN,X,TOTAL,10,KZT\n"+
 		"2020,,KAZ,CHN,X,TOTAL,11,USD\n"))
-	loadFile(t, s, first, LoadOptions{Dataset: "d"})
-	loadFile(t, s, other, LoadOptions{Dataset: "other"})
-	r := loadFile(t, s, rev, LoadOptions{Dataset: "d"})
+	loadFile(t, s, first, LoadOptions{Dataset: "d", Replace: form})
+	loadFile(t, s, other, LoadOptions{Dataset: "other", Replace: form})
+	r := loadFile(t, s, rev, LoadOptions{Dataset: "d", Replace: form})
 	if r[0].Status != Loaded || r[0].Replaced != 1 {
 		t.Fatalf("revision: %+v", r[0])
 	}
@@ -231,6 +244,7 @@ func strArray(vals []*string) *array.String {
 func sp(s string) *string { return &s }
 
 func TestSameValue(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		vals []*string
 		want string
@@ -261,6 +275,7 @@ func TestSameValue(t *testing.T) {
 }
 
 func TestSameBool(t *testing.T) {
+	t.Parallel()
 	for _, tc := range []struct {
 		vals  []bool
 		valid []bool
@@ -289,6 +304,7 @@ func TestSameBool(t *testing.T) {
 // slice, on random batches where the shared columns vary a little or not
 // at all.
 func TestConstantSlicesAgreeWithRows(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(6, 6))
 	pick := func(choices ...string) func() *string {
 		return func() *string {
@@ -383,6 +399,7 @@ func TestConstantSlicesAgreeWithRows(t *testing.T) {
 // enough to go by a packed number or not; texts that pack to the same
 // bytes but differ in length stay apart.
 func TestCodeAndProductIDs(t *testing.T) {
+	t.Parallel()
 	r := rand.New(rand.NewPCG(7, 7))
 	countries := []string{"KAZ", "USA", "WLD", "", "XNS", "LONGER"}
 	codes := []string{"842", "840", "0", "\x000", "", "W00", "1234", "12345", "Kazakhstan, Rep. of"}
@@ -419,19 +436,11 @@ func TestCodeAndProductIDs(t *testing.T) {
 	}
 }
 
-// The model-based property test once more with the general (three-number)
-// replace, which the small ids of test data would otherwise never reach.
-func TestPropertyGeneralReplace(t *testing.T) {
-	defer func(was bool) { packedReplace = was }(packedReplace)
-	packedReplace = false
-	TestPropertyLoadsFollowTheModel(t)
-	TestReplaceAcrossYears(t)
-}
-
 // A row outside the new file's years never matches, even where its period
 // would spill into the packed key's product bits: here 2020-05 with an
 // even product id would pack like 2019-02 with the next product.
 func TestPackedReplaceKeepsOtherYears(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	dir := t.TempDir()
 	head := "year,month,reporter,partner,flow,product,value,currency\n"

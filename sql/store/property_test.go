@@ -282,14 +282,14 @@ func dumpDB(t *testing.T, s *Store) (trade, fx []string) {
 	return trade, fx
 }
 
-func loadGen(t *testing.T, s *Store, dir string, f *genFile, codes ingest.Codes) LoadResult {
+func loadGen(t *testing.T, s *Store, dir string, f *genFile, codes ingest.Codes, form ReplaceForm) LoadResult {
 	t.Helper()
 	p := write(t, dir, f.name, f.data)
 	srcs, err := ingest.Sources(p)
 	if err != nil || len(srcs) != 1 {
 		t.Fatalf("%s: %v", f.name, err)
 	}
-	return s.Load(context.Background(), srcs[0], LoadOptions{Dataset: f.dataset, Codes: codes})
+	return s.Load(context.Background(), srcs[0], LoadOptions{Dataset: f.dataset, Codes: codes, Replace: form})
 }
 
 func diff(t *testing.T, what string, got, want []string) {
@@ -320,6 +320,11 @@ func testCodes(t *testing.T) ingest.Codes {
 }
 
 func TestPropertyLoadsFollowTheModel(t *testing.T) {
+	t.Parallel()
+	forEachForm(t, propertyLoads)
+}
+
+func propertyLoads(t *testing.T, form ReplaceForm) {
 	codes := testCodes(t)
 	seeds := 6
 	if testing.Short() {
@@ -327,6 +332,7 @@ func TestPropertyLoadsFollowTheModel(t *testing.T) {
 	}
 	for seed := range uint64(seeds) {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
 			r := rand.New(rand.NewPCG(seed, 7))
 			s := openTest(t)
 			dir := t.TempDir()
@@ -349,7 +355,7 @@ func TestPropertyLoadsFollowTheModel(t *testing.T) {
 			var sum float64
 			for range 12 {
 				f := files[r.IntN(len(files))]
-				res := loadGen(t, s, dir, f, codes)
+				res := loadGen(t, s, dir, f, codes, form)
 				if res.Err != nil {
 					t.Fatalf("%s: %v\n%s", f.name, res.Err, f.text)
 				}
@@ -388,6 +394,7 @@ func TestPropertyLoadsFollowTheModel(t *testing.T) {
 // Files whose keys do not overlap give the same database in any order,
 // and loading any of them again changes nothing.
 func TestPropertyOrderDoesNotMatter(t *testing.T) {
+	t.Parallel()
 	codes := testCodes(t)
 	r := rand.New(rand.NewPCG(42, 1))
 	var files []*genFile
@@ -403,7 +410,7 @@ func TestPropertyOrderDoesNotMatter(t *testing.T) {
 		s := openTest(t)
 		dir := t.TempDir()
 		for _, i := range order {
-			if res := loadGen(t, s, dir, files[i], codes); res.Status != Loaded {
+			if res := loadGen(t, s, dir, files[i], codes, ReplacePacked); res.Status != Loaded {
 				t.Fatalf("%s: %s %v", files[i].name, res.Status, res.Err)
 			}
 		}
@@ -423,7 +430,7 @@ func TestPropertyOrderDoesNotMatter(t *testing.T) {
 		}
 		before := counts(t, s)
 		for _, i := range order {
-			if res := loadGen(t, s, filepath.Join(dir), files[i], codes); res.Status != Skipped {
+			if res := loadGen(t, s, filepath.Join(dir), files[i], codes, ReplacePacked); res.Status != Skipped {
 				t.Errorf("%s loaded twice: %s", files[i].name, res.Status)
 			}
 		}

@@ -24,6 +24,7 @@ func near(a, b float64) bool { return math.Abs(a-b) <= 1e-9*math.Max(math.Abs(a)
 // TestRealFiles loads every real CSV whose layout tradepipe reads and
 // checks the spot values PROVENANCE.md lists.
 func TestRealFiles(t *testing.T) {
+	t.Parallel()
 	dir := realData(t)
 	s := openTest(t)
 	files := []struct {

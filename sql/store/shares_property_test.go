@@ -124,6 +124,7 @@ func checkShares(t *testing.T, what string, row map[string]string) {
 }
 
 func TestPropertySharesAddUp(t *testing.T) {
+	t.Parallel()
 	cs, err := country.Load()
 	if err != nil {
 		t.Fatal(err)

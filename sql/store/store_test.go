@@ -83,6 +83,7 @@ func longRows(values ...string) string {
 }
 
 func TestLoadOnceAndSkip(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	dir := t.TempDir()
 	p := write(t, dir, "a.csv", []byte(longRows("1", "2", "3")))
@@ -102,6 +103,7 @@ func TestLoadOnceAndSkip(t *testing.T) {
 }
 
 func TestSameDataInEveryWrapperLoadsOnce(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	dir := t.TempDir()
 	text := longRows("10", "20", "30", "40")
@@ -134,6 +136,7 @@ func TestSameDataInEveryWrapperLoadsOnce(t *testing.T) {
 }
 
 func TestRevisionReplaces(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	dir := t.TempDir()
 	loadFile(t, s, write(t, dir, "v1.csv", []byte(longRows("1", "2", "3"))), LoadOptions{})
@@ -153,6 +156,7 @@ func TestRevisionReplaces(t *testing.T) {
 }
 
 func TestBadFileLeavesDatabaseAsItWas(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	dir := t.TempDir()
 	loadFile(t, s, write(t, dir, "good.csv", []byte(longRows("1", "2"))), LoadOptions{})
@@ -184,6 +188,7 @@ func TestBadFileLeavesDatabaseAsItWas(t *testing.T) {
 }
 
 func TestFXLoadAndStatus(t *testing.T) {
+	t.Parallel()
 	s := openTest(t)
 	dir := t.TempDir()
 	p := write(t, dir, "fx.csv", []byte("date_or_period,currency,per_usd\n2019,KGS,69.79\n2019-03,KGS,69.8\n"))
@@ -204,6 +209,7 @@ func TestFXLoadAndStatus(t *testing.T) {
 }
 
 func TestReadOnly(t *testing.T) {
+	t.Parallel()
 	path := filepath.Join(t.TempDir(), "t.duckdb")
 	if _, err := Open(context.Background(), path, ReadOnly()); !errors.Is(err, ErrNoDatabase) {
 		t.Fatalf("read-only open of a missing file: %v", err)
