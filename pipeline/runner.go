@@ -9,10 +9,8 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
-	"syscall"
 	"time"
 
-	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/report/render"
 	"github.com/tradepipe/tradepipe/sql/store"
 )
@@ -104,7 +102,7 @@ func (r *Runner) Run(ctx context.Context, j *Job) (res Result) {
 			res.Outcome = store.RunOK
 		case ctx.Err() != nil:
 			res.Outcome, res.Err = store.RunCancelled, fmt.Errorf("cancelled: %w", err)
-		case attempt <= j.Retries && Transient(err):
+		case attempt <= j.Retries && store.Classify(err).Transient():
 			done = false
 		default:
 			res.Outcome, res.Err = store.RunFailed, err
@@ -307,54 +305,6 @@ func (r *Runner) Flush(ctx context.Context) error {
 		return fmt.Errorf("%d run(s) could not be recorded", len(r.pending))
 	}
 	return nil
-}
-
-// Transient tells whether err is worth retrying: the database locked by
-// another process, or a full disk. Bad data (*ingest.ParseError) never is;
-// an error joining several is transient only if each of them is.
-func Transient(err error) bool {
-	if err == nil {
-		return false
-	}
-	if m, ok := err.(interface{ Unwrap() []error }); ok {
-		errs := m.Unwrap()
-		for _, e := range errs {
-			if !Transient(e) {
-				return false
-			}
-		}
-		return len(errs) > 0
-	}
-	var pe *ingest.ParseError
-	if errors.As(err, &pe) {
-		return false
-	}
-	if errors.Is(err, store.ErrLocked) || errors.Is(err, syscall.ENOSPC) {
-		return true
-	}
-	if u := errors.Unwrap(err); u != nil {
-		return Transient(u)
-	}
-	return diskFull(err.Error())
-}
-
-// diskFull recognises DuckDB's text for a full disk.
-func diskFull(s string) bool {
-	return strings.Contains(strings.ToLower(s), "no space left on device")
-}
-
-// retryLater tells whether a recorded load failure was circumstance (an
-// interrupted or cancelled load, a full disk, a locked file) rather than
-// the file's bytes, so the file is tried again at the next run.
-func retryLater(msg string) bool {
-	m := strings.ToLower(msg)
-	for _, s := range []string{"context canceled", "context deadline exceeded", "interrupt", "no space left on device",
-		strings.ToLower(store.ErrLocked.Error()), "out of memory"} {
-		if strings.Contains(m, s) {
-			return true
-		}
-	}
-	return false
 }
 
 // joinedErrors is errors.Join on one line, for the runs table.

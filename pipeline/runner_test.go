@@ -10,7 +10,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"syscall"
 	"testing"
 	"time"
 
@@ -385,41 +384,6 @@ jobs:
 	res = r.Run(context.Background(), &c.Jobs[0])
 	if res.Outcome != store.RunFailed || !strings.Contains(res.Err.Error(), `tradepipe.yaml:7: groups[0].name: "C5" is a seeded group (`) {
 		t.Errorf("%+v", res)
-	}
-}
-
-func TestTransient(t *testing.T) {
-	locked := fmt.Errorf("open x: %w", store.ErrLocked)
-	bad := &ingest.ParseError{File: "a.csv", Line: 2, Column: 3, Err: ingest.ErrBadNumber}
-	full := &os.PathError{Op: "write", Path: "x", Err: syscall.ENOSPC}
-	for _, tc := range []struct {
-		err  error
-		want bool
-	}{
-		{nil, false},
-		{locked, true},
-		{full, true},
-		{errors.New(`IO Error: Could not write file "x.wal": No space left on device`), true},
-		{bad, false},
-		{fmt.Errorf("step %q: %w", "ingest", bad), false},
-		{errors.New("Catalog Error: Table with name x does not exist"), false},
-		{context.DeadlineExceeded, false},
-		{joinErrors([]error{locked, full}), true},
-		{fmt.Errorf("2 file(s) failed: %w", joinErrors([]error{full, bad})), false},
-	} {
-		if got := Transient(tc.err); got != tc.want {
-			t.Errorf("Transient(%v) = %v", tc.err, got)
-		}
-	}
-	for msg, want := range map[string]bool{
-		"a.csv:2:3: value: invalid number":                            false,
-		"context canceled":                                            true,
-		"INTERRUPT Error: Interrupted!":                               true,
-		`IO Error: Could not write file "x": No space left on device`: true,
-	} {
-		if got := retryLater(msg); got != want {
-			t.Errorf("retryLater(%q) = %v", msg, got)
-		}
 	}
 }
 

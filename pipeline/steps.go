@@ -87,7 +87,7 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 	failed := func(name string, err error) {
 		res.Failed++
 		fails = append(fails, err)
-		if retryLater(err.Error()) {
+		if store.Classify(err).RetryLater() {
 			r.jlog.Warn("file failed; it will be tried again at the next run", "file", name, "error", err)
 			return
 		}
@@ -114,7 +114,7 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 		if serr != nil { // a broken archive: remember the file as a whole
 			sha, herr := r.hash(ingest.Source{Name: f.path, Path: f.path, Compression: "none"}, f)
 			if herr == nil {
-				if fl, ok := known.Failed[sha]; ok && !retryLater(fl.Error) {
+				if fl, ok := known.Failed[sha]; ok && !fl.Kind.RetryLater() {
 					held(f.path, fl)
 					continue
 				}
@@ -132,7 +132,7 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 			if known.Loaded[sha] {
 				continue
 			}
-			if fl, ok := known.Failed[sha]; ok && !retryLater(fl.Error) {
+			if fl, ok := known.Failed[sha]; ok && !fl.Kind.RetryLater() {
 				held(src.Name, fl)
 				continue
 			}

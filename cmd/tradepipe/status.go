@@ -51,9 +51,9 @@ func (c *statusCmd) Run(e *env) error {
 		fmt.Fprintf(w, "%s\t%d\n", k, s.Tables[k])
 	}
 	if len(s.Failures) > 0 {
-		fmt.Fprintln(w, "\nrecent failed loads\tat\terror")
+		fmt.Fprintln(w, "\nrecent failed loads\tat\tkind\terror")
 		for _, f := range s.Failures {
-			fmt.Fprintf(w, "%s\t%s\t%s\n", f.Path, f.FailedAt.UTC().Format(time.RFC3339), f.Error)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", f.Path, f.FailedAt.UTC().Format(time.RFC3339), f.Kind, f.Error)
 		}
 	}
 	if len(s.Runs) > 0 {

@@ -438,8 +438,8 @@ func (s *Store) recordFailure(src ingest.Source, res *LoadResult) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	s.db.ExecContext(ctx, `INSERT INTO load_failures VALUES (?, ?, ?, ?, ?, ?)`,
-		name, nullIfEmpty(res.SHA256), nullIfEmpty(res.Format), nullIfEmpty(res.Dataset), res.Err.Error(), time.Now().UTC())
+	s.db.ExecContext(ctx, `INSERT INTO load_failures (path, sha256, format, dataset, error, failed_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+		name, nullIfEmpty(res.SHA256), nullIfEmpty(res.Format), nullIfEmpty(res.Dataset), res.Err.Error(), time.Now().UTC(), string(Classify(res.Err)))
 }
 
 func nullIfEmpty(s string) any {

@@ -112,15 +112,15 @@ func (s *Store) KnownHashes(ctx context.Context) (*Hashes, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	rows, err = s.db.QueryContext(ctx, `SELECT path, sha256, coalesce(format, ''), coalesce(dataset, ''), error, failed_at
-		FROM load_failures WHERE sha256 IS NOT NULL ORDER BY failed_at`)
+	rows, err = s.db.QueryContext(ctx, `SELECT path, sha256, coalesce(format, ''), coalesce(dataset, ''), error,
+		coalesce(kind, 'other'), failed_at FROM load_failures WHERE sha256 IS NOT NULL ORDER BY failed_at`)
 	if err != nil {
 		return nil, err
 	}
 	defer rows.Close()
 	for rows.Next() {
 		var f Failure
-		if err := rows.Scan(&f.Path, &f.SHA256, &f.Format, &f.Dataset, &f.Error, &f.FailedAt); err != nil {
+		if err := rows.Scan(&f.Path, &f.SHA256, &f.Format, &f.Dataset, &f.Error, &f.Kind, &f.FailedAt); err != nil {
 			return nil, err
 		}
 		h.Failed[f.SHA256] = f // ordered by time: the latest wins

@@ -25,12 +25,13 @@ type FileInfo struct {
 
 // Failure is one failed load attempt.
 type Failure struct {
-	Path     string    `json:"path"`
-	SHA256   string    `json:"sha256,omitempty"`
-	Format   string    `json:"format,omitempty"`
-	Dataset  string    `json:"dataset,omitempty"`
-	Error    string    `json:"error"`
-	FailedAt time.Time `json:"failed_at"`
+	Path     string      `json:"path"`
+	SHA256   string      `json:"sha256,omitempty"`
+	Format   string      `json:"format,omitempty"`
+	Dataset  string      `json:"dataset,omitempty"`
+	Error    string      `json:"error"`
+	Kind     FailureKind `json:"kind"` // what failed: the file's bytes (input) or a circumstance
+	FailedAt time.Time   `json:"failed_at"`
 }
 
 // Run is one run of a pipeline job.
@@ -111,14 +112,14 @@ func (s *Store) Status(ctx context.Context) (*Status, error) {
 		}
 		st.Tables[n] = c
 	}
-	frows, err := s.db.QueryContext(ctx, `SELECT path, coalesce(sha256, ''), coalesce(format, ''), coalesce(dataset, ''), error, failed_at
-		FROM load_failures ORDER BY failed_at DESC LIMIT 20`)
+	frows, err := s.db.QueryContext(ctx, `SELECT path, coalesce(sha256, ''), coalesce(format, ''), coalesce(dataset, ''), error,
+		coalesce(kind, 'other'), failed_at FROM load_failures ORDER BY failed_at DESC LIMIT 20`)
 	if err != nil {
 		return nil, err
 	}
 	for frows.Next() {
 		var f Failure
-		if err := frows.Scan(&f.Path, &f.SHA256, &f.Format, &f.Dataset, &f.Error, &f.FailedAt); err != nil {
+		if err := frows.Scan(&f.Path, &f.SHA256, &f.Format, &f.Dataset, &f.Error, &f.Kind, &f.FailedAt); err != nil {
 			frows.Close()
 			return nil, err
 		}
