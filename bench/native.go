@@ -179,7 +179,7 @@ func childReport(args []string, stdout io.Writer) error {
 		return err
 	}
 	ctx := context.Background()
-	p := report.Params{Dataset: "baci", Group: "C5", Compare: "ASEAN", Basis: "flow"}
+	p := report.Params{Dataset: "baci", Group: "C5", Basis: "flow"}
 	switch *mode {
 	case "tradepipe":
 		st, err := store.Open(ctx, *db, store.ReadOnly())
@@ -209,15 +209,13 @@ func childReport(args []string, stdout io.Writer) error {
 			return errors.Join(err, errors.New("no report regional-shares"))
 		}
 		// The values report.Run resolves these parameters to.
-		vals := map[string]any{"dataset": p.Dataset, "group": p.Group, "compare": p.Compare, "from": 1900, "to": 2100,
-			"basis": p.Basis, "membership": "as-of", "cif_fob": 1.06, "min_reporters": 100}
-		var bind []any
-		for _, n := range f.ParamNames() {
-			v, ok := vals[n]
-			if !ok {
-				return fmt.Errorf("regional-shares takes $%s, which the bench does not know", n)
-			}
-			bind = append(bind, dsql.Named(n, v))
+		rp, err := p.WithDefaults()
+		if err != nil {
+			return err
+		}
+		bind, err := report.Args(f, rp)
+		if err != nil {
+			return err
 		}
 		conn, err := d.Conn(ctx)
 		if err != nil {

@@ -64,7 +64,7 @@ type Dataset struct {
 	Files  []string // glob patterns matched against file names (filepath.Match)
 	Format string   // "" = detected from the header
 	Basis  string   // report basis ("" = by the data); the mirror policy
-	CIFFOB float64  // CIF/FOB factor for mirror values (0 = the report default, 1.06)
+	CIFFOB float64  // CIF/FOB factor for mirror values (0 = the reports' default, report.Defaults)
 	Line   int
 }
 
@@ -319,7 +319,7 @@ func (d *decoder) datasets(n *yaml.Node) []Dataset {
 				}
 				ds.Basis = s
 			case "cif_fob":
-				ds.CIFFOB, _ = d.number(v, sub, 1, 2)
+				ds.CIFFOB, _ = d.number(v, sub, report.MinCIFFOB, report.MaxCIFFOB)
 			}
 		}) {
 			return
@@ -677,14 +677,8 @@ func parseStepArgs(s *Step, args []string) string {
 	if fs.NArg() > 0 {
 		return fmt.Sprintf("names go before the options, got %q after them", strings.Join(fs.Args(), " "))
 	}
-	if o.Basis != "" && !slices.Contains(report.Bases, o.Basis) {
-		return fmt.Sprintf("unknown basis %q (known: %s)", o.Basis, strings.Join(report.Bases, ", "))
-	}
-	if o.Membership != "" && o.Membership != "as-of" && o.Membership != "fixed" {
-		return fmt.Sprintf("membership %q (want as-of or fixed)", o.Membership)
-	}
-	if o.CIFFOB != 0 && (o.CIFFOB < 1 || o.CIFFOB > 2) {
-		return fmt.Sprintf("cif-fob %g outside 1-2", o.CIFFOB)
+	if err := (report.Params{Basis: o.Basis, Membership: o.Membership, CIFFOB: o.CIFFOB, From: o.From, To: o.To}).Check(); err != nil {
+		return err.Error()
 	}
 	if o.Out != "" && (filepath.IsAbs(o.Out) || strings.HasPrefix(filepath.Clean(o.Out), "..")) {
 		return fmt.Sprintf("--out %q: a folder inside outputs", o.Out)

@@ -197,7 +197,7 @@ func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[
 		return err
 	}
 	for _, name := range s.Names {
-		t, err := report.Run(ctx, st, name, r.reportParams(name, s.Options))
+		t, err := report.Run(ctx, st, name, r.reportParams(s.Options))
 		if err != nil {
 			return err
 		}
@@ -214,10 +214,10 @@ func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[
 }
 
 // reportParams are the parameters of a report: the step's options, then
-// the dataset's config, then the report's defaults (for regional-shares,
-// ASEAN beside the group, as 'tradepipe report' does).
-func (r *Runner) reportParams(name string, o StepOptions) report.Params {
-	p := report.Params{Dataset: o.Dataset, Group: o.Group, From: o.From, To: o.To, Basis: o.Basis,
+// the dataset's config; what neither sets takes the report's default
+// (report.Defaults, from the reports' headers), as 'tradepipe report' does.
+func (r *Runner) reportParams(o StepOptions) report.Params {
+	p := report.Params{Dataset: o.Dataset, Group: o.Group, Compare: o.Compare, From: o.From, To: o.To, Basis: o.Basis,
 		Membership: o.Membership, CIFFOB: o.CIFFOB}
 	if ds := r.Config.dataset(o.Dataset); ds != nil {
 		if p.Basis == "" {
@@ -227,21 +227,6 @@ func (r *Runner) reportParams(name string, o StepOptions) report.Params {
 			p.CIFFOB = ds.CIFFOB
 		}
 	}
-	var compare []string
-	if o.Compare != "" {
-		compare = strings.Split(o.Compare, ",")
-	}
-	if name == "regional-shares" {
-		p.Compare = "ASEAN"
-		if len(compare) > 0 {
-			p.Compare = compare[0]
-		}
-		if p.Compare == "none" {
-			p.Compare = ""
-		}
-		return p
-	}
-	p.Groups = compare
 	return p
 }
 
@@ -258,11 +243,7 @@ func (r *Runner) export(ctx context.Context, st *store.Store, s Step) error {
 	if err := os.MkdirAll(r.Config.Outputs, 0o755); err != nil {
 		return err
 	}
-	rp := r.reportParams("", o)
-	rp.Compare = "ASEAN"
-	if len(rp.Groups) > 0 {
-		rp.Compare = rp.Groups[0]
-	}
+	rp := r.reportParams(o)
 	opts := export.Options{Out: filepath.Join(r.Config.Outputs, out), Names: s.Names, Dataset: o.Dataset,
 		PartitionBy: o.PartitionBy, Compression: o.Compression, Basis: o.Basis, CIFFOB: rp.CIFFOB, Report: rp,
 		Version: r.Version, Now: r.Now}

@@ -21,8 +21,8 @@ type exportCmd struct {
 	PartitionBy string   `name:"partition-by" default:"year" help:"Hive partitions: year, year,reporter, reporter or none. Each table takes those of the columns it has."`
 	Compression string   `enum:"zstd,snappy,none" default:"zstd" help:"Parquet compression: zstd, snappy or none."`
 	Basis       string   `help:"Basis of the flows table (flow for BACI; importer-first, exporter-first or average for reporter data; default: flow for BACI, importer-first otherwise) and, when given, of the reports."`
-	Group       string   `default:"C5" help:"Group for the reports."`
-	CIFFOB      float64  `name:"cif-fob" default:"1.06" help:"CIF/FOB factor for mirror values and the flows table."`
+	Group       string   `default:"${group}" help:"Group for the reports."`
+	CIFFOB      float64  `name:"cif-fob" default:"${cif_fob}" help:"CIF/FOB factor for mirror values and the flows table."`
 	Names       []string `arg:"" optional:"" name:"TABLE|REPORT" help:"Tables (trade, flows, fx_rates, group_membership) and reports to export (default: the four tables)."`
 }
 
@@ -35,8 +35,8 @@ func (c *exportCmd) Run(e *env) error {
 	m, err := export.Run(e.ctx, st, export.Options{
 		Out: c.Out, Names: c.Names, Dataset: c.Dataset, PartitionBy: c.PartitionBy, Compression: c.Compression,
 		Basis: c.Basis, CIFFOB: c.CIFFOB, Version: version,
-		// As 'tradepipe report' runs them: regional-shares shows ASEAN beside.
-		Report:   report.Params{Group: c.Group, Compare: "ASEAN"},
+		// As 'tradepipe report' runs them, with the reports' defaults.
+		Report:   report.Params{Group: c.Group},
 		Progress: exportProgress(e.stderr, time.Now),
 	})
 	if errors.Is(err, export.ErrUsage) || errors.Is(err, report.ErrUsage) {

@@ -15,6 +15,8 @@ import (
 	"syscall"
 
 	"github.com/alecthomas/kong"
+
+	"github.com/tradepipe/tradepipe/sql/report"
 )
 
 // version is set by the Makefile (-ldflags "-X main.version=...").
@@ -64,7 +66,14 @@ func usageError(format string, a ...any) error {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var c cli
 	exited := -1
+	// The report flags' defaults are those the reports' headers declare.
+	defaults, err := report.Defaults()
+	if err != nil {
+		fmt.Fprintln(stderr, "tradepipe:", err)
+		return 1
+	}
 	parser, err := kong.New(&c,
+		kong.Vars(defaults),
 		kong.Name("tradepipe"),
 		kong.Description("Intra-regional trade of Central Asia (and any group) from the files analysts download."),
 		kong.Writers(stdout, stderr),

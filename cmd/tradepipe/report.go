@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -16,16 +17,16 @@ type reportCmd struct {
 	dbFlag
 	List          bool     `help:"List the reports, one line each."`
 	Dataset       string   `help:"Dataset to read (default: the only one loaded)."`
-	Group         string   `default:"C5" help:"Group: C5, ASEAN, EAEU, CU2010, SCO, CSTO or one defined in the config."`
-	Compare       []string `help:"Further groups for group-compare; for regional-shares the group whose intra share is shown beside (default ASEAN)."`
+	Group         string   `default:"${group}" help:"Group: C5, ASEAN, EAEU, CU2010, SCO, CSTO or one defined in the config."`
+	Compare       []string `help:"Further groups for group-compare; for regional-shares the group whose intra share is shown beside (default ${compare}; none for none)."`
 	From          int      `help:"First year."`
 	To            int      `help:"Last year."`
 	Basis         string   `help:"reporter (each member's own reports, mirror-filled), flow (BACI), importer-first, exporter-first or average (default: by the data)."`
-	Membership    string   `enum:"as-of,fixed" default:"as-of" help:"as-of: members on 31 December of each year; fixed: today's members for every year."`
-	CIFFOB        float64  `name:"cif-fob" default:"1.06" help:"CIF/FOB factor for mirror values."`
-	Top           int      `default:"5" help:"partner-shares: top partners listed per member."`
-	Flows         string   `default:"all" enum:"all,X,M" help:"partner-shares: count exports (X), imports (M) or both (all)."`
-	MinReporters  int      `name:"min-reporters" default:"100" help:"Countries with known totals a year needs before world figures (intensity, introversion) are computed."`
+	Membership    string   `enum:"as-of,fixed" default:"${membership}" help:"as-of: members on 31 December of each year; fixed: today's members for every year."`
+	CIFFOB        float64  `name:"cif-fob" default:"${cif_fob}" help:"CIF/FOB factor for mirror values."`
+	Top           int      `default:"${top}" help:"partner-shares: top partners listed per member."`
+	Flows         string   `default:"${flows}" enum:"all,X,M" help:"partner-shares: count exports (X), imports (M) or both (all)."`
+	MinReporters  int      `name:"min-reporters" default:"${min_reporters}" help:"Countries with known totals a year needs before world figures (intensity, introversion) are computed."`
 	Format        string   `enum:"table,csv,json,markdown,html,png,svg" default:"table" help:"Output: table, csv, json, markdown, html (one self-contained page: the table, a chart, the source files), png or svg (the chart alone; png is not written to a terminal)."`
 	Out           string   `help:"Write to this file instead of standard output." type:"path"`
 	AllowExternal bool     `name:"allow-external-access" help:"Let SQL touch files (off by default)."`
@@ -47,18 +48,8 @@ func (c *reportCmd) Run(e *env) error {
 	if c.Name == "" {
 		return usageError("name a report, or --list them")
 	}
-	p := report.Params{Dataset: c.Dataset, Group: c.Group, From: c.From, To: c.To, Basis: c.Basis,
-		Membership: c.Membership, CIFFOB: c.CIFFOB, Top: c.Top, Groups: c.Compare, MinReporters: c.MinReporters, Flows: c.Flows}
-	if c.Name == "regional-shares" {
-		p.Compare = "ASEAN"
-		if len(c.Compare) > 0 {
-			p.Compare = c.Compare[0]
-			if p.Compare == "none" {
-				p.Compare = ""
-			}
-		}
-		p.Groups = nil
-	}
+	p := report.Params{Dataset: c.Dataset, Group: c.Group, Compare: strings.Join(c.Compare, ","), From: c.From, To: c.To,
+		Basis: c.Basis, Membership: c.Membership, CIFFOB: c.CIFFOB, Top: c.Top, MinReporters: c.MinReporters, Flows: c.Flows}
 	st, err := c.open(e.ctx, store.ReadOnly(), store.AllowExternalAccess(c.AllowExternal))
 	if err != nil {
 		return err

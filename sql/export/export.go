@@ -13,7 +13,7 @@
 // previous export or the new one, never a mixture, and a failed or
 // interrupted export leaves the previous one as it was.
 //
-// Tables are written by DuckDB's COPY (the statements are sql/exports/*.sql);
+// Tables are written by DuckDB's COPY (the statements are tables/*.sql);
 // reports, which are small and already in memory, with arrow-go's pqarrow.
 // docs/export.md describes the layout and types for readers.
 package export
@@ -56,7 +56,8 @@ type Options struct {
 	// Empty: flow for a flow table, importer-first otherwise. When set it
 	// is the reports' basis too.
 	Basis string
-	// CIFFOB is the CIF/FOB factor (default 1.06) for flows and reports.
+	// CIFFOB is the CIF/FOB factor for flows and reports (default: the
+	// reports', report.Defaults).
 	CIFFOB float64
 	// Report holds the reports' other parameters (group, years, ...), as
 	// report.Run takes them; Dataset, and Basis and CIFFOB where set above,
@@ -168,7 +169,11 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Manifest, error) 
 		opts.Now = time.Now
 	}
 	if opts.CIFFOB == 0 {
-		opts.CIFFOB = 1.06
+		d, err := opts.Report.WithDefaults() // the reports' CIF/FOB factor
+		if err != nil {
+			return nil, err
+		}
+		opts.CIFFOB = d.CIFFOB
 	}
 	if opts.Compression == "" {
 		opts.Compression = "zstd"
@@ -329,13 +334,23 @@ func hasItem(items []item, name string) bool {
 }
 
 // resolveDataset picks the dataset and the flows table's basis: as the
-// reports do, but a flows table cannot have basis reporter, so importer-first
-// is the default for reporter-based data.
+// reports do, but a flows table cannot have basis reporter, so its default
+// for reporter-based data is the one tables/flows.sql declares.
 func resolveDataset(ctx context.Context, conn *dsql.Conn, dataset, basis string, flows bool) (string, string, error) {
 	if basis == "reporter" && flows {
 		return "", "", fmt.Errorf("%w: the flows table needs a flow basis: flow (BACI), importer-first, exporter-first or average, not reporter", ErrUsage)
 	}
-	return report.ResolveDataset(ctx, conn, dataset, basis, "importer-first")
+	f, err := statement("flows")
+	if err != nil {
+		return "", "", err
+	}
+	def := ""
+	for _, p := range f.Parameters {
+		if p.Name == "basis" {
+			def = p.Default
+		}
+	}
+	return report.ResolveDataset(ctx, conn, dataset, basis, def)
 }
 
 // reportParams are the parameters a report is run with.

@@ -29,14 +29,14 @@ func TestGolden(t *testing.T) {
 	}{
 		{"regional-shares", "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN"}},
 		{"regional-shares-asean-fixed", "regional-shares", report.Params{Dataset: "sample", Group: "ASEAN", Membership: "fixed"}},
-		{"regional-shares-importer-first", "regional-shares", report.Params{Dataset: "sample", Basis: "importer-first"}},
-		{"regional-shares-baci", "regional-shares", report.Params{Dataset: "baci"}},
-		{"regional-shares-kgz-nso", "regional-shares", report.Params{Dataset: "kgz-nso"}},
+		{"regional-shares-importer-first", "regional-shares", report.Params{Dataset: "sample", Basis: "importer-first", Compare: "none"}},
+		{"regional-shares-baci", "regional-shares", report.Params{Dataset: "baci", Compare: "none"}},
+		{"regional-shares-kgz-nso", "regional-shares", report.Params{Dataset: "kgz-nso", Compare: "none"}},
 		{"partner-shares", "partner-shares", report.Params{Dataset: "sample"}},
 		{"partner-shares-imports", "partner-shares", report.Params{Dataset: "sample", Flows: "M", Top: 3}},
 		{"intensity", "intensity", report.Params{Dataset: "sample"}},
 		{"intensity-baci-world", "intensity", report.Params{Dataset: "baci", MinReporters: 5}},
-		{"group-compare", "group-compare", report.Params{Dataset: "sample", Groups: []string{"ASEAN", "SCO"}}},
+		{"group-compare", "group-compare", report.Params{Dataset: "sample", Compare: "ASEAN,SCO"}},
 		{"coverage", "coverage", report.Params{Dataset: "sample"}},
 		{"mirror-gaps", "mirror-gaps", report.Params{Dataset: "sample"}},
 	}

@@ -13,12 +13,17 @@ import (
 )
 
 // Params are the knobs every report takes; each report uses those its
-// header declares.
+// header declares. A zero field takes the default its report header
+// declares (Defaults); Run resolves them and puts them in Table.Params.
 type Params struct {
-	Dataset    string
-	Group      string
-	Compare    string // regional-shares: the group shown beside ("" none)
-	Groups     []string
+	Dataset string
+	Group   string
+	// Compare is the comparison groups, comma separated: regional-shares
+	// shows the first one's intra share beside the group's, group-compare
+	// shows them all. "none" for none; resolved, the group itself and
+	// "none" are left out.
+	Compare    string
+	Groups     []string // resolved: Group, then the Compare groups
 	From, To   int
 	Basis      string // reporter, flow, importer-first, exporter-first, average ("" = by the data)
 	Membership string // as-of or fixed
@@ -28,9 +33,16 @@ type Params struct {
 	// before world figures (intensity, introversion) are computed.
 	MinReporters int
 	// Flows limits partner-shares to exports ("X") or imports ("M");
-	// default both ("X,M").
+	// "all" or resolved "X,M" for both.
 	Flows string
 }
+
+// The CIF/FOB factors a report takes: an importer's CIF value is its FOB
+// value plus freight and insurance, never less, and never double.
+const (
+	MinCIFFOB = 1.0
+	MaxCIFFOB = 2.0
+)
 
 // Bases lists the --basis values.
 var Bases = []string{"reporter", "flow", "importer-first", "exporter-first", "average"}
@@ -74,10 +86,10 @@ func Run(ctx context.Context, st *store.Store, name string, p Params) (*Table, e
 		return nil, err
 	}
 	defer conn.Close()
-	if err := resolve(ctx, conn, &p); err != nil {
+	if err := resolve(ctx, conn, f, &p); err != nil {
 		return nil, err
 	}
-	args, err := bind(f, p)
+	args, err := Args(f, p)
 	if err != nil {
 		return nil, err
 	}
@@ -107,64 +119,64 @@ func Run(ctx context.Context, st *store.Store, name string, p Params) (*Table, e
 	return t, nil
 }
 
-// resolve fills defaults and checks the parameters against the database.
-func resolve(ctx context.Context, conn *dsql.Conn, p *Params) error {
-	var err error
-	if p.Dataset, p.Basis, err = ResolveDataset(ctx, conn, p.Dataset, p.Basis, "reporter"); err != nil {
+// Check checks what in p needs no database: a known basis and
+// membership, a CIF/FOB factor from 1 to 2, --from not after --to, flows
+// X, M or all. Zero fields, which take their defaults, pass. The pipeline
+// checks its config's report steps with it.
+func (p Params) Check() error {
+	switch {
+	case p.Basis != "" && !slices.Contains(Bases, p.Basis):
+		return fmt.Errorf("unknown basis %q (known: %s)", p.Basis, strings.Join(Bases, ", "))
+	case p.Membership != "" && p.Membership != "as-of" && p.Membership != "fixed":
+		return fmt.Errorf("membership %q (want as-of or fixed)", p.Membership)
+	case p.CIFFOB != 0 && (p.CIFFOB < MinCIFFOB || p.CIFFOB > MaxCIFFOB):
+		return fmt.Errorf("cif/fob factor %g outside %g-%g", p.CIFFOB, MinCIFFOB, MaxCIFFOB)
+	case p.From != 0 && p.To != 0 && p.From > p.To:
+		return fmt.Errorf("--from %d is after --to %d", p.From, p.To)
+	case p.Flows != "" && !slices.Contains([]string{"all", "X,M", "M,X", "X", "M"}, p.Flows):
+		return fmt.Errorf("flows %q (want X, M or all)", p.Flows)
+	}
+	return nil
+}
+
+// resolve fills defaults and checks the parameters of report f against
+// the database.
+func resolve(ctx context.Context, conn *dsql.Conn, f sqlfile.File, p *Params) error {
+	d, err := Defaults()
+	if err != nil {
 		return err
 	}
-	if p.Membership == "" {
-		p.Membership = "as-of"
+	if err := p.fill(d); err != nil {
+		return err
 	}
-	if p.Membership != "as-of" && p.Membership != "fixed" {
-		return fmt.Errorf("%w: membership %q (want as-of or fixed)", ErrUsage, p.Membership)
+	if err := p.Check(); err != nil {
+		return fmt.Errorf("%w: %w", ErrUsage, err)
 	}
-	if p.CIFFOB == 0 {
-		p.CIFFOB = 1.06
+	if p.Dataset, p.Basis, err = ResolveDataset(ctx, conn, p.Dataset, p.Basis, d["basis"]); err != nil {
+		return err
 	}
-	if p.CIFFOB < 1 || p.CIFFOB > 2 {
-		return fmt.Errorf("%w: cif/fob factor %g outside 1-2", ErrUsage, p.CIFFOB)
-	}
-	if p.From == 0 {
-		p.From = 1900
-	}
-	if p.To == 0 {
-		p.To = 2100
-	}
-	if p.From > p.To {
-		return fmt.Errorf("%w: --from %d is after --to %d", ErrUsage, p.From, p.To)
-	}
-	if p.Group == "" {
-		p.Group = "C5"
-	}
-	if p.Top == 0 {
-		p.Top = 5
-	}
-	switch p.Flows {
-	case "", "all", "X,M", "M,X":
+	if p.Flows == "all" || p.Flows == "M,X" {
 		p.Flows = "X,M"
-	case "X", "M":
-	default:
-		return fmt.Errorf("%w: flows %q (want X, M or all)", ErrUsage, p.Flows)
 	}
-	if p.MinReporters == 0 {
-		p.MinReporters = 100
+	// "none" asks a report that shows comparison groups for none; to any
+	// other it is a group like the rest, and unknown.
+	none := slices.Contains(f.ParamNames(), "compare")
+	var compare []string
+	for _, g := range strings.Split(p.Compare, ",") {
+		if g = strings.TrimSpace(g); g != "" && !(none && g == "none") && g != p.Group && !slices.Contains(compare, g) {
+			compare = append(compare, g)
+		}
 	}
-	p.Groups = append([]string{p.Group}, p.Groups...)
-	if len(p.Groups) == 1 && p.Group != "ASEAN" {
-		p.Groups = append(p.Groups, "ASEAN")
-	}
+	p.Compare = strings.Join(compare, ",")
+	p.Groups = append([]string{p.Group}, compare...)
 	groups, err := strings1(ctx, conn, `SELECT DISTINCT group_name FROM group_membership ORDER BY 1`)
 	if err != nil {
 		return err
 	}
-	for _, g := range append([]string{p.Group, p.Compare}, p.Groups...) {
-		if g != "" && !slices.Contains(groups, g) {
+	for _, g := range p.Groups {
+		if !slices.Contains(groups, g) {
 			return fmt.Errorf("%w: unknown group %q (known: %s)", ErrUsage, g, strings.Join(groups, ", "))
 		}
-	}
-	if p.Compare == p.Group {
-		p.Compare = ""
 	}
 	return nil
 }
@@ -201,7 +213,7 @@ func ResolveDataset(ctx context.Context, conn *dsql.Conn, dataset, basis, def st
 	case basis == "":
 		basis = def
 	case !slices.Contains(Bases, basis):
-		return "", "", fmt.Errorf("%w: unknown basis %q (want %s)", ErrUsage, basis, strings.Join(Bases, ", "))
+		return "", "", fmt.Errorf("%w: %w", ErrUsage, Params{Basis: basis}.Check())
 	case flowTable && basis != "flow":
 		return "", "", fmt.Errorf("%w: dataset %s is a flow table (BACI): basis must be flow", ErrUsage, dataset)
 	case !flowTable && basis == "flow":
@@ -210,10 +222,12 @@ func ResolveDataset(ctx context.Context, conn *dsql.Conn, dataset, basis, def st
 	return dataset, basis, nil
 }
 
-// bind passes exactly the parameters the report declares.
-func bind(f sqlfile.File, p Params) ([]any, error) {
+// Args are the bound arguments of report file f for p: exactly the
+// parameters its header declares. Run binds so; the bench binds so to run
+// a report's SQL on DuckDB alone.
+func Args(f sqlfile.File, p Params) ([]any, error) {
 	return f.Bind(map[string]any{
-		"dataset": p.Dataset, "group": p.Group, "compare": p.Compare, "groups": strings.Join(p.Groups, ","),
+		"dataset": p.Dataset, "group": p.Group, "compare": p.Compare,
 		"from": p.From, "to": p.To, "basis": p.Basis, "membership": p.Membership, "cif_fob": p.CIFFOB, "top": p.Top,
 		"min_reporters": p.MinReporters, "flows": p.Flows,
 	})

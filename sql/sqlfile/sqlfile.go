@@ -7,6 +7,7 @@
 //	-- parameters:
 //	--   $dataset: the dataset to read
 //	--   $group: the group (default C5)
+//	--   $basis: how totals are taken (default reporter; flow for BACI)
 //
 // Parameters are bound by name ($group), never spliced into the text:
 // File.Bind passes exactly those a file declares. The packages that own
@@ -39,7 +40,7 @@ type File struct {
 type Param struct {
 	Name    string // without the $
 	Doc     string // what follows "$name:", continuation lines joined
-	Default string // from "(default X)" at the end of Doc; "" if none
+	Default string // from "(default X)" or "(default X; why)" at the end of Doc; "" if none
 }
 
 // Dir reads every .sql file of dir in fsys, sorted by name.
@@ -78,8 +79,9 @@ func Find(fs []File, name string) (File, bool) {
 	return File{}, false
 }
 
-// defaultRe finds "(default X)" at the end of a parameter's text.
-var defaultRe = regexp.MustCompile(`\(default ([^()]*)\)\s*$`)
+// defaultRe finds "(default X)" or "(default X; why)" at the end of a
+// parameter's text.
+var defaultRe = regexp.MustCompile(`\(default ([^();]*)(?:;[^()]*)?\)\s*$`)
 
 // Parse reads the header comment block at the top of text; p names the
 // file in errors.

@@ -22,12 +22,15 @@ func TestParse(t *testing.T) {
 --   $group: the group, by
 --           name (default C5)
 --   $cif_fob: the factor (default 1.06)
+--   $basis: how (default reporter; flow
+--           for a flow table)
 
 -- not header: $x: y
 SELECT 1`, want: File{Name: "regional-shares", Purpose: "the headline. Per year, the shares.", Parameters: []Param{
 			{Name: "dataset", Doc: "the dataset to read"},
 			{Name: "group", Doc: "the group, by name (default C5)", Default: "C5"},
 			{Name: "cif_fob", Doc: "the factor (default 1.06)", Default: "1.06"},
+			{Name: "basis", Doc: "how (default reporter; flow for a flow table)", Default: "reporter"},
 		}}},
 		{name: "none", text: "-- name: x\n-- purpose: p\n-- parameters: none (the macros take arguments)\nSELECT 1",
 			want: File{Name: "x", Purpose: "p"}},

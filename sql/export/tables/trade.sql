@@ -3,7 +3,7 @@
 --          ISO 3166 alpha-3 codes for reporter, partner and second partner
 --          (the codes the file used beside them), the exchange rate used
 --          (local units per USD) and the value in USD, by the rules of
---          tp_usd in sql/lib/views.sql. value_usd is NULL where no rate is
+--          tp_usd in transform/sql/usd.sql. value_usd is NULL where no rate is
 --          loaded for the currency and period; the manifest says how many.
 -- parameters:
 --   $dataset: the dataset exported

@@ -4,7 +4,8 @@
 --          the fair figure across groups of different size).
 -- parameters:
 --   $dataset: the dataset to read
---   $groups: the groups, comma separated (the first is --group)
+--   $group: the first group
+--   $compare: the groups beside it, comma separated
 --   $from: first year
 --   $to: last year
 --   $basis: reporter, flow, importer-first, exporter-first or average
@@ -19,6 +20,6 @@ SELECT year, grp AS "group", members,
        total AS total_trade_usd,
        100 * mirrored_total / total AS mirror_share_pct,
        why_not
-FROM tp_group_year($dataset, $groups, $basis, $cif_fob, $membership, $min_reporters)
+FROM tp_group_year($dataset, $group || ',' || $compare, $basis, $cif_fob, $membership, $min_reporters)
 WHERE year BETWEEN $from AND $to
-ORDER BY year, list_position(string_split($groups, ','), grp);
+ORDER BY year, list_position(string_split($group || ',' || $compare, ','), grp);

@@ -11,8 +11,9 @@
 --   $basis: reporter, flow, importer-first, exporter-first or average
 --   $membership: as-of or fixed
 --   $cif_fob: the CIF/FOB factor used for mirror values
---   $top: how many top partners to list per member
---   $flows: the flows counted: X,M (trade), X (exports) or M (imports)
+--   $top: how many top partners to list per member (default 5)
+--   $flows: the flows counted: all (exports and imports, bound as X,M), X
+--           (exports) or M (imports) (default all)
 WITH m AS (
     SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $membership, $flows)
     WHERE year BETWEEN $from AND $to AND total > 0

@@ -4,21 +4,29 @@
 --          with Russia and with the rest, the share of the total that came
 --          from mirrored totals, and a comparison group's intra share beside.
 -- parameters:
---   $dataset: the dataset to read
---   $group: the group (C5 by default)
---   $compare: a comparison group whose intra share is shown beside ('' for none)
---   $from: first year
---   $to: last year
+--   The defaults written here are those of every report that takes the
+--   parameter: the command line, the config's report steps and the
+--   pipeline read them from this header (report.Defaults).
+--   $dataset: the dataset to read (none: the only one loaded)
+--   $group: the group (default C5)
+--   $compare: the comparison groups, comma separated; regional-shares
+--             shows the first one's intra share beside, and none shows
+--             none ('' once bound) (default ASEAN)
+--   $from: first year (default 1900)
+--   $to: last year (default 2100)
 --   $basis: reporter, flow, importer-first, exporter-first or average
---   $membership: as-of or fixed
---   $cif_fob: the CIF/FOB factor used for mirror values
+--           (default reporter; flow for a flow table such as BACI)
+--   $membership: as-of (the members on 31 December of each year) or fixed
+--                (default as-of)
+--   $cif_fob: the CIF/FOB factor used for mirror values (default 1.06)
 --   $min_reporters: countries with known totals needed for world figures
+--                   (default 100)
 WITH gy AS (
-    SELECT * FROM tp_group_year($dataset, $group || ',' || $compare, $basis, $cif_fob, $membership, $min_reporters)
+    SELECT * FROM tp_group_year($dataset, $group || ',' || split_part($compare, ',', 1), $basis, $cif_fob, $membership, $min_reporters)
 ), g AS (
     SELECT * FROM gy WHERE grp = $group
 ), c AS (
-    SELECT * FROM gy WHERE grp = $compare
+    SELECT * FROM gy WHERE grp = split_part($compare, ',', 1)
 )
 SELECT g.year,
        $group AS "group",
@@ -38,7 +46,7 @@ SELECT g.year,
        g.russia AS russia_trade_usd,
        g.members_with_data,
        g.members_mirrored,
-       nullif($compare, '') AS compare_group,
+       nullif(split_part($compare, ',', 1), '') AS compare_group,
        100 * c.intra / c.total AS compare_intra_share_pct,
        $basis AS basis,
        $membership AS membership,
