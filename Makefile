@@ -8,7 +8,7 @@ BIN     := bin/tradepipe
 DEMO_DB := .demo/demo.duckdb
 FUZZTIME ?= 30s
 
-.PHONY: build test demo fuzz vet clean bench
+.PHONY: build test demo fuzz vet lint race clean bench
 
 build:
 	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/tradepipe
@@ -48,6 +48,19 @@ bench: build
 
 vet:
 	$(GO) vet -tags $(TAGS) ./...
+
+# staticcheck, at a fixed version, fetched through the module proxy (not a
+# dependency of the module).
+STATICCHECK ?= honnef.co/go/tools/cmd/staticcheck@v0.8.2
+lint:
+	$(GO) run $(STATICCHECK) -tags $(TAGS) ./...
+
+# The race detector on the packages that run goroutines of their own: the
+# parallel readers (ingest), the loads one at a time (sql/store), the
+# scheduler and its jobs (pipeline).
+RACE_PKGS ?= ./ingest/ ./sql/store/ ./pipeline/
+race:
+	$(GO) test -race -tags $(TAGS) -count=1 $(RACE_PKGS)
 
 clean:
 	rm -rf bin .demo

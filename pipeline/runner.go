@@ -177,7 +177,7 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 				fileErrs = append(fileErrs, bad)
 			}
 		case StepTransform:
-			err = r.transform(actx, st)
+			err = r.refreshGroups(actx, st)
 		case StepReport:
 			err = r.report(actx, st, s, pages)
 		case StepExport:

@@ -163,9 +163,12 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 	return fmt.Errorf("%d file(s) failed: %w", len(fails), joinErrors(fails)), nil
 }
 
-// transform brings the config's groups into group_membership (source
-// 'config'), replacing the ones an earlier config put there.
-func (r *Runner) transform(ctx context.Context, st *store.Store) error {
+// refreshGroups runs the transform step: it brings the config's
+// reference data, its groups, into group_membership (source 'config'),
+// replacing the ones an earlier config put there. (The transforms
+// themselves are SQL, package transform, run by every report; the seeded
+// groups are synced by the store on open.)
+func (r *Runner) refreshGroups(ctx context.Context, st *store.Store) error {
 	seeded, err := st.GroupNames(ctx, "seed")
 	if err != nil {
 		return err

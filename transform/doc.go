@@ -2,6 +2,11 @@
 // the figures the reports show: the reference data beyond the country
 // table (package transform/country), and the set-wise transforms, as SQL.
 //
+// The reference data is the seeded groups and their membership dates
+// (seed/groups.csv, SeededGroups), with the rules every group obeys, the
+// config's included (CheckGroupName, MemberCountry, CheckGroup). The store
+// syncs the seed into every database it opens when the file changed.
+//
 // The transforms are DuckDB table macros, one .sql file a concept, in the
 // order the data flows (SQL returns them so, and the store creates them on
 // every connection it hands to reports and exports):

@@ -179,6 +179,7 @@ func normalise(out, file string) string {
 }
 
 func TestCatalogue(t *testing.T) {
+	t.Parallel()
 	head, cases := readCatalogue(t)
 	if len(cases) < 30 {
 		t.Errorf("catalogue has %d cases, want at least 30", len(cases))

@@ -146,6 +146,7 @@ func checkExport(t *testing.T, what, out, db, dataset string, want map[string]in
 }
 
 func TestCrashDuringExport(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "crash.duckdb")

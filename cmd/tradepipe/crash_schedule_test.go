@@ -19,6 +19,7 @@ import (
 const crashScheduleRows = 1_500_000
 
 func TestCrashDuringScheduledIngest(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	dir, cfg, inbox := pipelineDir(t, `db: t.duckdb
 inbox: inbox

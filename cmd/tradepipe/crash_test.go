@@ -39,6 +39,7 @@ func readBytes(pid int) (n int64, ok bool) {
 }
 
 func TestCrashDuringIngest(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "crash.duckdb")
@@ -174,6 +175,7 @@ func runBinary(t *testing.T, bin string, args ...string) (int, string, string) {
 // An interrupt (Ctrl-C, SIGINT) stops a load cleanly: the load is rolled
 // back, recorded as failed, and the command says so and exits 1.
 func TestInterruptDuringIngest(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	dir := t.TempDir()
 	db := filepath.Join(dir, "int.duckdb")

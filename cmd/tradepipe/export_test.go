@@ -9,6 +9,7 @@ import (
 )
 
 func TestExport(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.duckdb")
 	if code, out, errs := tp(t, "ingest", "--db", db, "--dataset", "sample", sample("c5_comtrade_2017_2020.csv"), sample("fx_wdi_sample.csv")); code != 0 {

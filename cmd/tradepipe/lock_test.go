@@ -49,6 +49,7 @@ func sameCounts(t *testing.T, what string, got, want map[string]int64) {
 // While a writer holds the database every command waits, then says who
 // holds it: never DuckDB's raw lock error.
 func TestLockedDatabaseMessage(t *testing.T) {
+	t.Parallel()
 	db, extra := lockedDB(t)
 	before := tableCounts(t, db)
 	h := hold(t, db, false)
@@ -78,6 +79,7 @@ func TestLockedDatabaseMessage(t *testing.T) {
 
 // Readers share the database with each other; a writer waits for them.
 func TestReadersShareWritersWait(t *testing.T) {
+	t.Parallel()
 	db, extra := lockedDB(t)
 	h := hold(t, db, true)
 	for _, args := range [][]string{
@@ -97,6 +99,7 @@ func TestReadersShareWritersWait(t *testing.T) {
 
 // A command that finds the database taken waits and then proceeds.
 func TestWaitThenProceed(t *testing.T) {
+	t.Parallel()
 	db, extra := lockedDB(t)
 	for _, tc := range []struct {
 		args []string
@@ -164,6 +167,7 @@ func waitHeldBy(t *testing.T, db string, pid int, exited <-chan struct{}) {
 // that will not wait fails, naming the ingest that holds the database, and
 // loses nothing.
 func TestTwoIngestProcesses(t *testing.T) {
+	t.Parallel()
 	bin := binary(t)
 	db, extra := lockedDB(t)
 	dir := t.TempDir()

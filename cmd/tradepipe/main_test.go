@@ -22,6 +22,7 @@ func tp(t *testing.T, args ...string) (code int, stdout, stderr string) {
 func sample(name string) string { return filepath.Join("..", "..", "testdata", "sample", name) }
 
 func TestIngestStatusQuery(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "t.duckdb")
 	code, out, errs := tp(t, "ingest", "--db", db, "--dataset", "sample", sample("c5_comtrade_2017_2020.csv"), sample("asean_long_1996_2020.csv"))
 	if code != 0 {

@@ -21,6 +21,7 @@ func (c *clock) advance(d time.Duration) { c.t = c.t.Add(d) }
 func barLike(s string) bool { return strings.ContainsAny(s, "\r\x1b█▏▎▍▌▋▊▉[]") }
 
 func TestProgressNotATerminal(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name  string
 		src   ingest.Source
@@ -59,6 +60,7 @@ func TestProgressNotATerminal(t *testing.T) {
 
 // TestProgressShortLoad: a file read in under logEvery prints nothing.
 func TestProgressShortLoad(t *testing.T) {
+	t.Parallel()
 	var w bytes.Buffer
 	clk := &clock{t: time.Unix(0, 0)}
 	p := newProgress(&w, ingest.Source{Name: "small.csv", Compression: "none", Size: 1000}, clk.now)
@@ -74,6 +76,7 @@ func TestProgressShortLoad(t *testing.T) {
 // nothing in the first second, then a bar with the file's name and bytes,
 // cleared at the end.
 func TestProgressBarOnTerminal(t *testing.T) {
+	t.Parallel()
 	var w bytes.Buffer
 	clk := &clock{t: time.Unix(0, 0)}
 	p := newProgress(&w, ingest.Source{Name: "/data/big.csv", Compression: "none", Size: 100_000_000}, clk.now)
@@ -101,6 +104,7 @@ func TestProgressBarOnTerminal(t *testing.T) {
 // successful ingest writes nothing there, and its per-file lines are as
 // they were.
 func TestIngestQuietOffTerminal(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "t.duckdb")
 	code, out, errs := tp(t, "ingest", "--db", db, sample("fx_wdi_sample.csv"), sample("baci_sample.csv"))
 	if code != 0 || errs != "" {

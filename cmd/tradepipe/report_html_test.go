@@ -12,6 +12,7 @@ import (
 // TestReportHTMLAndCharts: --format html, png and svg, to a file and to
 // standard output (not a terminal here).
 func TestReportHTMLAndCharts(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.duckdb")
 	if code, out, errs := tp(t, "ingest", "--db", db, "--dataset", "sample", sample("c5_comtrade_2017_2020.csv"), sample("asean_long_1996_2020.csv")); code != 0 {

@@ -8,6 +8,7 @@ import (
 )
 
 func TestReportCommand(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "t.duckdb")
 	if code, out, errs := tp(t, "ingest", "--db", db, "--dataset", "sample", sample("c5_comtrade_2017_2020.csv"), sample("asean_long_1996_2020.csv")); code != 0 {
 		t.Fatalf("ingest: %s%s", out, errs)

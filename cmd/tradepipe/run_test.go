@@ -71,6 +71,7 @@ func status(t *testing.T, db string) statusJSON {
 // those loaded, records a bad file and leaves it alone until it changes,
 // and lets a revised file replace the rows it revises.
 func TestRunInbox(t *testing.T) {
+	t.Parallel()
 	dir, cfg, inbox := pipelineDir(t, `db: t.duckdb
 inbox: inbox
 settle: 0s

@@ -31,6 +31,7 @@ const (
 )
 
 func TestQueryCannotChangeOrReachOut(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	db := filepath.Join(dir, "t.duckdb")
 	if code, _, errs := tp(t, "ingest", "--db", db, "--dataset", "sample", sample("asean_long_1996_2020.csv")); code != 0 {
@@ -98,6 +99,7 @@ func TestQueryCannotChangeOrReachOut(t *testing.T) {
 }
 
 func TestReportParametersBound(t *testing.T) {
+	t.Parallel()
 	db := filepath.Join(t.TempDir(), "t.duckdb")
 	if code, _, errs := tp(t, "ingest", "--db", db, "--dataset", "sample", sample("c5_comtrade_2017_2020.csv")); code != 0 {
 		t.Fatal(errs)

@@ -35,6 +35,7 @@ func (b *lockedBuffer) String() string {
 // deadline) until the run history shows it loaded, sends SIGTERM and
 // expects a clean exit.
 func TestScheduleEndToEnd(t *testing.T) {
+	t.Parallel()
 	dir, cfg, inbox := pipelineDir(t, `db: t.duckdb
 inbox: inbox
 settle: 0s

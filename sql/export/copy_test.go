@@ -11,6 +11,7 @@ import (
 // TestStatements: tables/ holds the COPY template and one statement
 // per table of the allow-list, none of them a format string.
 func TestStatements(t *testing.T) {
+	t.Parallel()
 	fs, err := sqlfile.Dir(tablesFS, "tables")
 	if err != nil {
 		t.Fatal(err)

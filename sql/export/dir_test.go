@@ -10,6 +10,7 @@ import (
 // and the previous export aside as .out.old-*: the next export puts it back
 // before it starts (and, if it then fails, the previous export is there).
 func TestRestoreOldAfterCutSwap(t *testing.T) {
+	t.Parallel()
 	parent := t.TempDir()
 	out := filepath.Join(parent, "out")
 	old := filepath.Join(parent, ".out.old-abc")

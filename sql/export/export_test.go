@@ -127,6 +127,7 @@ func queryFigures(t *testing.T, c *dsql.Conn, q string, args ...any) figures {
 // reader, comparing row counts and sums (overall and per partition) with
 // the database.
 func TestExportSample(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		dataset, partitionBy, compression, basis string
 		wantBasis                                string
@@ -506,6 +507,7 @@ func siblings(t *testing.T, out string) []string {
 // TestReexport exports with fewer partitions each time: each export
 // replaces the files of the one before completely.
 func TestReexport(t *testing.T) {
+	t.Parallel()
 	s := openRO(t)
 	out := filepath.Join(t.TempDir(), "parquet")
 	var years, yearReporters int
@@ -549,6 +551,7 @@ func TestReexport(t *testing.T) {
 // written, or as one starts, and checks the previous export is untouched
 // byte for byte and nothing is left beside it.
 func TestFailureLeavesPreviousExport(t *testing.T) {
+	t.Parallel()
 	s := openRO(t)
 	out := filepath.Join(t.TempDir(), "parquet")
 	if _, err := export.Run(context.Background(), s, export.Options{Out: out, Dataset: "sample"}); err != nil {
@@ -612,6 +615,7 @@ func mapsEqual(a, b map[string]string) bool {
 // TestOutChecks: an export never replaces a folder that is not an export,
 // nor one holding the database.
 func TestOutChecks(t *testing.T) {
+	t.Parallel()
 	s := openRO(t)
 	dir := t.TempDir()
 	notExport := filepath.Join(dir, "papers")
@@ -645,6 +649,7 @@ func TestOutChecks(t *testing.T) {
 // destination are removed once a day old, younger ones kept (they may be
 // an export still running).
 func TestStaleTemporaryFolders(t *testing.T) {
+	t.Parallel()
 	s := openRO(t)
 	dir := t.TempDir()
 	out := filepath.Join(dir, "parquet")
@@ -665,6 +670,7 @@ func TestStaleTemporaryFolders(t *testing.T) {
 // TestDatasetRules: with several datasets loaded, trade needs one named;
 // tables that read no dataset do not.
 func TestDatasetRules(t *testing.T) {
+	t.Parallel()
 	s := openRO(t)
 	out := filepath.Join(t.TempDir(), "parquet")
 	_, err := export.Run(context.Background(), s, export.Options{Out: out})
@@ -695,6 +701,7 @@ func TestDatasetRules(t *testing.T) {
 // TestUnconvertedNotes: trade values with no rate loaded are NULL in
 // value_usd and counted in the manifest's notes.
 func TestUnconvertedNotes(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	csv := filepath.Join(dir, "kgz.csv")
 	os.WriteFile(csv, []byte(`year,month,reporter,partner,flow,product,value,currency
@@ -749,6 +756,7 @@ func TestUnconvertedNotes(t *testing.T) {
 // the manifest's sources gives the same tables as the database did. This
 // is the path docs/export.md describes for data that outgrows one machine.
 func TestReportsOnExport(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	s := openRO(t)
 	out := filepath.Join(t.TempDir(), "parquet")
@@ -825,6 +833,7 @@ func sameValue(a, b any) bool {
 // flows and group_membership in DuckDB and checks it gives regional-shares'
 // intra share for the flows table's basis.
 func TestPortableQuery(t *testing.T) {
+	t.Parallel()
 	ctx := context.Background()
 	text, err := os.ReadFile(filepath.Join("testdata", "portable_intra_share.sql"))
 	if err != nil {

@@ -23,6 +23,7 @@ func (d decimal) Float64() float64 { return d.f }
 // TestReportTypes writes a report table holding each kind of value the
 // database driver returns and reads it back with arrow-go.
 func TestReportTypes(t *testing.T) {
+	t.Parallel()
 	day := time.Date(2019, 12, 31, 0, 0, 0, 0, time.UTC)
 	at := time.Date(2019, 12, 31, 13, 45, 0, 123456789, time.UTC)
 	huge := new(big.Int).Lsh(big.NewInt(1), 70)
@@ -98,6 +99,7 @@ func TestReportTypes(t *testing.T) {
 }
 
 func TestParsePartitionBy(t *testing.T) {
+	t.Parallel()
 	for _, c := range []struct {
 		in   string
 		want []string
@@ -127,6 +129,7 @@ func TestParsePartitionBy(t *testing.T) {
 }
 
 func TestCopyText(t *testing.T) {
+	t.Parallel()
 	got, err := copyText("COPY (\n/*query*/\n) TO $path (FORMAT parquet /*partition_by*/)", "SELECT 1", []string{"year", `a"b`})
 	want := "COPY (\nSELECT 1\n) TO $path (FORMAT parquet , PARTITION_BY (\"year\", \"a\"\"b\"))"
 	if err != nil || got != want {

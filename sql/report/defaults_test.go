@@ -9,6 +9,7 @@ import (
 // the pipeline leave to the reports has one default, declared in one
 // report header (Defaults fails on a second), and Params takes them.
 func TestDefaults(t *testing.T) {
+	t.Parallel()
 	d, err := Defaults()
 	if err != nil {
 		t.Fatal(err)

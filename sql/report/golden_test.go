@@ -22,6 +22,7 @@ var update = flag.Bool("update", false, "rewrite the golden files in testdata/go
 // CSV with testdata/golden/NAME[-case].csv, numbers to 1e-9 relative (sums
 // may differ in the last bits between runs). Run with -update to rewrite.
 func TestGolden(t *testing.T) {
+	t.Parallel()
 	s := storetest.Sample(t)
 	cases := []struct {
 		file, report string

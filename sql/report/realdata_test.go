@@ -28,6 +28,7 @@ func closeTo(a, b, tol float64) bool { return math.Abs(a-b) <= tol }
 // Kazakhstan's reported trade with China from the real Comtrade+ files
 // equals its TOTAL rows, not TOTAL plus the HS chapters beside them.
 func TestRealComtradeKazakhstanChina(t *testing.T) {
+	t.Parallel()
 	dir := realData(t)
 	s := storetest.Open(t)
 	storetest.Load(t, s, "comtrade",
@@ -67,6 +68,7 @@ func TestRealComtradeKazakhstanChina(t *testing.T) {
 // The WITS partner series (imports only, no World rows): each reporter's
 // import shares equal an independent computation from the CSV itself.
 func TestRealWITSImportShares(t *testing.T) {
+	t.Parallel()
 	dir := realData(t)
 	s := storetest.Open(t)
 	paths, _ := filepath.Glob(filepath.Join(dir, "wits_partner_timeseries_phylogeography_efp", "*.csv"))
@@ -138,6 +140,7 @@ func TestRealWITSImportShares(t *testing.T) {
 // The real exchange-rate files convert a local-currency sample to USD at
 // the listed spot values.
 func TestRealFXConversion(t *testing.T) {
+	t.Parallel()
 	dir := realData(t)
 	s := storetest.Open(t)
 	storetest.Load(t, s, "", filepath.Join(dir, "worldbank_wdi_fcrf_GlobalConflictFXStress", "API_PA.NUS.FCRF_DS2_en_csv_v2_22859.csv"))

@@ -127,6 +127,7 @@ func num(t *testing.T, s string) float64 {
 }
 
 func TestRegionalSharesByHand(t *testing.T) {
+	t.Parallel()
 	s := load(t, map[string]string{"fixture.csv": fixture})
 	rows := rowsOf(t, s, "regional-shares", report.Params{})
 	if len(rows) != 1 {
@@ -183,6 +184,7 @@ func filterLines(text, _ string, prefix string) []string {
 }
 
 func TestMembershipAsOfAndFixed(t *testing.T) {
+	t.Parallel()
 	var b strings.Builder
 	b.WriteString("year,month,reporter,partner,flow,product,value,currency\n")
 	for _, y := range []string{"1996", "1999"} {
@@ -213,6 +215,7 @@ func TestMembershipAsOfAndFixed(t *testing.T) {
 }
 
 func TestReportParametersAreBound(t *testing.T) {
+	t.Parallel()
 	s := load(t, map[string]string{"fixture.csv": fixture})
 	_, err := report.Run(context.Background(), s, "regional-shares", report.Params{Group: "x'); DROP TABLE trade; --"})
 	if err == nil || !strings.Contains(err.Error(), "unknown group") {
@@ -226,6 +229,7 @@ func TestReportParametersAreBound(t *testing.T) {
 }
 
 func TestEveryReportRuns(t *testing.T) {
+	t.Parallel()
 	s := load(t, map[string]string{"fixture.csv": fixture})
 	list, err := report.List()
 	if err != nil || len(list) < 5 {

@@ -1,6 +1,10 @@
 // Package store is the one owner of the DuckDB file: the schema and its
-// migrations, atomic per-file loads with a ledger, read-only queries and
-// the run history. It is the only package that imports duckdb-go.
+// migrations (schema.go), the reference tables synced from the seeds of
+// package transform (reference.go), atomic per-file loads with a ledger
+// (load.go, narrow.go), the kind of every failure (failure.go), the run
+// history (runs.go), and connections on which the transforms' macros are
+// created for reports and exports (Conn). It is the only package that
+// imports duckdb-go.
 package store
 
 import (
@@ -40,7 +44,6 @@ type config struct {
 	readOnly      bool
 	allowExternal bool
 	lockWait      time.Duration
-	seed          func(ctx context.Context, s *Store) error
 }
 
 // ReadOnly opens the database for reading only: no statement can change it.

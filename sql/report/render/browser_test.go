@@ -67,6 +67,7 @@ func screenshot(t *testing.T, chromium, page string) (image.Image, []string, str
 // headless Chromium: the screenshot must show the chart's lines in their
 // colours, and the page must log nothing to the console.
 func TestBrowserRendersPage(t *testing.T) {
+	t.Parallel()
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Skip("chromium not installed (apt-get install chromium): the page is not rendered in a browser")
@@ -125,6 +126,7 @@ func TestBrowserRendersPage(t *testing.T) {
 // TestBrowserConsoleCheck shows the console check can fail: a page with a
 // script error is caught.
 func TestBrowserConsoleCheck(t *testing.T) {
+	t.Parallel()
 	chromium, err := exec.LookPath("chromium")
 	if err != nil {
 		t.Skip("chromium not installed (apt-get install chromium): the console check is not exercised")

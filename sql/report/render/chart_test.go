@@ -55,6 +55,7 @@ func svgOf(t *testing.T, tab *report.Table) string {
 }
 
 func TestChartSeries(t *testing.T) {
+	t.Parallel()
 	cases := []struct {
 		name    string
 		tab     *report.Table
@@ -117,6 +118,7 @@ func TestChartSeries(t *testing.T) {
 }
 
 func TestChartPNG(t *testing.T) {
+	t.Parallel()
 	tab := regional("ASEAN", []any{int32(2019), 8.2, 21.4, 18.9, 6.5, 22.4}, []any{int32(2020), 9.1, 21.1, 19.9, 5.7, 21.1})
 	var b bytes.Buffer
 	if err := render.WriteChart(&b, tab, "png"); err != nil {
@@ -138,6 +140,7 @@ func TestChartPNG(t *testing.T) {
 }
 
 func TestGroupCompareAndPartnerCharts(t *testing.T) {
+	t.Parallel()
 	gc := &report.Table{
 		Columns: []string{"year", "group", "intra_share_pct", "mirror_share_pct"},
 		Rows: [][]any{{int32(2019), "C5", 8.2, 6.5}, {int32(2019), "ASEAN", 22.4, 0.0},
@@ -176,6 +179,7 @@ func TestGroupCompareAndPartnerCharts(t *testing.T) {
 }
 
 func TestNoChart(t *testing.T) {
+	t.Parallel()
 	cov := &report.Table{Columns: []string{"year"}, Rows: [][]any{{int32(2019)}}, Report: "coverage"}
 	empty := regional("ASEAN")
 	for _, tab := range []*report.Table{cov, empty} {

@@ -48,6 +48,7 @@ func selfContained(page string) []string {
 }
 
 func TestWriteHTML(t *testing.T) {
+	t.Parallel()
 	s := storetest.Sample(t)
 	tab := sampleTable(t, s, "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN"})
 	var b bytes.Buffer
@@ -100,6 +101,7 @@ func TestWriteHTML(t *testing.T) {
 // TestHTMLEscapes: text from the data (a group named in a config, say) is
 // escaped in the table and the chart.
 func TestHTMLEscapes(t *testing.T) {
+	t.Parallel()
 	tab := regional("<b>&", []any{int32(2019), 8.2, 21.4, 18.9, 6.5, 22.4})
 	tab.Notes = []string{"<script>alert(1)</script>"}
 	var b bytes.Buffer
@@ -119,6 +121,7 @@ func TestHTMLEscapes(t *testing.T) {
 }
 
 func TestWriteSite(t *testing.T) {
+	t.Parallel()
 	s := storetest.Sample(t)
 	rs := sampleTable(t, s, "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN"})
 	baci := sampleTable(t, s, "regional-shares", report.Params{Dataset: "baci"})
@@ -194,6 +197,7 @@ func TestWriteSite(t *testing.T) {
 }
 
 func TestMarkdown(t *testing.T) {
+	t.Parallel()
 	tab := &report.Table{
 		Columns: []string{"year", "member", "share_pct", "top_partners"},
 		Rows: [][]any{
