@@ -15,7 +15,7 @@ import (
 	"github.com/tradepipe/tradepipe/ingest"
 )
 
-// Trade rows are stored narrow (sql/schema/003_narrow_trade.sql): what a
+// Trade rows are stored narrow (schema/003_narrow_trade.sql): what a
 // file repeats on every row goes once into trade_slices, each (ISO3, code
 // as in the file) pair once into trade_codes, and trade_rows keeps the rest
 // with references to both. The narrower turns the readers' batches
