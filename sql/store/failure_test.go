@@ -3,11 +3,9 @@ package store
 import (
 	"archive/zip"
 	"context"
-	dsql "database/sql"
 	"errors"
 	"fmt"
 	"os"
-	"path/filepath"
 	"syscall"
 	"testing"
 
@@ -83,23 +81,7 @@ func TestFailureKindRecorded(t *testing.T) {
 // kind their text tells.
 func TestFailureKindMigration(t *testing.T) {
 	t.Parallel()
-	path := filepath.Join(t.TempDir(), "old.duckdb")
-	db, err := dsql.Open("duckdb", path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	ms, err := migrations()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for _, m := range ms {
-		if m.version >= 4 {
-			break
-		}
-		if _, err := db.Exec(m.Text); err != nil {
-			t.Fatalf("%s: %v", m.Name, err)
-		}
-	}
+	path, db := databaseAt(t, 3)
 	for _, q := range []string{
 		`INSERT INTO meta VALUES ('schema_version', '3')`,
 		`INSERT INTO load_failures VALUES

@@ -43,10 +43,11 @@ func dump(t *testing.T, db *dsql.DB, q string) ([]string, []string) {
 	return out, cols
 }
 
-// A database made before schema 003 (trade a table of 25 columns) keeps
-// every row, value and column order through the move to narrow storage.
-func TestMigrationToNarrowTrade(t *testing.T) {
-	t.Parallel()
+// databaseAt makes a database in t's temporary folder with the schema
+// files up to version applied, as an older tradepipe left it, and returns
+// its path and an open handle (not a Store: nothing else is applied).
+func databaseAt(t *testing.T, version int) (string, *dsql.DB) {
+	t.Helper()
 	path := filepath.Join(t.TempDir(), "old.duckdb")
 	db, err := dsql.Open("duckdb", path)
 	if err != nil {
@@ -57,13 +58,21 @@ func TestMigrationToNarrowTrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, m := range ms {
-		if m.version > 2 {
+		if m.version > version {
 			break
 		}
 		if _, err := db.Exec(m.Text); err != nil {
 			t.Fatalf("%s: %v", m.Name, err)
 		}
 	}
+	return path, db
+}
+
+// A database made before schema 003 (trade a table of 25 columns) keeps
+// every row, value and column order through the move to narrow storage.
+func TestMigrationToNarrowTrade(t *testing.T) {
+	t.Parallel()
+	path, db := databaseAt(t, 2)
 	// Rows as schema 002 held them: two datasets, two files, one country
 	// under two codes, monthly and annual rows, null and set units and
 	// flags, a breakdown by customs and second partner, and the view an
