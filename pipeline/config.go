@@ -65,7 +65,10 @@ type Dataset struct {
 	Format string   // "" = detected from the header
 	Basis  string   // report basis ("" = by the data); the mirror policy
 	CIFFOB float64  // CIF/FOB factor for mirror values (0 = the reports' default, report.Defaults)
-	Line   int
+	// Coverage "world" declares that the dataset holds the whole world
+	// matrix (every country's trade with every other), as BACI does.
+	Coverage string
+	Line     int
 }
 
 // Group is a user-defined country group.
@@ -125,6 +128,7 @@ type StepOptions struct {
 	Dataset, Group, Compare, Basis, Membership string
 	From, To                                   int
 	CIFFOB                                     float64
+	Partial                                    string // report: omit or show
 	Out, PartitionBy, Compression              string // export only
 }
 
@@ -275,7 +279,7 @@ func (d *decoder) datasets(n *yaml.Node) []Dataset {
 	d.list(n, "datasets", false, func(i int, key string, v *yaml.Node) {
 		ds := Dataset{Line: v.Line}
 		var nameNode, filesNode *yaml.Node
-		if !d.mapping(v, key, []string{"name", "files", "format", "basis", "cif_fob"}, func(k string, kn, v *yaml.Node) {
+		if !d.mapping(v, key, []string{"name", "files", "format", "basis", "cif_fob", "coverage"}, func(k string, kn, v *yaml.Node) {
 			sub := key + "." + k
 			switch k {
 			case "name":
@@ -320,6 +324,16 @@ func (d *decoder) datasets(n *yaml.Node) []Dataset {
 				ds.Basis = s
 			case "cif_fob":
 				ds.CIFFOB, _ = d.number(v, sub, report.MinCIFFOB, report.MaxCIFFOB)
+			case "coverage":
+				s, ok := d.str(v, sub)
+				if !ok {
+					return
+				}
+				if err := (report.Params{Coverage: s}).Check(); err != nil {
+					d.errorf(v, sub, "%v", err)
+					return
+				}
+				ds.Coverage = s
 			}
 		}) {
 			return
@@ -665,6 +679,10 @@ func parseStepArgs(s *Step, args []string) string {
 	fs.IntVar(&o.To, "to", 0, "")
 	fs.Float64Var(&o.CIFFOB, "cif-fob", 0, "")
 	opts := "--dataset, --group, --compare, --from, --to, --basis, --membership, --cif-fob"
+	if s.Kind == StepReport {
+		fs.StringVar(&o.Partial, "partial", "", "")
+		opts += ", --partial"
+	}
 	if s.Kind == StepExport {
 		fs.StringVar(&o.Out, "out", "", "")
 		fs.StringVar(&o.PartitionBy, "partition-by", "", "")
@@ -677,7 +695,7 @@ func parseStepArgs(s *Step, args []string) string {
 	if fs.NArg() > 0 {
 		return fmt.Sprintf("names go before the options, got %q after them", strings.Join(fs.Args(), " "))
 	}
-	if err := (report.Params{Basis: o.Basis, Membership: o.Membership, CIFFOB: o.CIFFOB, From: o.From, To: o.To}).Check(); err != nil {
+	if err := (report.Params{Basis: o.Basis, Membership: o.Membership, CIFFOB: o.CIFFOB, From: o.From, To: o.To, Partial: o.Partial}).Check(); err != nil {
 		return err.Error()
 	}
 	if o.Out != "" && (filepath.IsAbs(o.Out) || strings.HasPrefix(filepath.Clean(o.Out), "..")) {

@@ -221,8 +221,9 @@ func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[
 // (report.Defaults, from the reports' headers), as 'tradepipe report' does.
 func (r *Runner) reportParams(o StepOptions) report.Params {
 	p := report.Params{Dataset: o.Dataset, Group: o.Group, Compare: o.Compare, From: o.From, To: o.To, Basis: o.Basis,
-		Membership: o.Membership, CIFFOB: o.CIFFOB}
+		Membership: o.Membership, CIFFOB: o.CIFFOB, Partial: o.Partial}
 	if ds := r.Config.dataset(o.Dataset); ds != nil {
+		p.Coverage = ds.Coverage
 		if p.Basis == "" {
 			p.Basis = ds.Basis
 		}

@@ -4,8 +4,10 @@
 //
 // The reference data is the seeded groups and their membership dates
 // (seed/groups.csv, SeededGroups), with the rules every group obeys, the
-// config's included (CheckGroupName, MemberCountry, CheckGroup). The store
-// syncs the seed into every database it opens when the file changed.
+// config's included (CheckGroupName, MemberCountry, CheckGroup), and world
+// merchandise trade by year (seed/world_trade.csv, WorldTrade), the
+// yardstick of a mirror's coverage. The store syncs each seed into every
+// database it opens when the file changed.
 //
 // The transforms are DuckDB table macros, one .sql file a concept, in the
 // order the data flows (SQL returns them so, and the store creates them on
@@ -17,6 +19,8 @@
 //	mirror.sql      tp_reporter_view: members' own reports, mirror-filled
 //	flows.sql       tp_flows, tp_flow_view: ordered pairs under a basis
 //	view.sql        tp_view: the member view every report reads
+//	coverage.sql    tp_coverage: each member's figures by flow, where they
+//	                come from and how complete they are; tp_shown
 //	metrics.sql     tp_member_year, tp_world, tp_group_year: the figures
 //
 // Each file says what its macros take and give; testdata/<concept>/ holds

@@ -55,3 +55,20 @@ func TestParseGroupsErrors(t *testing.T) {
 		t.Errorf("two periods back to back: %v, %+v", err, ms)
 	}
 }
+
+func TestWorldTrade(t *testing.T) {
+	ws, err := WorldTrade()
+	if err != nil {
+		t.Fatal(err)
+	}
+	// Spot values of DOTS_221.xlsx (World): 2019 exports 18,771,028.665814
+	// USD millions, imports 19,028,330.476346.
+	for _, w := range ws {
+		if w.Year == 2019 && (w.Exports != 18771028665814 || w.Imports != 19028330476346) {
+			t.Errorf("2019: %+v", w)
+		}
+	}
+	if ws[0].Year != 1960 || ws[len(ws)-1].Year != 2020 {
+		t.Errorf("years %d-%d", ws[0].Year, ws[len(ws)-1].Year)
+	}
+}

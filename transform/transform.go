@@ -12,7 +12,7 @@ var sqlFS embed.FS
 
 // flow is the order the transforms build on each other, data first: each
 // file uses only macros of the files before it.
-var flow = []string{"usd", "totals", "membership", "mirror", "flows", "view", "metrics"}
+var flow = []string{"usd", "totals", "membership", "mirror", "flows", "view", "coverage", "metrics"}
 
 // SQL returns the transform files in the order of flow, to be run on a
 // connection before anything that uses their macros.

@@ -27,6 +27,10 @@ type reportCmd struct {
 	Top           int      `default:"${top}" help:"partner-shares: top partners listed per member."`
 	Flows         string   `default:"${flows}" enum:"all,X,M" help:"partner-shares: count exports (X), imports (M) or both (all)."`
 	MinReporters  int      `name:"min-reporters" default:"${min_reporters}" help:"Countries with known totals a year needs before world figures (intensity, introversion) are computed."`
+	Partial       string   `default:"${partial}" enum:"omit,show" help:"A share built on incomplete figures (a mirror from too few reporters, a partner with no row, part of a year): omit leaves it empty, show fills it; complete and incomplete_reason say which."`
+	Coverage      string   `enum:",world" default:"" help:"world: the dataset holds every country's trade with every other (as BACI does), so a partner-sum is complete and a partner with no row is zero."`
+	MinWorldShare float64  `name:"min-world-share" default:"${min_world_share}" help:"Per cent of world trade a mirror's reporters must cover for the mirror to be complete."`
+	MinPartners   float64  `name:"min-partner-share" default:"${min_partner_share}" help:"Per cent of a total its partner rows must add up to before a partner with no row counts as zero."`
 	Format        string   `enum:"table,csv,json,markdown,html,png,svg" default:"table" help:"Output: table, csv, json, markdown, html (one self-contained page: the table, a chart, the source files), png or svg (the chart alone; png is not written to a terminal)."`
 	Out           string   `help:"Write to this file instead of standard output." type:"path"`
 	AllowExternal bool     `name:"allow-external-access" help:"Let SQL touch files (off by default)."`
@@ -49,7 +53,8 @@ func (c *reportCmd) Run(e *env) error {
 		return usageError("name a report, or --list them")
 	}
 	p := report.Params{Dataset: c.Dataset, Group: c.Group, Compare: strings.Join(c.Compare, ","), From: c.From, To: c.To,
-		Basis: c.Basis, Membership: c.Membership, CIFFOB: c.CIFFOB, Top: c.Top, MinReporters: c.MinReporters, Flows: c.Flows}
+		Basis: c.Basis, Membership: c.Membership, CIFFOB: c.CIFFOB, Top: c.Top, MinReporters: c.MinReporters, Flows: c.Flows,
+		Partial: c.Partial, Coverage: c.Coverage, MinWorldShare: c.MinWorldShare, MinPartnerShare: c.MinPartners}
 	st, err := c.open(e.ctx, store.ReadOnly(), store.AllowExternalAccess(c.AllowExternal))
 	if err != nil {
 		return err

@@ -26,9 +26,23 @@ func TestReportHTMLAndCharts(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, w := range []string{"<!DOCTYPE html>", "<figure id=\"chart\">\n<svg ", "c5_comtrade_2017_2020.csv", "Mirror share: 5.7–6.5%"} {
+	// Without Turkmenistan's own figures its trade is a mirror from six
+	// reporters: every year is incomplete, and the page says so.
+	for _, w := range []string{"<!DOCTYPE html>", "<figure id=\"chart\">\n<svg ", "c5_comtrade_2017_2020.csv",
+		"4 row(s) have incomplete figures", "TKM exports 2017: mirror from 6 reporters"} {
 		if !bytes.Contains(b, []byte(w)) {
 			t.Errorf("page lacks %q", w)
+		}
+	}
+	if code, out, errs := tp(t, "report", "regional-shares", "--db", db, "--format", "html", "--partial", "show", "--out", page); code != 0 || out != "" {
+		t.Fatalf("html --partial show: exit %d\n%s%s", code, out, errs)
+	}
+	if b, err = os.ReadFile(page); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range []string{"Mirror share: 5.7–6.5%", "Hollow markers and dotted lines: 4 row(s) whose figures are incomplete"} {
+		if !bytes.Contains(b, []byte(w)) {
+			t.Errorf("--partial show page lacks %q", w)
 		}
 	}
 

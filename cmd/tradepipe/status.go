@@ -42,9 +42,17 @@ func (c *statusCmd) Run(e *env) error {
 			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", f.FileID, p, f.SHA256[:12], f.Format, f.Dataset, f.Rows, f.Replaced, f.LoadedAt.Format(time.RFC3339))
 		}
 	}
-	fmt.Fprintln(w, "\ndataset\trows")
-	for _, k := range sortedKeys(s.Datasets) {
-		fmt.Fprintf(w, "%s\t%d\n", k, s.Datasets[k])
+	if len(s.Services) == 0 {
+		fmt.Fprintln(w, "\ndataset\trows")
+		for _, k := range sortedKeys(s.Datasets) {
+			fmt.Fprintf(w, "%s\t%d\n", k, s.Datasets[k])
+		}
+	} else {
+		// Services rows are kept apart: never in the goods totals.
+		fmt.Fprintln(w, "\ndataset\trows\tof which services")
+		for _, k := range sortedKeys(s.Datasets) {
+			fmt.Fprintf(w, "%s\t%d\t%d\n", k, s.Datasets[k], s.Services[k])
+		}
 	}
 	fmt.Fprintln(w, "\ntable\trows")
 	for _, k := range sortedKeys(s.Tables) {

@@ -54,6 +54,7 @@ func (p *Params) fill(d map[string]string) error {
 	str(&p.Compare, "compare")
 	str(&p.Membership, "membership")
 	str(&p.Flows, "flows")
+	str(&p.Partial, "partial")
 	for _, n := range []struct {
 		v    *int
 		name string
@@ -62,12 +63,18 @@ func (p *Params) fill(d map[string]string) error {
 			return err
 		}
 	}
-	if p.CIFFOB == 0 {
-		f, err := strconv.ParseFloat(d["cif_fob"], 64)
-		if err != nil {
-			return fmt.Errorf("report headers: $cif_fob's default %q is not a number", d["cif_fob"])
+	for _, n := range []struct {
+		v    *float64
+		name string
+	}{{&p.CIFFOB, "cif_fob"}, {&p.MinWorldShare, "min_world_share"}, {&p.MinPartnerShare, "min_partner_share"}} {
+		if *n.v != 0 {
+			continue
 		}
-		p.CIFFOB = f
+		f, err := strconv.ParseFloat(d[n.name], 64)
+		if err != nil {
+			return fmt.Errorf("report headers: $%s's default %q is not a number", n.name, d[n.name])
+		}
+		*n.v = f
 	}
 	return nil
 }

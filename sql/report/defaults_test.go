@@ -15,7 +15,8 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	want := map[string]string{"group": "C5", "compare": "ASEAN", "from": "1900", "to": "2100", "basis": "reporter",
-		"membership": "as-of", "cif_fob": "1.06", "min_reporters": "100", "top": "5", "flows": "all"}
+		"membership": "as-of", "cif_fob": "1.06", "min_reporters": "100", "top": "5", "flows": "all", "partial": "omit",
+		"min_world_share": "90", "min_partner_share": "95"}
 	if !reflect.DeepEqual(d, want) {
 		t.Errorf("Defaults() = %v\nwant %v", d, want)
 	}
@@ -24,7 +25,7 @@ func TestDefaults(t *testing.T) {
 		t.Fatal(err)
 	}
 	if w := (Params{Group: "ASEAN", Compare: "ASEAN", From: 1900, To: 2100, Membership: "as-of", CIFFOB: 1.06, Top: 3,
-		MinReporters: 100, Flows: "all"}); !reflect.DeepEqual(p, w) {
+		MinReporters: 100, Flows: "all", Partial: "omit", MinWorldShare: 90, MinPartnerShare: 95}); !reflect.DeepEqual(p, w) {
 		t.Errorf("WithDefaults: %+v\nwant %+v", p, w)
 	}
 }

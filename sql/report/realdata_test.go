@@ -59,9 +59,23 @@ func TestRealComtradeKazakhstanChina(t *testing.T) {
 		if r["mirror_share_pct"] != "0" {
 			t.Errorf("%s: KAZ reported, but mirror share %s", r["year"], r["mirror_share_pct"])
 		}
+		// The file lists World and China only: Russia and the other
+		// members are unknown, not zero.
+		if r["russia_share_pct"] != "" || r["intra_share_pct"] != "" || r["rest_share_pct"] != "" || r["complete"] != "false" ||
+			!strings.Contains(r["incomplete_reason"], "KAZ exports "+r["year"]+": its partner rows add up to") ||
+			!strings.Contains(r["incomplete_reason"], "no row for KGZ, RUS, TJK, TKM, UZB") {
+			t.Errorf("%s: Russia %q, intra %q, complete %s, reason %q", r["year"], r["russia_share_pct"], r["intra_share_pct"],
+				r["complete"], r["incomplete_reason"])
+		}
 	}
 	if seen != 4 {
 		t.Errorf("KAZ rows for the spot years: %d, want 4 (%v)", seen, rows)
+	}
+	// coverage says what to download for the partners.
+	for _, r := range rowsOf(t, s, "coverage", report.Params{From: 2019, To: 2019}) {
+		if r["member"] == "KAZ" && (r["source"] != "reported" || r["complete"] != "false" || r["to_complete"] != "Comtrade+ reporter=398, all partners, 2019") {
+			t.Errorf("coverage %v", r)
+		}
 	}
 }
 
@@ -108,7 +122,9 @@ func TestRealWITSImportShares(t *testing.T) {
 			}
 		}
 	}
-	rows := rowsOf(t, s, "partner-shares", report.Params{Flows: "M"})
+	// Imports with no World row are partner-sums, complete only in a world
+	// matrix: --partial show fills the shares to check them.
+	rows := rowsOf(t, s, "partner-shares", report.Params{Flows: "M", Partial: "show"})
 	checked := 0
 	for _, r := range rows {
 		k := key{r["member"], r["year"]}
@@ -135,6 +151,20 @@ func TestRealWITSImportShares(t *testing.T) {
 	if !closeTo(china[k], 6788625829, 1e-3) {
 		t.Errorf("independent KAZ-CHN 2019 = %v", china[k])
 	}
+	// The headline no longer claims a 16% intra share for 2019: each
+	// member's exports are mirrored from the other four importers only.
+	for _, r := range rowsOf(t, s, "regional-shares", report.Params{From: 2019, To: 2019}) {
+		if r["intra_share_pct"] != "" || r["complete"] != "false" ||
+			!strings.Contains(r["incomplete_reason"], "KAZ exports 2019: mirror from 3 reporters") ||
+			!strings.Contains(r["incomplete_reason"], "KAZ imports 2019: no World row") {
+			t.Errorf("WITS 2019: intra %q, complete %s, reason %q", r["intra_share_pct"], r["complete"], r["incomplete_reason"])
+		}
+	}
+	for _, r := range rowsOf(t, s, "partner-shares", report.Params{Flows: "X", From: 2019, To: 2019}) {
+		if r["intra_share_pct"] != "" || r["complete"] != "false" {
+			t.Errorf("WITS 2019 exports of %s: intra %q (they are mirrored from the C5 only)", r["member"], r["intra_share_pct"])
+		}
+	}
 }
 
 // The real exchange-rate files convert a local-currency sample to USD at
@@ -149,7 +179,7 @@ func TestRealFXConversion(t *testing.T) {
 		"2019,,KAZ,CHN,X,TOTAL,1000000000,KZT\n2019,,KGZ,RUS,M,TOTAL,1000000000,KGS\n"+
 		"2019,,UZB,TUR,X,TOTAL,1000000000,UZS\n2019,,TJK,DEU,M,TOTAL,1000000000,TJS\n"), 0o644)
 	storetest.Load(t, s, "nso", p)
-	r := rowsOf(t, s, "regional-shares", report.Params{Dataset: "nso"})[0]
+	r := rowsOf(t, s, "regional-shares", report.Params{Dataset: "nso", Partial: "show"})[0]
 	// PROVENANCE.md, World Bank 2019: KAZ 382.747310606061, KGZ 69.7893491807476, UZB 8836.7875, TJK 9.53036666666667.
 	want := 1e9/382.747310606061 + 1e9/69.7893491807476 + 1e9/8836.7875 + 1e9/9.53036666666667
 	if got := num(t, r["total_trade_usd"]); !closeTo(got, want, 1e-6) {

@@ -129,11 +129,27 @@ func num(t *testing.T, s string) float64 {
 func TestRegionalSharesByHand(t *testing.T) {
 	t.Parallel()
 	s := load(t, map[string]string{"fixture.csv": fixture})
-	rows := rowsOf(t, s, "regional-shares", report.Params{})
+	// The fixture is a small world: TKM's mirror from four reporters cannot
+	// be complete, and TJK has no data. --partial show fills the shares so
+	// the formulas can be checked; complete says they are not the year's.
+	rows := rowsOf(t, s, "regional-shares", report.Params{Partial: "show"})
 	if len(rows) != 1 {
 		t.Fatalf("rows = %v", rows)
 	}
 	r := rows[0]
+	if r["complete"] != "false" || !strings.Contains(r["incomplete_reason"], "TJK exports 2019: no data") ||
+		!strings.Contains(r["incomplete_reason"], "TKM exports 2019: mirror from 4 reporters") {
+		t.Errorf("complete %s, incomplete_reason %q", r["complete"], r["incomplete_reason"])
+	}
+	omit := rowsOf(t, s, "regional-shares", report.Params{})[0]
+	for _, k := range []string{"intra_share_pct", "china_share_pct", "russia_share_pct", "rest_share_pct", "mirror_share_pct"} {
+		if omit[k] != "" {
+			t.Errorf("--partial omit: %s = %q, want empty", k, omit[k])
+		}
+	}
+	if omit["total_trade_usd"] != r["total_trade_usd"] || omit["incomplete_reason"] != r["incomplete_reason"] {
+		t.Errorf("omit and show differ beyond the shares: %v\n%v", omit, r)
+	}
 	const c = 1.06
 	// TKM, mirrored: exports to j = j's imports from TKM / c; imports from j = j's exports to TKM * c.
 	tkmX := (5 + 9 + 60 + 700) / c
@@ -166,7 +182,7 @@ func TestRegionalSharesByHand(t *testing.T) {
 	// Remove KGZ's own reports: mirror fill takes over, the mirror share grows.
 	noKGZ := strings.Join(filterLines(fixture, ",KGZ,", "2019,,KGZ,"), "\n")
 	s2 := load(t, map[string]string{"fixture.csv": noKGZ})
-	r2 := rowsOf(t, s2, "regional-shares", report.Params{})[0]
+	r2 := rowsOf(t, s2, "regional-shares", report.Params{Partial: "show"})[0]
 	if r2["members_mirrored"] != "2" || num(t, r2["mirror_share_pct"]) <= num(t, r["mirror_share_pct"]) {
 		t.Errorf("without KGZ's reports: %v", r2)
 	}
@@ -194,13 +210,22 @@ func TestMembershipAsOfAndFixed(t *testing.T) {
 		}
 	}
 	s := load(t, map[string]string{"asean.csv": b.String()})
-	asOf := rowsOf(t, s, "regional-shares", report.Params{Group: "ASEAN"})
-	fixed := rowsOf(t, s, "regional-shares", report.Params{Group: "ASEAN", Membership: "fixed"})
+	asOf := rowsOf(t, s, "regional-shares", report.Params{Group: "ASEAN", Partial: "show"})
+	fixed := rowsOf(t, s, "regional-shares", report.Params{Group: "ASEAN", Membership: "fixed", Partial: "show"})
 	if asOf[0]["members"] != "7" || asOf[1]["members"] != "10" {
 		t.Errorf("as-of members: 1996 %s, 1999 %s; want 7, 10", asOf[0]["members"], asOf[1]["members"])
 	}
-	if fixed[0]["members"] != fixed[1]["members"] || num(t, fixed[0]["members"]) < 10 {
-		t.Errorf("fixed members: %s, %s", fixed[0]["members"], fixed[1]["members"])
+	// Fixed: the members of the report's last year (1999), never today's:
+	// Timor-Leste (2025) is in no year.
+	if fixed[0]["members"] != "10" || fixed[1]["members"] != "10" {
+		t.Errorf("fixed members: %s, %s; want 10, 10", fixed[0]["members"], fixed[1]["members"])
+	}
+	tab, err := report.Run(context.Background(), s, "regional-shares", report.Params{Group: "ASEAN", Membership: "fixed", To: 1996})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(strings.Join(tab.Notes, "\n"), "membership fixed: the members of 1996 count in every year") || tab.Rows[0][2] != int64(7) {
+		t.Errorf("fixed at --to 1996: members %v, notes %q", tab.Rows[0][2], tab.Notes)
 	}
 	// 1996 as-of: 6 of the 7 members export 10 to SGP (SGP's row to itself
 	// is skipped), out of 7 x 100 exports. Nobody reported imports, so they

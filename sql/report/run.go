@@ -35,6 +35,22 @@ type Params struct {
 	// Flows limits partner-shares to exports ("X") or imports ("M");
 	// "all" or resolved "X,M" for both.
 	Flows string
+	// Partial is what a share built on incomplete figures shows: "omit"
+	// (empty) or "show" (the figure, with complete false).
+	Partial string
+	// Coverage "world" declares the dataset a world matrix (every
+	// country's trade with every other), as a flow table such as BACI is.
+	Coverage string
+	// MinWorldShare is the share of world trade (per cent) a mirror's
+	// reporters must cover; MinPartnerShare the share of a total (per
+	// cent) its partner rows must reach before a partner with no row
+	// counts as zero.
+	MinWorldShare, MinPartnerShare float64
+
+	// Resolved by Run: whether the dataset is a world matrix, and with
+	// membership fixed the year whose members count in every year.
+	World     bool
+	FixedYear int
 }
 
 // The CIF/FOB factors a report takes: an importer's CIF value is its FOB
@@ -106,8 +122,23 @@ func Run(ctx context.Context, st *store.Store, name string, p Params) (*Table, e
 		return nil, err
 	}
 	t.Notes = append(t.Notes, fmt.Sprintf("dataset %s; basis %s; membership %s; cif/fob factor %g for mirror values", p.Dataset, p.Basis, p.Membership, p.CIFFOB))
-	if p.Basis != "reporter" {
-		t.Notes = append(t.Notes, fmt.Sprintf("basis %s: a member's totals are sums over the pairs the dataset covers (a flow table has no World rows)", p.Basis))
+	switch p.Basis {
+	case "reporter":
+	case "flow":
+		t.Notes = append(t.Notes, "basis flow: a member's totals are sums over the flow table's pairs")
+	default:
+		t.Notes = append(t.Notes, fmt.Sprintf("basis %s: partner values from the pairs; each member's totals from its World rows (its own, or mirrored from its partners')", p.Basis))
+	}
+	if p.Membership == "fixed" {
+		t.Notes = append(t.Notes, fmt.Sprintf("membership fixed: the members of %d count in every year", p.FixedYear))
+	}
+	if n := incompleteNote(t, p); n != "" {
+		t.Notes = append(t.Notes, n)
+	}
+	if n, err := classificationNote(ctx, conn, p); err != nil {
+		return nil, err
+	} else if n != "" {
+		t.Notes = append(t.Notes, n)
 	}
 	missing, err := Unconverted(ctx, conn, p.Dataset)
 	if err != nil {
@@ -135,6 +166,14 @@ func (p Params) Check() error {
 		return fmt.Errorf("--from %d is after --to %d", p.From, p.To)
 	case p.Flows != "" && !slices.Contains([]string{"all", "X,M", "M,X", "X", "M"}, p.Flows):
 		return fmt.Errorf("flows %q (want X, M or all)", p.Flows)
+	case p.Partial != "" && p.Partial != "omit" && p.Partial != "show":
+		return fmt.Errorf("partial %q (want omit or show)", p.Partial)
+	case p.Coverage != "" && p.Coverage != "world":
+		return fmt.Errorf("coverage %q (want world, or leave it to the data)", p.Coverage)
+	case p.MinWorldShare != 0 && !(p.MinWorldShare > 0 && p.MinWorldShare <= 100):
+		return fmt.Errorf("min world share %g outside 0-100", p.MinWorldShare)
+	case p.MinPartnerShare != 0 && !(p.MinPartnerShare > 0 && p.MinPartnerShare <= 100):
+		return fmt.Errorf("min partner share %g outside 0-100", p.MinPartnerShare)
 	}
 	return nil
 }
@@ -154,6 +193,21 @@ func resolve(ctx context.Context, conn *dsql.Conn, f sqlfile.File, p *Params) er
 	}
 	if p.Dataset, p.Basis, err = ResolveDataset(ctx, conn, p.Dataset, p.Basis, d["basis"]); err != nil {
 		return err
+	}
+	// A flow table holds the whole world matrix; other data only when the
+	// caller says so.
+	p.World = p.Basis == "flow" || p.Coverage == "world"
+	if p.Membership == "fixed" {
+		// The members of the report's last year: --to, or the last year
+		// with data, never the calendar's today.
+		var last dsql.NullInt64
+		if err := conn.QueryRowContext(ctx, `SELECT max(year) FROM trade WHERE dataset = ?`, p.Dataset).Scan(&last); err != nil {
+			return err
+		}
+		p.FixedYear = p.To
+		if last.Valid && int(last.Int64) < p.To {
+			p.FixedYear = int(last.Int64)
+		}
 	}
 	if p.Flows == "all" || p.Flows == "M,X" {
 		p.Flows = "X,M"
@@ -226,11 +280,89 @@ func ResolveDataset(ctx context.Context, conn *dsql.Conn, dataset, basis, def st
 // parameters its header declares. Run binds so; the bench binds so to run
 // a report's SQL on DuckDB alone.
 func Args(f sqlfile.File, p Params) ([]any, error) {
+	var fixedYear any // NULL: as-of
+	if p.Membership == "fixed" {
+		fixedYear = p.FixedYear
+	}
 	return f.Bind(map[string]any{
 		"dataset": p.Dataset, "group": p.Group, "compare": p.Compare,
 		"from": p.From, "to": p.To, "basis": p.Basis, "membership": p.Membership, "cif_fob": p.CIFFOB, "top": p.Top,
-		"min_reporters": p.MinReporters, "flows": p.Flows,
+		"min_reporters": p.MinReporters, "flows": p.Flows, "partial": p.Partial, "world": p.World,
+		"fixed_year": fixedYear, "min_world_share": p.MinWorldShare, "min_partner_share": p.MinPartnerShare,
 	})
+}
+
+// classificationNote names, where a reporter's rows for a year and flow
+// came in more than one classification, the one used and those set
+// aside (never added): "KAZ 2019 exports: H5 used, S4 set aside".
+func classificationNote(ctx context.Context, conn *dsql.Conn, p Params) (string, error) {
+	rows, err := conn.QueryContext(ctx, `SELECT reporter, year, CASE flow WHEN 'X' THEN 'exports' ELSE 'imports' END,
+			string_agg(CASE WHEN classification = '' THEN '(none)' ELSE classification END, ', ' ORDER BY rank) FILTER (WHERE rank = 1),
+			string_agg(CASE WHEN classification = '' THEN '(none)' ELSE classification END, ', ' ORDER BY rank) FILTER (WHERE rank > 1)
+		FROM tp_classifications(?) WHERE year BETWEEN ? AND ?
+		GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL`, p.Dataset, p.From, p.To)
+	if err != nil {
+		return "", err
+	}
+	defer rows.Close()
+	var parts []string
+	n := 0
+	for rows.Next() {
+		var rep, flow, used, aside string
+		var year int
+		if err := rows.Scan(&rep, &year, &flow, &used, &aside); err != nil {
+			return "", err
+		}
+		if n++; n <= 3 {
+			parts = append(parts, fmt.Sprintf("%s %d %s: %s used, %s set aside", rep, year, flow, used, aside))
+		}
+	}
+	if err := rows.Err(); err != nil || n == 0 {
+		return "", err
+	}
+	out := "one classification per reporter, year and flow, never two added: " + strings.Join(parts, "; ")
+	if n > 3 {
+		out += fmt.Sprintf(" (and %d more)", n-3)
+	}
+	return out, nil
+}
+
+// incompleteNote says how many rows of t are incomplete and why, in a
+// line: the first reason, and how many more there are.
+func incompleteNote(t *Table, p Params) string {
+	ci, ri := slices.Index(t.Columns, "complete"), slices.Index(t.Columns, "incomplete_reason")
+	if ci < 0 || ri < 0 {
+		return ""
+	}
+	var n int
+	var reasons []string
+	for _, r := range t.Rows {
+		if ok, _ := r[ci].(bool); ok {
+			continue
+		}
+		n++
+		s, _ := r[ri].(string)
+		for _, x := range strings.Split(s, "; ") {
+			if x != "" && !slices.Contains(reasons, x) {
+				reasons = append(reasons, x)
+			}
+		}
+	}
+	if n == 0 {
+		return ""
+	}
+	what := "their shares are left empty (--partial show fills them)"
+	if p.Partial == "show" {
+		what = "their shares are shown all the same (--partial show) and are not to be taken as complete"
+	}
+	out := fmt.Sprintf("%d of %d rows are incomplete: %s", n, len(t.Rows), what)
+	if len(reasons) > 0 {
+		out += "; for example " + reasons[0]
+		if len(reasons) > 1 {
+			out += fmt.Sprintf(" (and %d more reasons: see incomplete_reason)", len(reasons)-1)
+		}
+	}
+	return out
 }
 
 // sources are the ledger rows of a dataset's files and of the

@@ -15,8 +15,8 @@ import (
 )
 
 // The reference tables are the repository's seeds as the database holds
-// them: countries and country_codes (package transform/country) and the
-// seeded rows of group_membership (package transform). Each is synced on
+// them: countries and country_codes (package transform/country), the
+// seeded rows of group_membership and world_trade (package transform). Each is synced on
 // every writable open when its seed changed since the last sync, told by
 // a hash kept in meta, so a corrected date or code reaches databases made
 // before the correction. A migration would not: it runs once.
@@ -31,7 +31,11 @@ func (s *Store) syncReference(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.syncSeeds(ctx, []seed{countrySeed(), groupSeed(groups)})
+	world, err := transform.WorldTrade()
+	if err != nil {
+		return err
+	}
+	return s.syncSeeds(ctx, []seed{countrySeed(), groupSeed(groups), worldSeed(world)})
 }
 
 // seed is one reference table's sync: the hash of its seed and how to
@@ -151,6 +155,27 @@ func writeCountries(ctx context.Context, tx *dsql.Tx, all []country.Country, cod
 		return fmt.Errorf("seeding country codes: %w", err)
 	}
 	return nil
+}
+
+// worldSeed syncs the world_trade table.
+func worldSeed(ws []transform.WorldYear) seed {
+	return seed{name: "world",
+		sum: func() (string, error) {
+			h := sha256.New()
+			for _, w := range ws {
+				fmt.Fprintf(h, "%d|%g|%g|%s\n", w.Year, w.Exports, w.Imports, w.Source)
+			}
+			return hex.EncodeToString(h.Sum(nil)), nil
+		},
+		write: func(ctx context.Context, tx *dsql.Tx) error {
+			if _, err := tx.ExecContext(ctx, `DELETE FROM world_trade`); err != nil {
+				return err
+			}
+			return insertBatched(ctx, tx, `INSERT INTO world_trade VALUES `, 4, len(ws), func(i int) []any {
+				return []any{ws[i].Year, ws[i].Exports, ws[i].Imports, ws[i].Source}
+			})
+		},
+	}
 }
 
 // writeGroups replaces the rows of group_membership from source with ms.

@@ -51,6 +51,9 @@ type Status struct {
 	Database string           `json:"database"`
 	Files    []FileInfo       `json:"files"`
 	Datasets map[string]int64 `json:"datasets"`
+	// Services counts, per dataset, the trade rows that are services
+	// (an EBOPS classification): kept, never in the goods totals.
+	Services map[string]int64 `json:"services"`
 	Tables   map[string]int64 `json:"tables"`
 	Failures []Failure        `json:"failures"`
 	Runs     []Run            `json:"runs"`
@@ -80,7 +83,7 @@ func (s *Store) Files(ctx context.Context) ([]FileInfo, error) {
 // Status reads the ledger, dataset sizes, table row counts, recent
 // failures and the run history.
 func (s *Store) Status(ctx context.Context) (*Status, error) {
-	st := &Status{Database: s.path, Datasets: map[string]int64{}, Tables: map[string]int64{},
+	st := &Status{Database: s.path, Datasets: map[string]int64{}, Services: map[string]int64{}, Tables: map[string]int64{},
 		Failures: []Failure{}, Runs: []Run{}}
 	files, err := s.Files(ctx)
 	if err != nil {
@@ -88,6 +91,9 @@ func (s *Store) Status(ctx context.Context) (*Status, error) {
 	}
 	st.Files = files
 	if err := scanCounts(ctx, s.db, `SELECT dataset, count(*) FROM (SELECT dataset FROM trade UNION ALL SELECT dataset FROM fx_rates) GROUP BY dataset`, st.Datasets); err != nil {
+		return nil, err
+	}
+	if err := s.services(ctx, st.Services); err != nil {
 		return nil, err
 	}
 	tables, err := s.db.QueryContext(ctx, `SELECT table_name FROM duckdb_tables() WHERE NOT temporary AND NOT internal AND schema_name = 'main'
@@ -145,6 +151,30 @@ func (s *Store) Status(ctx context.Context) (*Status, error) {
 		st.Runs = append(st.Runs, r)
 	}
 	return st, rrows.Err()
+}
+
+// services counts the services rows per dataset, by the rule of the
+// transforms (tp_is_services).
+func (s *Store) services(ctx context.Context, into map[string]int64) error {
+	c, err := s.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer c.Close()
+	rows, err := c.QueryContext(ctx, `SELECT dataset, count(*) FROM trade WHERE tp_is_services(classification) GROUP BY dataset`)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var k string
+		var n int64
+		if err := rows.Scan(&k, &n); err != nil {
+			return err
+		}
+		into[k] = n
+	}
+	return rows.Err()
 }
 
 func scanCounts(ctx context.Context, db *dsql.DB, q string, into map[string]int64) error {

@@ -295,6 +295,26 @@ def write_asean(dots, path):
     return write_long(path, rows)
 
 
+def write_tkm(dots, path):
+    """Turkmenistan as the IMF publishes it (DOTS_201): Turkmenistan reports
+    to no one, and DOTS is where analysts get its figures (the IMF builds
+    them largely from partners' reports; many partner cells are marked
+    estimated). World, the other C5, China, Russia and the five other large
+    partners of the C5 files, 2017-2020."""
+    rows = []
+    data = dots["TKM"]
+    partners = ["WLD"] + [p for p in C5 if p != "TKM"] + ["CHN", "RUS"] + C5_OTHER_PARTNERS
+    for year in COMTRADE_YEARS:
+        for flow in ("X", "M"):
+            for p in partners:
+                dname = WORLD_DOTS if p == "WLD" else COUNTRIES[p][0]
+                m = data.get((flow, dname, year))
+                if m is None:
+                    continue
+                rows.append([year, "", "TKM", p, flow, "TOTAL", usd_thousands_rounded(m), "USD"])
+    return write_long(path, rows)
+
+
 # ---------------------------------------------------------------------------
 # 3. World Bank WDI layout (values typed from the published WB file)
 # ---------------------------------------------------------------------------
@@ -521,7 +541,7 @@ def main(argv=None):
     args = ap.parse_args(argv)
 
     dots = {}
-    for iso in COMTRADE_REPORTERS + ASEAN:
+    for iso in COMTRADE_REPORTERS + ASEAN + ["TKM"]:
         name, num = COUNTRIES[iso][0], COUNTRIES[iso][1]
         reporter, data = read_dots(os.path.join(args.dots_dir, "DOTS_%d.xlsx" % num))
         if reporter != name:
@@ -532,6 +552,7 @@ def main(argv=None):
     counts = {
         "c5_comtrade_2017_2020.csv": write_comtrade_plus(dots, os.path.join(out, "c5_comtrade_2017_2020.csv")),
         "asean_long_1996_2020.csv": write_asean(dots, os.path.join(out, "asean_long_1996_2020.csv")),
+        "tkm_dots_2017_2020.csv": write_tkm(dots, os.path.join(out, "tkm_dots_2017_2020.csv")),
         "kgz_national_kgs_2019.csv": write_kgz_national(os.path.join(out, "kgz_national_kgs_2019.csv")),
         "fx_kgs_monthly_2019.csv": write_fx_kgs(os.path.join(out, "fx_kgs_monthly_2019.csv")),
         "baci_sample.csv": write_baci(os.path.join(out, "baci_sample.csv")),

@@ -11,7 +11,8 @@
 -- reporter-based data with x the exporter's report and m the importer's.
 CREATE OR REPLACE TEMP MACRO tp_flows(ds, basis, cif) AS TABLE
     WITH tot AS (
-        SELECT * FROM tp_totals(ds) WHERE partner <> 'WLD' AND reporter <> partner
+        SELECT * FROM tp_totals(ds)
+        WHERE partner <> 'WLD' AND reporter <> partner AND basis IN ('flow', 'importer-first', 'exporter-first', 'average')
     ), x AS (
         SELECT year, reporter AS e, partner AS i, value_usd AS x FROM tot WHERE flow = 'X'
     ), m AS (
@@ -35,11 +36,14 @@ CREATE OR REPLACE TEMP MACRO tp_flows(ds, basis, cif) AS TABLE
     WHERE basis IN ('importer-first', 'exporter-first', 'average');
 
 -- The member view from the pairs: a member's exports to j are the pair
--- (member, j), its imports from j the pair (j, member), its totals (partner
--- WLD) their sums over the pairs the dataset covers. Nothing is mirrored.
-CREATE OR REPLACE TEMP MACRO tp_flow_view(ds, grps, basis, cif, membership) AS TABLE
+-- (member, j), its imports from j the pair (j, member). Its totals
+-- (partner WLD) are, for a flow table (basis flow), the sums over the
+-- pairs; for reporter data, those of the reporter basis: its own World row,
+-- or its partners' reports where it reported nothing (mirrored), never the
+-- sum of the pairs loaded, which leaves out every partner not in the file.
+CREATE OR REPLACE TEMP MACRO tp_flow_view(ds, grps, basis, cif, fixed_year) AS TABLE
     WITH mem AS (
-        SELECT * FROM tp_members(ds, grps, membership)
+        SELECT * FROM tp_members(ds, grps, fixed_year) WHERE basis <> 'reporter'
     ), flows AS (
         SELECT * FROM tp_flows(ds, basis, cif)
     ), flow_partner AS (
@@ -48,8 +52,15 @@ CREATE OR REPLACE TEMP MACRO tp_flow_view(ds, grps, basis, cif, membership) AS T
         UNION ALL
         SELECT mem.grp, f.year, f.importer AS member, 'M' AS flow, f.exporter AS partner, f.value, false AS mirrored
         FROM flows f JOIN mem ON mem.year = f.year AND mem.country = f.importer
-    ), flow_total AS (
-        SELECT grp, year, member, flow, 'WLD' AS partner, sum(value) AS value, false AS mirrored
-        FROM flow_partner GROUP BY grp, year, member, flow
+    ), totals AS (
+        SELECT grp, year, member, flow, 'WLD' AS partner, value, mirrored, source, months
+        FROM tp_reporter_view(ds, grps, cif, fixed_year)
+        WHERE basis NOT IN ('reporter', 'flow') AND partner = 'WLD'
     )
-    SELECT * FROM flow_partner UNION ALL SELECT * FROM flow_total;
+    SELECT p.*, coalesce(t.source, 'partner-sum') AS source, coalesce(t.months, 12) AS months
+    FROM flow_partner p LEFT JOIN totals t USING (grp, year, member, flow)
+    UNION ALL
+    SELECT grp, year, member, flow, 'WLD', sum(value), false, 'partner-sum', 12
+    FROM flow_partner WHERE basis = 'flow' GROUP BY grp, year, member, flow
+    UNION ALL
+    SELECT * FROM totals;

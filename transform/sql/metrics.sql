@@ -1,48 +1,85 @@
 -- name: metrics
--- purpose: the figures of docs/metrics.md from the member view: per member
---          and year its total, intra-group, China and Russia trade, the
---          mirrored part and its export concentration; each country's total
---          and the world's exports; per group and year the intra-regional
---          share, intensity and introversion (HII, HEI, RTI).
+-- purpose: the figures of docs/metrics.md from the member view, each with
+--          how complete it is: per member and year its total, intra-group,
+--          China and Russia trade, the mirrored part and its export
+--          concentration; each country's total and the world's exports; per
+--          group and year the intra-regional share, intensity and
+--          introversion (HII, HEI, RTI).
 -- parameters: none (the macros take arguments: ds, grps, basis, cif,
---          membership, flows, min_reporters)
+--          fixed_year, flows, world_matrix, min_world, min_partners, min_reporters)
 
 -- Per member and year: total trade (of the flows listed: 'X,M', 'X' or
 -- 'M'), trade with the other members, with China and with Russia, the
 -- mirrored part of the total, and export concentration (Herfindahl over
--- export partners).
-CREATE OR REPLACE TEMP MACRO tp_member_year(ds, grps, basis, cif, membership, flows) AS TABLE
-    WITH v AS (
-        SELECT * FROM tp_view(ds, grps, basis, cif, membership)
+-- export partners). total_complete says every flow's total is complete;
+-- intra_known, china_known and russia_known that the partner rows behind
+-- those figures are there (the breakdown is complete, or the partners have
+-- rows); reasons lists what is not, "; "-separated; breakdown_reasons
+-- says where the partner rows fall short of the total (what concentration
+-- and the top partners need). A member with no data has a row, its total
+-- NULL.
+CREATE OR REPLACE TEMP MACRO tp_member_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners) AS TABLE
+    WITH cov AS (
+        SELECT * FROM tp_coverage(ds, grps, basis, cif, fixed_year, world_matrix, min_world, min_partners)
         WHERE list_contains(string_split(flows, ','), flow)
-    ), xt AS (
-        SELECT grp, year, member, value AS x_total FROM v WHERE is_total AND flow = 'X'
-    ), hh AS (
-        SELECT v.grp, v.year, v.member, sum((v.value / xt.x_total) ^ 2) AS export_hhi
-        FROM v JOIN xt USING (grp, year, member)
-        WHERE NOT v.is_total AND v.flow = 'X' AND xt.x_total > 0
+    ), mem AS (
+        SELECT * FROM tp_members(ds, grps, fixed_year)
+    ), others AS (
+        SELECT m.grp, m.year, m.country AS member, list(o.country ORDER BY o.country) AS others
+        FROM mem m JOIN mem o ON o.grp = m.grp AND o.year = m.year AND o.country <> m.country
         GROUP BY ALL
+    ), known AS (
+        SELECT c.*,
+               list_sort(list_filter(list_distinct(coalesce(o.others, []) || ['CHN', 'RUS']),
+                                     p -> p <> c.member AND NOT list_contains(c.partners, p))) AS no_row,
+               c.partners_complete OR list_has_all(c.partners, coalesce(o.others, [])) AS intra_known,
+               c.partners_complete OR c.member = 'CHN' OR list_contains(c.partners, 'CHN') AS china_known,
+               c.partners_complete OR c.member = 'RUS' OR list_contains(c.partners, 'RUS') AS russia_known
+        FROM cov c LEFT JOIN others o USING (grp, year, member)
+    ), y AS (
+        SELECT grp, year, member,
+               sum(total) AS total,
+               coalesce(sum(total) FILTER (WHERE mirrored), 0) AS mirrored_total,
+               bool_or(mirrored) AS any_mirrored,
+               sum(intra) AS intra, sum(china) AS china, sum(russia) AS russia,
+               any_value(hhi) FILTER (WHERE flow = 'X') AS export_hhi,
+               bool_and(total_complete) AS total_complete,
+               bool_and(intra_known) AS intra_known, bool_and(china_known) AS china_known,
+               bool_and(russia_known) AS russia_known, bool_and(partners_complete) AS partners_complete,
+               string_agg(reason, '; ' ORDER BY flow DESC) AS total_reasons,
+               -- A partner reason only where the total is complete: an
+               -- incomplete total already says why its shares are unknown.
+               string_agg(CASE WHEN total_complete AND NOT partners_complete AND len(no_row) > 0 THEN
+                              member || CASE flow WHEN 'X' THEN ' exports ' ELSE ' imports ' END || year
+                              || ': its partner rows add up to ' || printf('%.0f', coalesce(partners_pct, 0))
+                              || '% of its total, with no row for ' || array_to_string(no_row, ', ') END,
+                          '; ' ORDER BY flow DESC) AS partner_reasons,
+               -- what a figure that needs every partner (concentration,
+               -- the top partners) lacks
+               string_agg(CASE WHEN total_complete AND NOT partners_complete THEN
+                              member || CASE flow WHEN 'X' THEN ' exports ' ELSE ' imports ' END || year
+                              || ': its partner rows add up to ' || printf('%.0f', coalesce(partners_pct, 0))
+                              || '% of its total' END,
+                          '; ' ORDER BY flow DESC) AS breakdown_reasons
+        FROM known GROUP BY grp, year, member
     )
-    SELECT v.grp, v.year, v.member,
-           sum(v.value) FILTER (WHERE v.is_total) AS total,
-           coalesce(sum(v.value) FILTER (WHERE v.is_total AND v.mirrored), 0) AS mirrored_total,
-           bool_or(v.mirrored) AS any_mirrored,
-           coalesce(sum(v.value) FILTER (WHERE NOT v.is_total AND v.partner_is_member), 0) AS intra,
-           coalesce(sum(v.value) FILTER (WHERE NOT v.is_total AND v.partner = 'CHN'), 0) AS china,
-           coalesce(sum(v.value) FILTER (WHERE NOT v.is_total AND v.partner = 'RUS'), 0) AS russia,
-           any_value(hh.export_hhi) AS export_hhi
-    FROM v LEFT JOIN hh USING (grp, year, member)
-    GROUP BY v.grp, v.year, v.member;
+    SELECT grp, year, member, total, mirrored_total, any_mirrored, intra, china, russia, export_hhi,
+           total_complete, intra_known, china_known, russia_known, partners_complete,
+           total_complete AND intra_known AND china_known AND russia_known AS complete,
+           nullif(concat_ws('; ', total_reasons, partner_reasons), '') AS reasons,
+           breakdown_reasons
+    FROM y;
 
 -- Each country's total trade (exports + imports) by year, and the world's
--- exports W, from the same data and basis: own World rows in the reporter
--- view, sums over the flows table otherwise. reporters counts the countries
--- whose totals are known: intensity and introversion need (nearly) all.
+-- exports W, from the same data: own World rows for reporter data (under
+-- every basis but flow), sums over the flows table for a flow table.
+-- reporters counts the countries whose totals are known: intensity and
+-- introversion need (nearly) all.
 CREATE OR REPLACE TEMP MACRO tp_world(ds, basis, cif) AS TABLE
     WITH tot AS (
-        SELECT * FROM tp_totals(ds) WHERE basis = 'reporter' AND partner = 'WLD'
+        SELECT * FROM tp_totals(ds) WHERE basis <> 'flow' AND partner = 'WLD'
     ), flows AS (
-        SELECT * FROM tp_flows(ds, basis, cif) WHERE basis <> 'reporter'
+        SELECT * FROM tp_flows(ds, basis, cif) WHERE basis = 'flow'
     ), country AS (
         SELECT year, reporter AS country, sum(value_usd) AS total,
                sum(value_usd) FILTER (WHERE flow = 'X') AS exports
@@ -60,16 +97,18 @@ CREATE OR REPLACE TEMP MACRO tp_world(ds, basis, cif) AS TABLE
     FROM country;
 
 -- Per group (of a comma-separated list) and year: the figures of
--- docs/metrics.md. Intensity and introversion are NULL where the data does
--- not cover the world (fewer than min_reporters countries with known
--- totals); why_not says so.
-CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, membership, min_reporters) AS TABLE
+-- docs/metrics.md, with the completeness of the members' figures behind
+-- them (complete only if every member's are; reasons lists every member's
+-- reasons). Intensity and introversion are NULL where the data does not
+-- cover the world (fewer than min_reporters countries with known totals);
+-- why_not says so.
+CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, fixed_year, world_matrix, min_world, min_partners, min_reporters) AS TABLE
     WITH m AS (
-        SELECT * FROM tp_member_year(ds, grps, basis, cif, membership, 'X,M')
+        SELECT * FROM tp_member_year(ds, grps, basis, cif, fixed_year, 'X,M', world_matrix, min_world, min_partners)
     ), mem AS (
         SELECT grp, year, count(*) AS members, bool_or(country = 'CHN') AS china_member,
                bool_or(country = 'RUS') AS russia_member
-        FROM tp_members(ds, grps, membership) GROUP BY grp, year
+        FROM tp_members(ds, grps, fixed_year) GROUP BY grp, year
     ), w AS (
         SELECT year, any_value(world_exports) AS world, any_value(reporters) AS reporters,
                any_value(total) FILTER (WHERE country = 'CHN') AS china_total,
@@ -79,7 +118,10 @@ CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, membership, min
         SELECT grp, year, count(*) FILTER (WHERE total > 0) AS members_with_data,
                count(*) FILTER (WHERE any_mirrored) AS members_mirrored,
                sum(total) AS total, sum(mirrored_total) AS mirrored_total,
-               sum(intra) AS intra, sum(china) AS china, sum(russia) AS russia
+               sum(intra) AS intra, sum(china) AS china, sum(russia) AS russia,
+               bool_and(total_complete) AS total_complete, bool_and(intra_known) AS intra_known,
+               bool_and(china_known) AS china_known, bool_and(russia_known) AS russia_known,
+               string_agg(reasons, '; ' ORDER BY member) AS reasons
         FROM m GROUP BY grp, year
     ), f AS (
         SELECT g.*, mem.members, mem.china_member, mem.russia_member,
@@ -100,6 +142,7 @@ CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, membership, min
         FROM f
     )
     SELECT s.*,
+           total_complete AND (china_member OR china_known) AND (russia_member OR russia_known) AND intra_known AS complete,
            (hii - hei) / (hii + hei) AS rti,
            CASE WHEN world_covered AND NOT china_member AND china_total > 0
                 THEN (china / total) / (china_total / (2 * world)) END AS china_intensity,

@@ -2,52 +2,62 @@
 -- purpose: the member view under the reporter basis. For each member of
 --          the groups in each year, its trade by flow (X, M) and partner and
 --          its total (partner WLD): its own reports where it reported the
---          flow that year, else filled from its partners' reports (mirror).
--- parameters: none (the macro takes arguments: ds, the dataset; grps, the
---          groups; cif, the CIF/FOB factor; membership, as-of or fixed)
+--          flow that year, else filled from its partners' reports (mirror),
+--          each row saying where its member's total came from (source).
+-- parameters: none (the macros take arguments: ds, the dataset; grps, the
+--          groups; cif, the CIF/FOB factor; fixed_year, NULL or a year)
 
--- A member reported flow F in year t when it has the World row for F, t
--- (or any row, in a dataset with no World rows): it then speaks for
--- itself, and its total is that World row (or the sum of its partner
--- rows). One that did not is mirror-filled: exports to j = j's imports
--- from it / cif, imports from j = j's exports to it * cif, total = the sum
--- of those. mirrored marks the values that came from partners' reports.
-CREATE OR REPLACE TEMP MACRO tp_reporter_view(ds, grps, cif, membership) AS TABLE
+-- Where each reporter's total for a year and flow comes from: its own
+-- World row (reported), or, with no World row, the sum of its partner rows
+-- (partner-sum).
+CREATE OR REPLACE TEMP MACRO tp_own(ds) AS TABLE
+    SELECT year, reporter, flow,
+           CASE WHEN bool_or(partner = 'WLD') THEN 'reported' ELSE 'partner-sum' END AS source,
+           coalesce(sum(value_usd) FILTER (WHERE partner = 'WLD'),
+                    sum(value_usd) FILTER (WHERE partner <> reporter)) AS total,
+           min(months) AS months
+    FROM tp_totals(ds)
+    GROUP BY ALL;
+
+-- A member that reported flow F in year t speaks for itself: its partner
+-- rows, and its total from tp_own. One that did not is mirror-filled from
+-- its partners' reports: exports to j = j's imports from it / cif,
+-- imports from j = j's exports to it * cif, total = the sum of those
+-- (source mirror). mirrored marks the values that came from partners;
+-- months says how many months the member's own figures for the year hold.
+CREATE OR REPLACE TEMP MACRO tp_reporter_view(ds, grps, cif, fixed_year) AS TABLE
     WITH tot AS (
         SELECT * FROM tp_totals(ds)
-    ), has_world AS (
-        SELECT count(*) FILTER (WHERE partner = 'WLD') > 0 AS yes FROM tot
-    ), reported AS (
-        SELECT DISTINCT year, reporter, flow FROM tot, has_world WHERE partner = 'WLD' OR NOT has_world.yes
+    ), own_src AS (
+        SELECT * FROM tp_own(ds)
     ), mem AS (
-        SELECT * FROM tp_members(ds, grps, membership)
+        SELECT * FROM tp_members(ds, grps, fixed_year)
     ), own AS (
-        SELECT mem.grp, t.year, t.reporter AS member, t.flow, t.partner, t.value_usd AS value, false AS mirrored
+        SELECT mem.grp, t.year, t.reporter AS member, t.flow, t.partner, t.value_usd AS value, false AS mirrored, o.source,
+               o.months
         FROM tot t
         JOIN mem ON mem.year = t.year AND mem.country = t.reporter
-        JOIN reported r ON r.year = t.year AND r.reporter = t.reporter AND r.flow = t.flow
+        JOIN own_src o ON o.year = t.year AND o.reporter = t.reporter AND o.flow = t.flow
         WHERE t.partner <> 'WLD' AND t.partner <> t.reporter
     ), own_total AS (
-        SELECT mem.grp, t.year, t.reporter AS member, t.flow, 'WLD' AS partner, t.value_usd AS value, false AS mirrored
-        FROM tot t, has_world
-        JOIN mem ON mem.year = t.year AND mem.country = t.reporter
-        WHERE has_world.yes AND t.partner = 'WLD'
-        UNION ALL
-        SELECT grp, year, member, flow, 'WLD', sum(value), false FROM own, has_world
-        WHERE NOT has_world.yes GROUP BY grp, year, member, flow
+        SELECT mem.grp, o.year, o.reporter AS member, o.flow, 'WLD' AS partner, o.total AS value, false AS mirrored, o.source,
+               o.months
+        FROM own_src o
+        JOIN mem ON mem.year = o.year AND mem.country = o.reporter
     ), mirror AS (
         SELECT mem.grp, t.year, t.partner AS member,
                CASE t.flow WHEN 'M' THEN 'X' ELSE 'M' END AS flow,
                t.reporter AS partner,
                CASE t.flow WHEN 'M' THEN t.value_usd / cif ELSE t.value_usd * cif END AS value,
-               true AS mirrored
+               true AS mirrored, 'mirror' AS source, 12 AS months
         FROM tot t
         JOIN mem ON mem.year = t.year AND mem.country = t.partner
-        ANTI JOIN reported r ON r.year = t.year AND r.reporter = t.partner
-                            AND r.flow = CASE t.flow WHEN 'M' THEN 'X' ELSE 'M' END
+        ANTI JOIN own_src o ON o.year = t.year AND o.reporter = t.partner
+                           AND o.flow = CASE t.flow WHEN 'M' THEN 'X' ELSE 'M' END
         WHERE t.partner <> 'WLD' AND t.partner <> t.reporter AND t.reporter <> 'WLD'
     ), mirror_total AS (
-        SELECT grp, year, member, flow, 'WLD' AS partner, sum(value) AS value, true AS mirrored
+        SELECT grp, year, member, flow, 'WLD' AS partner, sum(value) AS value, true AS mirrored, 'mirror' AS source,
+               12 AS months
         FROM mirror GROUP BY grp, year, member, flow
     )
     SELECT * FROM own UNION ALL SELECT * FROM own_total

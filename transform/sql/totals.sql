@@ -1,31 +1,80 @@
 -- name: totals
--- purpose: one total per reporter, partner, flow and year, in USD: the
---          rows that are totals (not breakdowns), at one product level,
---          annual where the reporter gives annual rows.
--- parameters: none (the macro takes arguments: ds, the dataset)
+-- purpose: one total per reporter, partner, flow and year, in USD, counted
+--          once: goods only, one classification per reporter, year and
+--          flow, one product level, annual where the reporter gives annual
+--          rows, with how many months a year built from months holds.
+-- parameters: none (the macros take arguments: ds, the dataset)
 
--- Flows X and M only (re-exports and re-imports kept apart); Comtrade
--- breakdowns dropped (customs C00, transport 0, second partner 0 are the
--- totals); product TOTAL where the reporter gives one for that partner,
--- year and flow, else the sum of its products (never both); annual rows,
--- or the months summed where a reporter has no annual row for the year.
-CREATE OR REPLACE TEMP MACRO tp_totals(ds) AS TABLE
-    WITH f AS (
-        SELECT * FROM tp_usd(ds)
-        WHERE flow IN ('X', 'M') AND customs IN ('', 'C00') AND mot IN ('', '0') AND partner2 IN ('', '0')
-    ), annual AS (
-        SELECT DISTINCT reporter, year, flow FROM f WHERE freq = 'A'
-    ), f2 AS (
-        SELECT * FROM f WHERE freq = 'A'
-        UNION ALL
-        SELECT f.* FROM f ANTI JOIN annual USING (reporter, year, flow) WHERE f.freq = 'M'
-    ), has_total AS (
-        SELECT DISTINCT reporter, partner, year, flow FROM f2 WHERE product = 'TOTAL'
+-- Services are the rows of an EBOPS classification (EB02, EB10, EB10S:
+-- Comtrade+'s services downloads, typeCode S): kept, and counted apart by
+-- status, but never goods.
+CREATE OR REPLACE TEMP MACRO tp_is_services(classification) AS classification LIKE 'EB%';
+
+-- Goods rows that are totals of their kind: flows X and M only (re-exports
+-- and re-imports kept apart), Comtrade's breakdowns dropped (customs C00,
+-- transport 0, second partner 0 are the totals), services never counted
+-- as goods. level is the product
+-- level: 0 for TOTAL, else the length of the code (HS 27 is 2, 2709 is 4,
+-- 270900 is 6; Comtrade's aggrLevel says the same for goods).
+CREATE OR REPLACE TEMP MACRO tp_goods(ds) AS TABLE
+    SELECT *, CASE WHEN product = 'TOTAL' THEN 0 ELSE length(product) END AS level
+    FROM tp_usd(ds)
+    WHERE flow IN ('X', 'M') AND customs IN ('', 'C00') AND mot IN ('', '0') AND partner2 IN ('', '0')
+      AND NOT tp_is_services(classification);
+
+-- The classifications a reporter's rows for a year and flow come in,
+-- ranked: first the one with a World TOTAL row, then HS before SITC before
+-- anything else, then the newest revision (H6 2022 ... H0 1988/92, HS17 =
+-- 2017; SITC S4 2006 ... S1 1961), then by name. Rank 1 is used; the
+-- others are set aside, never added.
+CREATE OR REPLACE TEMP MACRO tp_classifications(ds) AS TABLE
+    WITH c AS (
+        SELECT reporter, year, flow, classification,
+               bool_or(partner = 'WLD' AND product = 'TOTAL') AS world_total
+        FROM tp_goods(ds) GROUP BY ALL
+    ), ranked AS (
+        SELECT *,
+               CASE WHEN classification LIKE 'H%' THEN 0
+                    WHEN classification LIKE 'S%' THEN 1 ELSE 2 END AS family,
+               CASE WHEN regexp_full_match(classification, 'H[0-6]')
+                        THEN [1992, 1996, 2002, 2007, 2012, 2017, 2022][right(classification, 1)::INTEGER + 1]
+                    WHEN regexp_full_match(classification, 'HS[0-9][0-9]')
+                        THEN CASE WHEN right(classification, 2)::INTEGER > 50 THEN 1900 ELSE 2000 END + right(classification, 2)::INTEGER
+                    WHEN regexp_full_match(classification, 'S[1-4]')
+                        THEN [1961, 1975, 1988, 2006][right(classification, 1)::INTEGER]
+                    ELSE 0 END AS revision
+        FROM c
     )
-    SELECT f2.year, f2.reporter, f2.partner, f2.flow,
-           sum(f2.value_usd) AS value_usd,
-           count(*) FILTER (WHERE f2.value_usd IS NULL) AS unconverted
-    FROM f2
-    LEFT JOIN has_total h USING (reporter, partner, year, flow)
-    WHERE f2.product = 'TOTAL' OR h.reporter IS NULL
-    GROUP BY ALL;
+    SELECT reporter, year, flow, classification, world_total,
+           row_number() OVER (PARTITION BY reporter, year, flow
+                              ORDER BY world_total DESC, family, revision DESC, classification) AS rank
+    FROM ranked;
+
+-- The totals: the rows of the classification used; annual rows, or the
+-- months summed where a reporter has no annual row for the year and flow
+-- (months says how many it has: a year is whole with 12); for each
+-- partner the product TOTAL where there is one, else the products of the
+-- coarsest level present, never two levels added. level is the one used.
+CREATE OR REPLACE TEMP MACRO tp_totals(ds) AS TABLE
+    WITH g AS (
+        SELECT g.* FROM tp_goods(ds) g
+        JOIN tp_classifications(ds) c USING (reporter, year, flow, classification)
+        WHERE c.rank = 1
+    ), annual AS (
+        SELECT DISTINCT reporter, year, flow FROM g WHERE freq = 'A'
+    ), f AS (
+        SELECT *, 12 AS months FROM g WHERE freq = 'A'
+        UNION ALL
+        SELECT g.*, count(DISTINCT g.month) OVER (PARTITION BY g.reporter, g.year, g.flow) AS months
+        FROM g ANTI JOIN annual USING (reporter, year, flow) WHERE g.freq = 'M'
+    ), coarsest AS (
+        SELECT reporter, partner, year, flow, min(level) AS level FROM f GROUP BY ALL
+    )
+    SELECT f.year, f.reporter, f.partner, f.flow,
+           sum(f.value_usd) AS value_usd,
+           count(*) FILTER (WHERE f.value_usd IS NULL) AS unconverted,
+           any_value(f.classification) AS classification,
+           any_value(f.level) AS level,
+           min(f.months) AS months
+    FROM f JOIN coarsest USING (reporter, partner, year, flow, level)
+    GROUP BY f.year, f.reporter, f.partner, f.flow;

@@ -2,21 +2,23 @@
 -- purpose: the member view every report reads: for each member of the
 --          groups in each year, its trade by flow (X, M) and partner and its
 --          total (partner WLD), under the basis asked for, each partner
---          marked when it is itself a member of that group that year.
+--          marked when it is itself a member of that group that year, each
+--          row with where its member's total came from (source) and how
+--          many months it holds.
 -- parameters: none (the macro takes arguments: ds, grps, basis, cif,
---          membership)
+--          fixed_year)
 
 -- basis 'reporter' reads the members' own reports, mirror-filled
 -- (tp_reporter_view); every other basis reads the pairs (tp_flow_view).
-CREATE OR REPLACE TEMP MACRO tp_view(ds, grps, basis, cif, membership) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_view(ds, grps, basis, cif, fixed_year) AS TABLE
     WITH allrows AS (
-        SELECT * FROM tp_reporter_view(ds, grps, cif, membership) WHERE basis = 'reporter'
+        SELECT * FROM tp_reporter_view(ds, grps, cif, fixed_year) WHERE basis = 'reporter'
         UNION ALL
-        SELECT * FROM tp_flow_view(ds, grps, basis, cif, membership) WHERE basis <> 'reporter'
+        SELECT * FROM tp_flow_view(ds, grps, basis, cif, fixed_year) WHERE basis <> 'reporter'
     ), mem AS (
-        SELECT * FROM tp_members(ds, grps, membership)
+        SELECT * FROM tp_members(ds, grps, fixed_year)
     )
-    SELECT a.grp, a.year, a.member, a.flow, a.partner, a.value, a.mirrored,
+    SELECT a.grp, a.year, a.member, a.flow, a.partner, a.value, a.mirrored, a.source, a.months,
            a.partner = 'WLD' AS is_total,
            pm.country IS NOT NULL AS partner_is_member
     FROM allrows a

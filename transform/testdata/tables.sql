@@ -52,3 +52,17 @@ CREATE TABLE group_membership (
     valid_to   DATE,
     source     VARCHAR NOT NULL DEFAULT 'seed'
 );
+
+CREATE TABLE country_codes (
+    scheme  VARCHAR NOT NULL,
+    code    VARCHAR NOT NULL,
+    country VARCHAR NOT NULL,
+    PRIMARY KEY (scheme, code)
+);
+
+CREATE TABLE world_trade (
+    year        INTEGER PRIMARY KEY,
+    exports_usd DOUBLE NOT NULL,
+    imports_usd DOUBLE NOT NULL,
+    source      VARCHAR NOT NULL DEFAULT 'fixture'
+);

@@ -182,52 +182,84 @@ type series struct {
 	dashed bool
 	years  []float64
 	values []float64 // NaN: no value that year
+	// partial marks the years whose figures are incomplete (shown with
+	// --partial show): a hollow marker, and a dotted line to and from it.
+	partial []bool
 }
 
 // addLines adds each series as lines through its points, broken where a
-// year has no value or is missing from the table, with a marker on every
-// point (so a lone year still shows).
+// year has no value or is missing from the table (a gap, never a zero),
+// with a marker on every point (so a lone year still shows): filled where
+// the year is complete, hollow where it is not, the line dotted to and
+// from a hollow one. A series with no value at all is left out, legend
+// and all.
 func addLines(p *plot.Plot, l *plot.Legend, ss []series) error {
 	for i, s := range ss {
 		style := draw.LineStyle{Color: s.col, Width: vg.Points(2.2)}
 		if s.dashed {
 			style.Dashes = []vg.Length{vg.Points(7), vg.Points(4)}
 		}
+		dotted := style
+		dotted.Dashes = []vg.Length{vg.Points(1.5), vg.Points(3)}
 		glyph := draw.GlyphStyle{Color: s.col, Radius: vg.Points(2.8), Shape: glyphShapes[i%len(glyphShapes)]}
-		var segs []plotter.XYs
-		var cur plotter.XYs
-		for j, y := range s.values {
-			if math.IsNaN(y) || (len(cur) > 0 && s.years[j]-cur[len(cur)-1].X > 1) {
-				if len(cur) > 0 {
-					segs = append(segs, cur)
-				}
-				cur = nil
-			}
-			if !math.IsNaN(y) {
-				cur = append(cur, plotter.XY{X: s.years[j], Y: y})
-			}
-		}
-		if len(cur) > 0 {
-			segs = append(segs, cur)
-		}
-		if len(segs) == 0 {
+		hollow := draw.GlyphStyle{Color: s.col, Radius: vg.Points(3.2), Shape: draw.RingGlyph{}}
+		partial := func(j int) bool { return j < len(s.partial) && s.partial[j] }
+		if !slices.ContainsFunc(s.values, func(v float64) bool { return !math.IsNaN(v) }) {
 			continue
 		}
-		var thumbs []plot.Thumbnailer
-		for k, seg := range segs {
-			line, points, err := plotter.NewLinePoints(seg)
+		prev := -1 // the last point drawn, while the line goes on
+		for j, y := range s.values {
+			if math.IsNaN(y) {
+				prev = -1
+				continue
+			}
+			pt := plotter.XYs{{X: s.years[j], Y: y}}
+			if prev >= 0 && s.years[j]-s.years[prev] <= 1 {
+				seg := plotter.XYs{{X: s.years[prev], Y: s.values[prev]}, pt[0]}
+				line, err := plotter.NewLine(seg)
+				if err != nil {
+					return fmt.Errorf("chart series %s: %w", s.name, err)
+				}
+				line.LineStyle = style
+				if partial(prev) || partial(j) {
+					line.LineStyle = dotted
+				}
+				p.Add(line)
+			}
+			points, err := plotter.NewScatter(pt)
 			if err != nil {
 				return fmt.Errorf("chart series %s: %w", s.name, err)
 			}
-			line.LineStyle, points.GlyphStyle = style, glyph
-			p.Add(line, points)
-			if k == 0 {
-				thumbs = []plot.Thumbnailer{line, points}
+			points.GlyphStyle = glyph
+			if partial(j) {
+				points.GlyphStyle = hollow
 			}
+			p.Add(points)
+			prev = j
 		}
-		l.Add(s.name, thumbs...)
+		line, _ := plotter.NewLine(plotter.XYs{{}, {}})
+		line.LineStyle = style
+		mark, _ := plotter.NewScatter(plotter.XYs{{}})
+		mark.GlyphStyle = glyph
+		l.Add(s.name, line, mark)
 	}
 	return nil
+}
+
+// partialYears reads the complete column: true where a row is not ("" or
+// a table without the column: none is).
+func partialYears(t *report.Table) []bool {
+	out := make([]bool, len(t.Rows))
+	ci := slices.Index(t.Columns, "complete")
+	if ci < 0 {
+		return out
+	}
+	for i, r := range t.Rows {
+		if ok, isBool := r[ci].(bool); isBool && !ok {
+			out[i] = true
+		}
+	}
+	return out
 }
 
 var glyphShapes = []draw.GlyphDrawer{draw.CircleGlyph{}, draw.SquareGlyph{}, draw.TriangleGlyph{}, draw.PyramidGlyph{}, draw.RingGlyph{}, draw.BoxGlyph{}}
@@ -288,18 +320,19 @@ func regionalChart(t *report.Table) (*chart, error) {
 	ss := []series{{name: "intra-regional (" + group + " with " + group + ")", col: palette[0]},
 		{name: "with China", col: palette[1]},
 		{name: "with Russia", col: palette[2]}}
+	partial := partialYears(t)
 	for i, col := range []string{"intra_share_pct", "china_share_pct", "russia_share_pct"} {
 		if ss[i].values, err = column(t, col); err != nil {
 			return nil, err
 		}
-		ss[i].years = years
+		ss[i].years, ss[i].partial = years, partial
 	}
 	if cmp := textValue(t, "compare_group"); cmp != "" {
 		vs, err := column(t, "compare_intra_share_pct")
 		if err != nil {
 			return nil, err
 		}
-		ss = append(ss, series{name: cmp + " intra-regional", col: palette[6], dashed: true, years: years, values: vs})
+		ss = append(ss, series{name: cmp + " intra-regional", col: palette[6], dashed: true, years: years, values: vs, partial: partial})
 	}
 	p := newPlot("Where "+group+"'s trade goes: shares of its total trade", "% of "+group+"'s total trade"+flowWords(t.Params.Flows))
 	yearAxis(p, years)
@@ -330,6 +363,7 @@ func groupCompareChart(t *report.Table) (*chart, error) {
 	}
 	var order []string
 	byGroup := map[string]*series{}
+	partial := partialYears(t)
 	for i, r := range t.Rows {
 		g := exact(r[gi])
 		s, ok := byGroup[g]
@@ -340,6 +374,7 @@ func groupCompareChart(t *report.Table) (*chart, error) {
 		}
 		s.years = append(s.years, years[i])
 		s.values = append(s.values, shares[i])
+		s.partial = append(s.partial, partial[i])
 	}
 	ss := make([]series, len(order))
 	for i, g := range order {

@@ -214,3 +214,47 @@ func near(got uint32, want uint8, tol int) bool {
 	d := int(got) - int(want)
 	return d >= -tol && d <= tol
 }
+
+// partialTable is regional() with a complete column: the years listed are
+// incomplete.
+func partialTable(partial string, incomplete map[int32]bool, rows ...[]any) *report.Table {
+	tab := regional("ASEAN", rows...)
+	tab.Params.Partial = partial
+	tab.Columns = append(tab.Columns, "complete")
+	for i, r := range tab.Rows {
+		tab.Rows[i] = append(r, !incomplete[r[0].(int32)])
+	}
+	return tab
+}
+
+// TestChartMarksPartialYears: with --partial show, an incomplete year is a
+// hollow marker with dotted lines to and from it; with omit its shares are
+// empty and the line breaks; a series with no value at all (a comparison
+// group with no data, a partner not in the file) is not drawn, not drawn
+// as zero, and its caption says nothing of it.
+func TestChartMarksPartialYears(t *testing.T) {
+	t.Parallel()
+	shown := svgOf(t, partialTable("show", map[int32]bool{2019: true},
+		[]any{int32(2018), 7.7, 19.8, 17.7, 0.0, 22.8},
+		[]any{int32(2019), 8.2, 21.4, 18.9, 0.0, 22.4},
+		[]any{int32(2020), 9.1, 21.1, 19.9, 0.0, 21.1}))
+	complete := svgOf(t, partialTable("show", nil,
+		[]any{int32(2018), 7.7, 19.8, 17.7, 0.0, 22.8},
+		[]any{int32(2019), 8.2, 21.4, 18.9, 0.0, 22.4},
+		[]any{int32(2020), 9.1, 21.1, 19.9, 0.0, 21.1}))
+	const dotted = "stroke-dasharray:1.5,3"
+	if !strings.Contains(shown, dotted) || strings.Contains(complete, dotted) {
+		t.Errorf("dotted segments: with a partial year %v, without %v", strings.Contains(shown, dotted), strings.Contains(complete, dotted))
+	}
+	// Ring markers are drawn stroked, not filled: one more unfilled path
+	// per series in the partial chart.
+	if strings.Count(shown, "fill:none") <= strings.Count(complete, "fill:none") {
+		t.Errorf("no hollow markers for the partial year")
+	}
+	noCompare := svgOf(t, regional("ASEAN",
+		[]any{int32(2019), 8.2, 21.4, nil, 0.0, nil},
+		[]any{int32(2020), 9.1, 21.1, nil, 0.0, nil}))
+	if strings.Contains(noCompare, "ASEAN intra-regional") || strings.Contains(noCompare, "with Russia") {
+		t.Errorf("a series with no values is drawn")
+	}
+}

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"html/template"
 	"io"
+	"math"
 	"path"
 	"slices"
 	"strings"
@@ -183,8 +184,19 @@ func caption(t *report.Table, src []report.Source) string {
 	var what string
 	switch t.Report {
 	case "regional-shares":
-		what = fmt.Sprintf("Shares of %s's total goods trade%s with its own members (intra-regional), with China and with Russia, %s, in per cent.", group, tradeWords(p.Flows), years)
-		if cmp := textValue(t, "compare_group"); cmp != "" {
+		var drawn []string
+		for _, c := range []struct{ col, words string }{{"intra_share_pct", "with its own members (intra-regional)"},
+			{"china_share_pct", "with China"}, {"russia_share_pct", "with Russia"}} {
+			if hasValue(t, c.col) {
+				drawn = append(drawn, c.words)
+			}
+		}
+		if len(drawn) > 0 {
+			what = fmt.Sprintf("Shares of %s's total goods trade%s %s, %s, in per cent.", group, tradeWords(p.Flows), joinAnd(drawn), years)
+		} else {
+			what = fmt.Sprintf("No share of %s's trade is complete in %s: nothing is drawn (see the notes).", group, years)
+		}
+		if cmp := textValue(t, "compare_group"); cmp != "" && hasValue(t, "compare_intra_share_pct") {
 			what += fmt.Sprintf(" Dashed: %s's intra-regional share, from the same data and rules.", cmp)
 		}
 	case "group-compare":
@@ -192,6 +204,9 @@ func caption(t *report.Table, src []report.Source) string {
 	case "partner-shares":
 		ys, _ := column(t, "year")
 		what = fmt.Sprintf("Shares of each %s member's total goods trade%s in %d with the other members, China, Russia and the rest of the world, in per cent.", group, tradeWords(p.Flows), int(slices.Max(ys)))
+		if u := unknownBars(t, slices.Max(ys)); u != "" {
+			what += " No bar where a share is unknown: " + u + "."
+		}
 	}
 	var names []string
 	for _, f := range src {
@@ -213,7 +228,78 @@ func caption(t *report.Table, src []report.Source) string {
 	} else if m := mirrorRange(t); m != "" {
 		source += " Mirror share: " + m + " of the total came from partners' reports."
 	}
-	return what + source
+	return what + source + partialWords(t)
+}
+
+// partialWords says how the chart shows incomplete figures, where the
+// table has any.
+func partialWords(t *report.Table) string {
+	n := 0
+	for _, p := range partialYears(t) {
+		if p {
+			n++
+		}
+	}
+	switch {
+	case n == 0:
+		return ""
+	case t.Params.Partial == "show":
+		return fmt.Sprintf(" Hollow markers and dotted lines: %d row(s) whose figures are incomplete, shown all the same (see the notes).", n)
+	}
+	return fmt.Sprintf(" %d row(s) have incomplete figures: their shares are left out, so a line breaks there (see the notes).", n)
+}
+
+// unknownBars names, for the partner chart's year, the members whose
+// shares are empty: "KAZ (Russia, the rest)" ("" if none).
+func unknownBars(t *report.Table, year float64) string {
+	ys, err := column(t, "year")
+	mi := slices.Index(t.Columns, "member")
+	if err != nil || mi < 0 {
+		return ""
+	}
+	var out []string
+	for i, y := range ys {
+		if y != year {
+			continue
+		}
+		var missing []string
+		for _, c := range []struct{ col, words string }{{"intra_share_pct", "the other members"}, {"china_share_pct", "China"},
+			{"russia_share_pct", "Russia"}, {"rest_share_pct", "the rest"}} {
+			j := slices.Index(t.Columns, c.col)
+			if j >= 0 && t.Rows[i][j] == nil && !memberIs(t, i, c.col) {
+				missing = append(missing, c.words)
+			}
+		}
+		if len(missing) > 0 {
+			out = append(out, exact(t.Rows[i][mi])+" ("+strings.Join(missing, ", ")+")")
+		}
+	}
+	return strings.Join(out, "; ")
+}
+
+// memberIs tells whether a share is empty because the partner is itself a
+// member (China's share of an SCO member): not unknown, just not apart.
+func memberIs(t *report.Table, row int, col string) bool {
+	ci := slices.Index(t.Columns, "complete")
+	if ci < 0 {
+		return false
+	}
+	ok, _ := t.Rows[row][ci].(bool)
+	return ok && (col == "china_share_pct" || col == "russia_share_pct")
+}
+
+// hasValue tells whether a column has a value in any row.
+func hasValue(t *report.Table, col string) bool {
+	vs, err := column(t, col)
+	return err == nil && slices.ContainsFunc(vs, func(v float64) bool { return !math.IsNaN(v) })
+}
+
+// joinAnd joins "a", "b" and "c" as "a, b and c".
+func joinAnd(xs []string) string {
+	if len(xs) < 2 {
+		return strings.Join(xs, "")
+	}
+	return strings.Join(xs[:len(xs)-1], ", ") + " and " + xs[len(xs)-1]
 }
 
 func tradeWords(flows string) string {

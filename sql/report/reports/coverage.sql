@@ -1,42 +1,53 @@
 -- name: coverage
--- purpose: reporter x year x flow for the group's members: reported (its own
---          World row, or rows in a dataset with none), mirrored (only partners
---          report its trade) or missing, with the values each side gives.
+-- purpose: reporter x year x flow for the group's members: where the total
+--          comes from (source: reported, partner-sum, mirror, estimate or
+--          missing), whether it is complete and why not, how many reporters
+--          a mirror is built from and their share of world trade, and what to
+--          load to complete it; with the values each side gives (status:
+--          reported, mirrored or missing, as before).
 -- parameters:
 --   $dataset: the dataset to read
 --   $group: the group
 --   $from: first year
 --   $to: last year
---   $membership: as-of or fixed
+--   $basis: reporter, flow, importer-first, exporter-first or average
+--   $cif_fob: the CIF/FOB factor used for mirror values
+--   $fixed_year: with membership fixed, the year whose members count
+--   $world: whether the dataset holds the whole world matrix
+--   $min_world_share: the world-trade share a mirror's reporters must cover
+--   $min_partner_share: the share of a total its partner rows must reach
 WITH tot AS (
     SELECT * FROM tp_totals($dataset)
-), has_world AS (
-    SELECT count(*) FILTER (WHERE partner = 'WLD') > 0 AS yes FROM tot
 ), own AS (
-    SELECT year, reporter AS member, flow,
-           sum(value_usd) FILTER (WHERE partner = 'WLD' OR NOT has_world.yes) AS own_total_usd
-    FROM tot, has_world
-    GROUP BY ALL
-    HAVING count(*) FILTER (WHERE partner = 'WLD' OR NOT has_world.yes) > 0
+    SELECT year, reporter AS member, flow, total AS own_total_usd FROM tp_own($dataset)
 ), mirror AS (
     SELECT year, partner AS member, CASE flow WHEN 'M' THEN 'X' ELSE 'M' END AS flow,
            count(DISTINCT reporter) AS partners_reporting,
            sum(value_usd) AS partner_reported_usd
     FROM tot WHERE partner <> 'WLD' AND reporter <> partner
     GROUP BY ALL
-), grid AS (
-    SELECT m.year, m.country AS member, f.flow
-    FROM tp_members($dataset, $group, $membership) m, (VALUES ('X'), ('M')) f(flow)
+), cov AS (
+    SELECT * FROM tp_coverage($dataset, $group, $basis, $cif_fob, $fixed_year, $world, $min_world_share, $min_partner_share)
 )
-SELECT grid.year, $group AS "group", grid.member, grid.flow,
+SELECT cov.year, $group AS "group", cov.member, cov.flow,
        CASE WHEN own.member IS NOT NULL THEN 'reported'
             WHEN mirror.member IS NOT NULL THEN 'mirrored'
             ELSE 'missing' END AS status,
        own.own_total_usd,
        coalesce(mirror.partners_reporting, 0) AS partners_reporting,
-       mirror.partner_reported_usd
-FROM grid
+       mirror.partner_reported_usd,
+       cov.source,
+       cov.total_complete AND cov.partners_complete AS complete,
+       cov.reporters,
+       cov.world_share_pct,
+       cov.to_complete,
+       concat_ws('; ', cov.reason,
+                 CASE WHEN cov.total_complete AND NOT cov.partners_complete
+                      THEN cov.member || CASE cov.flow WHEN 'X' THEN ' exports ' ELSE ' imports ' END || cov.year
+                           || ': its partner rows add up to ' || printf('%.0f', coalesce(cov.partners_pct, 0)) || '% of its total' END)
+           AS incomplete_reason
+FROM cov
 LEFT JOIN own USING (year, member, flow)
 LEFT JOIN mirror USING (year, member, flow)
-WHERE grid.year BETWEEN $from AND $to
-ORDER BY grid.year, grid.member, grid.flow DESC;
+WHERE cov.grp = $group AND cov.year BETWEEN $from AND $to
+ORDER BY cov.year, cov.member, cov.flow DESC;

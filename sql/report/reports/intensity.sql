@@ -12,30 +12,47 @@
 --   $membership: as-of or fixed
 --   $cif_fob: the CIF/FOB factor used for mirror values
 --   $min_reporters: countries with known totals needed for world figures
+--   $fixed_year: with membership fixed, the year whose members count
+--   $world: whether the dataset holds the whole world matrix
+--   $min_world_share: the world-trade share a mirror's reporters must cover
+--   $min_partner_share: the share of a total its partner rows must reach
+--   $partial: omit or show the shares of incomplete figures
 SELECT * FROM (
 WITH g AS (
-    SELECT * FROM tp_group_year($dataset, $group, $basis, $cif_fob, $membership, $min_reporters)
+    SELECT * FROM tp_group_year($dataset, $group, $basis, $cif_fob, $fixed_year, $world, $min_world_share,
+                                $min_partner_share, $min_reporters)
     WHERE year BETWEEN $from AND $to
 ), m AS (
-    SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $membership, 'X,M')
+    SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $fixed_year, 'X,M', $world, $min_world_share,
+                                 $min_partner_share)
     WHERE year BETWEEN $from AND $to AND total > 0
 )
 SELECT year, $group AS "group", $group AS scope,
-       100 * s_r AS intra_share_pct, intensity, hii, hei, rti,
-       CASE WHEN china_member THEN NULL ELSE 100 * china / total END AS china_share_pct, china_intensity,
-       CASE WHEN russia_member THEN NULL ELSE 100 * russia / total END AS russia_share_pct, russia_intensity,
-       world AS world_exports_usd, reporters, why_not
+       tp_shown($partial, total_complete AND intra_known, 100 * s_r) AS intra_share_pct,
+       tp_shown($partial, total_complete AND intra_known, intensity) AS intensity,
+       tp_shown($partial, total_complete AND intra_known, hii) AS hii,
+       tp_shown($partial, total_complete AND intra_known, hei) AS hei,
+       tp_shown($partial, total_complete AND intra_known, rti) AS rti,
+       CASE WHEN NOT china_member THEN tp_shown($partial, total_complete AND china_known, 100 * china / total) END AS china_share_pct,
+       tp_shown($partial, total_complete AND china_known, china_intensity) AS china_intensity,
+       CASE WHEN NOT russia_member THEN tp_shown($partial, total_complete AND russia_known, 100 * russia / total) END AS russia_share_pct,
+       tp_shown($partial, total_complete AND russia_known, russia_intensity) AS russia_intensity,
+       world AS world_exports_usd, reporters, why_not,
+       complete, CASE WHEN complete THEN '' ELSE reasons END AS incomplete_reason
 FROM g
 UNION ALL
 SELECT m.year, $group, m.member,
-       100 * m.intra / m.total, NULL, NULL, NULL, NULL,
-       100 * m.china / m.total,
-       CASE WHEN g.why_not IS NULL AND g.china_total > 0 AND m.member <> 'CHN'
-            THEN (m.china / m.total) / (g.china_total / (2 * g.world)) END,
-       100 * m.russia / m.total,
-       CASE WHEN g.why_not IS NULL AND g.russia_total > 0 AND m.member <> 'RUS'
-            THEN (m.russia / m.total) / (g.russia_total / (2 * g.world)) END,
-       g.world, g.reporters, g.why_not
+       tp_shown($partial, m.total_complete AND m.intra_known, 100 * m.intra / m.total), NULL, NULL, NULL, NULL,
+       tp_shown($partial, m.total_complete AND m.china_known, 100 * m.china / m.total),
+       tp_shown($partial, m.total_complete AND m.china_known,
+                CASE WHEN g.why_not IS NULL AND g.china_total > 0 AND m.member <> 'CHN'
+                     THEN (m.china / m.total) / (g.china_total / (2 * g.world)) END),
+       tp_shown($partial, m.total_complete AND m.russia_known, 100 * m.russia / m.total),
+       tp_shown($partial, m.total_complete AND m.russia_known,
+                CASE WHEN g.why_not IS NULL AND g.russia_total > 0 AND m.member <> 'RUS'
+                     THEN (m.russia / m.total) / (g.russia_total / (2 * g.world)) END),
+       g.world, g.reporters, g.why_not,
+       m.complete, CASE WHEN m.complete THEN '' ELSE m.reasons END
 FROM m JOIN g USING (year)
 )
 ORDER BY year, scope <> "group", scope;

@@ -7,7 +7,7 @@
 --   $group: the group
 --   $from: first year
 --   $to: last year
---   $membership: as-of or fixed
+--   $fixed_year: with membership fixed, the year whose members count
 --   $cif_fob: the CIF/FOB factor
 WITH tot AS (
     SELECT * FROM tp_totals($dataset) WHERE partner <> 'WLD' AND reporter <> partner
@@ -16,7 +16,7 @@ WITH tot AS (
 ), m AS (
     SELECT year, partner AS exporter, reporter AS importer, value_usd / $cif_fob AS m FROM tot WHERE flow = 'M'
 ), mem AS (
-    SELECT * FROM tp_members($dataset, $group, $membership)
+    SELECT * FROM tp_members($dataset, $group, $fixed_year)
 )
 SELECT x.year, $group AS "group", x.exporter, x.importer,
        x.x AS exporter_reports_usd,

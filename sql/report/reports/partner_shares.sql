@@ -14,18 +14,24 @@
 --   $top: how many top partners to list per member (default 5)
 --   $flows: the flows counted: all (exports and imports, bound as X,M), X
 --           (exports) or M (imports) (default all)
+--   $fixed_year: with membership fixed, the year whose members count
+--   $world: whether the dataset holds the whole world matrix
+--   $min_world_share: the world-trade share a mirror's reporters must cover
+--   $min_partner_share: the share of a total its partner rows must reach
+--   $partial: omit or show the shares of incomplete figures
 WITH m AS (
-    SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $membership, $flows)
+    SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $fixed_year, $flows,
+                                 $world, $min_world_share, $min_partner_share)
     WHERE year BETWEEN $from AND $to AND total > 0
 ), p AS (
     SELECT year, member, partner, sum(value) AS value
-    FROM tp_view($dataset, $group, $basis, $cif_fob, $membership)
+    FROM tp_view($dataset, $group, $basis, $cif_fob, $fixed_year)
     WHERE NOT is_total AND year BETWEEN $from AND $to
       AND list_contains(string_split($flows, ','), flow)
     GROUP BY ALL
 ), gm AS (
     SELECT year, bool_or(country = 'CHN') AS china_member, bool_or(country = 'RUS') AS russia_member
-    FROM tp_members($dataset, $group, $membership) GROUP BY year
+    FROM tp_members($dataset, $group, $fixed_year) GROUP BY year
 ), ranked AS (
     SELECT p.*, m.total,
            row_number() OVER (PARTITION BY p.year, p.member ORDER BY p.value DESC, p.partner) AS rank
@@ -40,17 +46,22 @@ SELECT m.year,
        $group AS "group",
        m.member,
        c.name AS member_name,
-       100 * m.intra / m.total AS intra_share_pct,
+       tp_shown($partial, m.total_complete AND m.intra_known, 100 * m.intra / m.total) AS intra_share_pct,
        -- China's (Russia's) share is left empty when it is itself a member
        -- that year: its trade is then intra-regional, not counted twice.
-       CASE WHEN gm.china_member THEN NULL ELSE 100 * m.china / m.total END AS china_share_pct,
-       CASE WHEN gm.russia_member THEN NULL ELSE 100 * m.russia / m.total END AS russia_share_pct,
-       round(100 * (m.total - m.intra - CASE WHEN gm.china_member THEN 0 ELSE m.china END
-                    - CASE WHEN gm.russia_member THEN 0 ELSE m.russia END) / m.total, 9) AS rest_share_pct,
+       CASE WHEN NOT gm.china_member THEN tp_shown($partial, m.total_complete AND m.china_known, 100 * m.china / m.total) END AS china_share_pct,
+       CASE WHEN NOT gm.russia_member THEN tp_shown($partial, m.total_complete AND m.russia_known, 100 * m.russia / m.total) END AS russia_share_pct,
+       tp_shown($partial, m.complete,
+                round(100 * (m.total - m.intra - CASE WHEN gm.china_member THEN 0 ELSE m.china END
+                             - CASE WHEN gm.russia_member THEN 0 ELSE m.russia END) / m.total, 9)) AS rest_share_pct,
        m.total AS total_trade_usd,
-       100 * m.mirrored_total / m.total AS mirror_share_pct,
-       m.export_hhi,
-       top.top_partners
+       tp_shown($partial, m.total_complete, 100 * m.mirrored_total / m.total) AS mirror_share_pct,
+       -- Concentration and the top partners need every partner.
+       tp_shown($partial, m.total_complete AND m.partners_complete, m.export_hhi) AS export_hhi,
+       tp_shown($partial, m.total_complete AND m.partners_complete, top.top_partners) AS top_partners,
+       m.complete AND m.partners_complete AS complete,
+       CASE WHEN m.complete AND m.partners_complete THEN ''
+            ELSE concat_ws('; ', m.reasons, CASE WHEN NOT m.partners_complete THEN m.breakdown_reasons END) END AS incomplete_reason
 FROM m
 JOIN gm USING (year)
 LEFT JOIN top USING (year, member)

@@ -21,8 +21,20 @@
 --   $cif_fob: the CIF/FOB factor used for mirror values (default 1.06)
 --   $min_reporters: countries with known totals needed for world figures
 --                   (default 100)
+--   $fixed_year: with membership fixed, the year whose members count in
+--                every year (the last year of the report); NULL for as-of
+--   $world: whether the dataset holds the whole world matrix (a flow table
+--           such as BACI, or declared so with --coverage world)
+--   $min_world_share: the share of world trade, per cent, that a mirror's
+--                     reporters must cover for it to be complete (default 90)
+--   $min_partner_share: the share of a total, per cent, its partner rows
+--                       must add up to before a partner with no row counts
+--                       as zero (default 95)
+--   $partial: omit (a share whose figures are incomplete is left empty) or
+--             show (it is filled; complete says it is not) (default omit)
 WITH gy AS (
-    SELECT * FROM tp_group_year($dataset, $group || ',' || split_part($compare, ',', 1), $basis, $cif_fob, $membership, $min_reporters)
+    SELECT * FROM tp_group_year($dataset, $group || ',' || split_part($compare, ',', 1), $basis, $cif_fob, $fixed_year,
+                                $world, $min_world_share, $min_partner_share, $min_reporters)
 ), g AS (
     SELECT * FROM gy WHERE grp = $group
 ), c AS (
@@ -31,26 +43,30 @@ WITH gy AS (
 SELECT g.year,
        $group AS "group",
        g.members,
-       100 * g.intra / g.total AS intra_share_pct,
-       CASE WHEN g.china_member THEN NULL ELSE 100 * g.china / g.total END AS china_share_pct,
-       CASE WHEN g.russia_member THEN NULL ELSE 100 * g.russia / g.total END AS russia_share_pct,
+       tp_shown($partial, g.total_complete AND g.intra_known, 100 * g.intra / g.total) AS intra_share_pct,
+       CASE WHEN NOT g.china_member THEN tp_shown($partial, g.total_complete AND g.china_known, 100 * g.china / g.total) END AS china_share_pct,
+       CASE WHEN NOT g.russia_member THEN tp_shown($partial, g.total_complete AND g.russia_known, 100 * g.russia / g.total) END AS russia_share_pct,
        -- rest = what is left of the total; rounding noise below 1e-9
        -- points is zero (a negative rest would mean partner rows above the
        -- World total, and is shown as it is).
-       round(100 * (g.total - g.intra - CASE WHEN g.china_member THEN 0 ELSE g.china END
-                    - CASE WHEN g.russia_member THEN 0 ELSE g.russia END) / g.total, 9) AS rest_share_pct,
+       tp_shown($partial, g.complete,
+                round(100 * (g.total - g.intra - CASE WHEN g.china_member THEN 0 ELSE g.china END
+                             - CASE WHEN g.russia_member THEN 0 ELSE g.russia END) / g.total, 9)) AS rest_share_pct,
        g.total AS total_trade_usd,
-       100 * g.mirrored_total / g.total AS mirror_share_pct,
+       tp_shown($partial, g.total_complete, 100 * g.mirrored_total / g.total) AS mirror_share_pct,
        g.intra AS intra_trade_usd,
        g.china AS china_trade_usd,
        g.russia AS russia_trade_usd,
        g.members_with_data,
        g.members_mirrored,
        nullif(split_part($compare, ',', 1), '') AS compare_group,
-       100 * c.intra / c.total AS compare_intra_share_pct,
+       tp_shown($partial, c.total_complete AND c.intra_known, 100 * c.intra / c.total) AS compare_intra_share_pct,
        $basis AS basis,
        $membership AS membership,
-       $cif_fob AS cif_fob
+       $cif_fob AS cif_fob,
+       g.complete AND coalesce(c.total_complete AND c.intra_known, true) AS complete,
+       CASE WHEN g.complete AND coalesce(c.total_complete AND c.intra_known, true) THEN ''
+            ELSE concat_ws('; ', g.reasons, CASE WHEN NOT (c.total_complete AND c.intra_known) THEN c.reasons END) END AS incomplete_reason
 FROM g LEFT JOIN c USING (year)
 WHERE g.year BETWEEN $from AND $to
 ORDER BY g.year;

@@ -29,7 +29,7 @@ func Open(t testing.TB) *store.Store {
 // SampleFiles are the bundled sample's files and the dataset each goes
 // to ("" for the format's name), as the sample config assigns them.
 var SampleFiles = []struct{ File, Dataset string }{
-	{"c5_comtrade_2017_2020.csv", "sample"}, {"asean_long_1996_2020.csv", "sample"},
+	{"c5_comtrade_2017_2020.csv", "sample"}, {"tkm_dots_2017_2020.csv", "sample"}, {"asean_long_1996_2020.csv", "sample"},
 	{"fx_wdi_sample.csv", ""}, {"fx_kgs_monthly_2019.csv", ""},
 	{"kgz_national_kgs_2019.csv", "kgz-nso"}, {"baci_sample.csv", ""}, {"comtrade_legacy_sample.csv", ""},
 }
