@@ -3,6 +3,8 @@ package transform
 import (
 	"embed"
 	"fmt"
+	"regexp"
+	"strings"
 
 	"github.com/tradepipe/tradepipe/sql/sqlfile"
 )
@@ -33,4 +35,27 @@ func SQL() ([]sqlfile.File, error) {
 		out[i] = f
 	}
 	return out, nil
+}
+
+// totalsRule matches the statements that define the sums the store keeps
+// (tp_row_totals and what it uses).
+var totalsRule = regexp.MustCompile(`(?s)CREATE OR REPLACE TEMP MACRO (tp_is_services|tp_row_totals)\(.*?;`)
+
+// TotalsRule is the text of the rule that makes the sums the store keeps
+// of every file (tp_row_totals in sql/totals.sql, with tp_is_services):
+// when it changes, the store computes them again.
+func TotalsRule() (string, error) {
+	fs, err := SQL()
+	if err != nil {
+		return "", err
+	}
+	f, ok := sqlfile.Find(fs, "totals")
+	if !ok {
+		return "", fmt.Errorf("transform: no totals.sql")
+	}
+	parts := totalsRule.FindAllString(f.Text, -1)
+	if len(parts) != 2 {
+		return "", fmt.Errorf("transform: totals.sql: want tp_is_services and tp_row_totals, found %d", len(parts))
+	}
+	return strings.Join(parts, "\n"), nil
 }

@@ -61,3 +61,13 @@ func stripComments(s string) string {
 	}
 	return b.String()
 }
+
+func TestTotalsRule(t *testing.T) {
+	r, err := TotalsRule()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.Contains(r, "TEMP MACRO tp_row_totals()") || !strings.Contains(r, "TEMP MACRO tp_is_services(") {
+		t.Errorf("rule: %s", r)
+	}
+}

@@ -177,6 +177,8 @@ func (s *Store) open(ctx context.Context, src ingest.Source, o LoadOptions, res 
 //	            inside the INSERT and the reader's own error comes first
 //	dimensions  the slices, codes and products first seen in this file
 //	replace     the earlier rows of the dataset that this file revises
+//	totals      the sums the reports read (trade_totals): this file's, and
+//	            those of the files whose rows it replaced
 //	ledger      the file's row in files
 //	commit
 type load struct {
@@ -213,6 +215,9 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 	}
 	replaced, err := l.replace(ctx, tx, st)
 	if err != nil {
+		return err
+	}
+	if err = l.totals(ctx, tx, st, replaced); err != nil {
 		return err
 	}
 	if err = l.ledger(ctx, tx, st, replaced); err != nil {
@@ -338,6 +343,26 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 		return 0, fmt.Errorf("%s: replacing revised rows: %w", l.src.Name, err)
 	}
 	return r.RowsAffected()
+}
+
+// totals keeps trade_totals in step: the new file's sums, and where it
+// replaced rows, the sums of the dataset's other files in its years.
+func (l *load) totals(ctx context.Context, tx *dsql.Tx, st *streamed, replaced int64) error {
+	if !l.trade() {
+		return nil
+	}
+	if err := createMacros(ctx, tx); err != nil {
+		return err
+	}
+	if err := fileTotals(ctx, tx, st.fileID); err != nil {
+		return fmt.Errorf("%s: %w", l.src.Name, err)
+	}
+	if replaced > 0 {
+		if err := revisedTotals(ctx, tx, l.res.Dataset, st.fileID, st.years.min, st.years.max); err != nil {
+			return fmt.Errorf("%s: %w", l.src.Name, err)
+		}
+	}
+	return nil
 }
 
 // packedReplace gives the packed trade replace (replace/trade_packed.sql)

@@ -368,6 +368,7 @@ func propertyLoads(t *testing.T, form ReplaceForm) {
 			wantT, wantF := m.dump()
 			diff(t, "trade", gotT, wantT)
 			diff(t, "fx_rates", gotF, wantF)
+			checkTotals(t, s)
 			for _, rows := range m.rows {
 				for _, r := range rows {
 					if strings.Count(r.dump, "|") == 11 { // trade
@@ -437,5 +438,29 @@ func TestPropertyOrderDoesNotMatter(t *testing.T) {
 		if got := counts(t, s); got != before {
 			t.Errorf("loading the files again changed the database: %s -> %s", before, got)
 		}
+	}
+}
+
+// checkTotals: the sums the store kept through the loads and revisions
+// equal the sums computed afresh from the rows.
+func checkTotals(t *testing.T, s *Store) {
+	t.Helper()
+	c, err := s.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer c.Close()
+	var bad, kept, fresh int
+	err = c.QueryRowContext(context.Background(), `WITH f AS (SELECT * FROM tp_row_totals())
+		SELECT count(*) FILTER (WHERE k.value IS NULL OR f.value IS NULL OR k.rows <> f.rows
+		                        OR abs(k.value - f.value) > 1e-9 * greatest(1, abs(f.value))),
+		       count(k.value), count(f.value)
+		FROM trade_totals k FULL JOIN f USING (dataset, file_id, year, month, freq, reporter, partner, flow, classification, level, currency)`).
+		Scan(&bad, &kept, &fresh)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if bad != 0 || kept != fresh || kept == 0 {
+		t.Errorf("trade_totals: %d rows differ from the rows' sums (%d kept, %d fresh)", bad, kept, fresh)
 	}
 }

@@ -98,7 +98,10 @@ func (s *Store) migrate(ctx context.Context) error {
 			return err
 		}
 	}
-	return s.syncReference(ctx)
+	if err := s.syncReference(ctx); err != nil {
+		return err
+	}
+	return s.syncTotals(ctx)
 }
 
 func (s *Store) apply(ctx context.Context, m migration) error {

@@ -23,8 +23,6 @@ import (
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
-
-	"github.com/tradepipe/tradepipe/transform"
 )
 
 // Store is an open tradepipe database.
@@ -184,19 +182,13 @@ func (s *Store) DB() *dsql.DB { return s.db }
 // the order they build on each other. Reports and exports read through
 // it; the caller closes it.
 func (s *Store) Conn(ctx context.Context) (*dsql.Conn, error) {
-	files, err := transform.SQL()
-	if err != nil {
-		return nil, err
-	}
 	c, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
-	for _, f := range files {
-		if _, err := c.ExecContext(ctx, f.Text); err != nil {
-			c.Close()
-			return nil, fmt.Errorf("%s: %w", f.Path, err)
-		}
+	if err := createMacros(ctx, c); err != nil {
+		c.Close()
+		return nil, err
 	}
 	return c, nil
 }

@@ -2,7 +2,8 @@
 -- purpose: one total per reporter, partner, flow and year, in USD, counted
 --          once: goods only, one classification per reporter, year and
 --          flow, one product level, annual where the reporter gives annual
---          rows, with how many months a year built from months holds.
+--          rows, with how many months a year built from months holds; from
+--          the sums the store keeps of every file (trade_totals).
 -- parameters: none (the macros take arguments: ds, the dataset)
 
 -- Services are the rows of an EBOPS classification (EB02, EB10, EB10S:
@@ -10,17 +11,33 @@
 -- status, but never goods.
 CREATE OR REPLACE TEMP MACRO tp_is_services(classification) AS classification LIKE 'EB%';
 
--- Goods rows that are totals of their kind: flows X and M only (re-exports
--- and re-imports kept apart), Comtrade's breakdowns dropped (customs C00,
--- transport 0, second partner 0 are the totals), services never counted
--- as goods. level is the product
--- level: 0 for TOTAL, else the length of the code (HS 27 is 2, 2709 is 4,
--- 270900 is 6; Comtrade's aggrLevel says the same for goods).
-CREATE OR REPLACE TEMP MACRO tp_goods(ds) AS TABLE
-    SELECT *, CASE WHEN product = 'TOTAL' THEN 0 ELSE length(product) END AS level
-    FROM tp_usd(ds)
+-- The sums the store keeps of every file's rows (the table trade_totals,
+-- written in the same transaction as each load, revision and removal):
+-- the goods rows that are totals of their kind, summed per file,
+-- reporter, partner, flow, period, classification, product level and
+-- currency. Flows X and M only (re-exports and re-imports kept apart);
+-- Comtrade's breakdowns dropped (customs C00, transport 0, second partner
+-- 0 are the totals); services never counted as goods. level is the
+-- product level: 0 for TOTAL, else the length of the code (HS 27 is 2,
+-- 2709 is 4, 270900 is 6; Comtrade's aggrLevel says the same for goods).
+-- rows counts the rows summed.
+CREATE OR REPLACE TEMP MACRO tp_row_totals() AS TABLE
+    SELECT dataset, file_id, year, month, freq, reporter, partner, flow, classification,
+           CASE WHEN product = 'TOTAL' THEN 0 ELSE length(product) END AS level,
+           currency, sum(value) AS value, count(*) AS rows
+    FROM trade
     WHERE flow IN ('X', 'M') AND customs IN ('', 'C00') AND mot IN ('', '0') AND partner2 IN ('', '0')
-      AND NOT tp_is_services(classification);
+      AND NOT tp_is_services(classification)
+    GROUP BY ALL;
+
+-- The kept sums of a dataset, in USD at the rate of their period.
+CREATE OR REPLACE TEMP MACRO tp_goods(ds) AS TABLE
+    SELECT t.*,
+           t.value / (CASE WHEN t.currency = 'USD' THEN 1.0 ELSE r.per_usd END) AS value_usd
+    FROM trade_totals t
+    LEFT JOIN tp_period_rates() r
+        ON r.currency = t.currency AND r.freq = t.freq AND r.year = t.year AND r.month = t.month
+    WHERE t.dataset = ds;
 
 -- The classifications a reporter's rows for a year and flow come in,
 -- ranked: first the one with a World TOTAL row, then HS before SITC before
@@ -30,7 +47,7 @@ CREATE OR REPLACE TEMP MACRO tp_goods(ds) AS TABLE
 CREATE OR REPLACE TEMP MACRO tp_classifications(ds) AS TABLE
     WITH c AS (
         SELECT reporter, year, flow, classification,
-               bool_or(partner = 'WLD' AND product = 'TOTAL') AS world_total
+               bool_or(partner = 'WLD' AND level = 0) AS world_total
         FROM tp_goods(ds) GROUP BY ALL
     ), ranked AS (
         SELECT *,
@@ -72,7 +89,7 @@ CREATE OR REPLACE TEMP MACRO tp_totals(ds) AS TABLE
     )
     SELECT f.year, f.reporter, f.partner, f.flow,
            sum(f.value_usd) AS value_usd,
-           count(*) FILTER (WHERE f.value_usd IS NULL) AS unconverted,
+           coalesce(sum(f.rows) FILTER (WHERE f.value_usd IS NULL), 0) AS unconverted,
            any_value(f.classification) AS classification,
            any_value(f.level) AS level,
            min(f.months) AS months

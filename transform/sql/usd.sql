@@ -1,8 +1,9 @@
 -- name: usd
 -- purpose: every trade value in US dollars. One exchange rate per
---          currency and period (local units per US dollar), each trade row
---          with the rate used and its value in USD, and the values no rate
---          converts, by currency and period.
+--          currency and period (local units per US dollar), the rate for
+--          every period a value can have, each trade row with the rate used
+--          and its value in USD, and the values no rate converts, by
+--          currency and period.
 -- parameters: none (the macros take arguments: ds, the dataset)
 
 -- One exchange rate per currency and period: local units per US dollar.
@@ -15,21 +16,36 @@ CREATE OR REPLACE TEMP MACRO tp_rates() AS TABLE
     WHERE freq IN ('A', 'M') AND currency <> ''
     GROUP BY currency, freq, year, month;
 
--- Every trade row of a dataset with its value in USD and the rate used:
--- monthly rows take the monthly rate where there is one, else the annual
--- average; annual rows the annual average. No rate: value_usd is NULL
--- (counted and named by the reports, never dropped or guessed). The joins
--- are on equal columns only (a USD row's match, if any, is ignored by the
--- CASE), so that DuckDB hashes them rather than loop over the rows.
+-- The rate for every period a value can have: an annual value (freq A)
+-- the year's average; a monthly value (freq M) its month's rate where one
+-- is loaded, else the year's average. One row per currency, freq, year and
+-- month, so that a value finds its rate by one join on equal columns.
+CREATE OR REPLACE TEMP MACRO tp_period_rates() AS TABLE
+    WITH r AS (
+        SELECT * FROM tp_rates()
+    ), monthly AS (
+        SELECT currency, year, month, per_usd FROM r WHERE freq = 'M'
+    ), annual AS (
+        SELECT currency, year, per_usd FROM r WHERE freq = 'A'
+    )
+    SELECT currency, 'A' AS freq, year, 0 AS month, per_usd FROM annual
+    UNION ALL
+    SELECT currency, 'M', year, month, per_usd FROM monthly
+    UNION ALL
+    SELECT a.currency, 'M', a.year, m.month, a.per_usd
+    FROM annual a CROSS JOIN (SELECT range::INTEGER AS month FROM range(1, 13)) m
+    ANTI JOIN monthly mo ON mo.currency = a.currency AND mo.year = a.year AND mo.month = m.month;
+
+-- Every trade row of a dataset with its value in USD and the rate used.
+-- No rate: value_usd is NULL (counted and named by the reports, never
+-- dropped or guessed). A USD value needs no rate.
 CREATE OR REPLACE TEMP MACRO tp_usd(ds) AS TABLE
     SELECT t.*,
-           CASE WHEN t.currency = 'USD' THEN 1.0 ELSE coalesce(m.per_usd, a.per_usd) END AS rate_used,
-           t.value / (CASE WHEN t.currency = 'USD' THEN 1.0 ELSE coalesce(m.per_usd, a.per_usd) END) AS value_usd
+           CASE WHEN t.currency = 'USD' THEN 1.0 ELSE r.per_usd END AS rate_used,
+           t.value / (CASE WHEN t.currency = 'USD' THEN 1.0 ELSE r.per_usd END) AS value_usd
     FROM trade t
-    LEFT JOIN (SELECT * FROM tp_rates() WHERE freq = 'M') m
-        ON m.freq = t.freq AND m.currency = t.currency AND m.year = t.year AND m.month = t.month
-    LEFT JOIN (SELECT * FROM tp_rates() WHERE freq = 'A') a
-        ON a.currency = t.currency AND a.year = t.year
+    LEFT JOIN tp_period_rates() r
+        ON r.currency = t.currency AND r.freq = t.freq AND r.year = t.year AND r.month = t.month
     WHERE t.dataset = ds;
 
 -- Values that could not be converted, by currency and period. USD values

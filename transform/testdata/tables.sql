@@ -66,3 +66,21 @@ CREATE TABLE world_trade (
     imports_usd DOUBLE NOT NULL,
     source      VARCHAR NOT NULL DEFAULT 'fixture'
 );
+
+-- The sums the store keeps of every file's rows; the harness fills it
+-- from trade with tp_row_totals, as the store does at each load.
+CREATE TABLE trade_totals (
+    dataset        VARCHAR NOT NULL,
+    file_id        BIGINT NOT NULL,
+    year           INTEGER NOT NULL,
+    month          INTEGER NOT NULL,
+    freq           VARCHAR NOT NULL,
+    reporter       VARCHAR NOT NULL,
+    partner        VARCHAR NOT NULL,
+    flow           VARCHAR NOT NULL,
+    classification VARCHAR NOT NULL,
+    level          INTEGER NOT NULL,
+    currency       VARCHAR NOT NULL,
+    value          DOUBLE NOT NULL,
+    rows           BIGINT NOT NULL
+);
