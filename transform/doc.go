@@ -14,7 +14,8 @@
 // every connection it hands to reports and exports):
 //
 //	usd.sql         tp_rates, tp_usd, tp_unconverted: values in US dollars
-//	totals.sql      tp_totals: one total per reporter, partner, flow, year
+//	totals.sql      tp_bilateral, tp_totals: one total per reporter,
+//	                partner, flow and year, as the store keeps them
 //	membership.sql  tp_members: who is in which group in which year
 //	mirror.sql      tp_reporter_view: members' own reports, mirror-filled
 //	flows.sql       tp_flows, tp_flow_view: ordered pairs under a basis

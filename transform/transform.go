@@ -37,25 +37,32 @@ func SQL() ([]sqlfile.File, error) {
 	return out, nil
 }
 
-// totalsRule matches the statements that define the sums the store keeps
-// (tp_row_totals and what it uses).
-var totalsRule = regexp.MustCompile(`(?s)CREATE OR REPLACE TEMP MACRO (tp_is_services|tp_row_totals)\(.*?;`)
+// BilateralRule makes trade_bilateral, the totals the reports read, from
+// the sums the store keeps of every file's rows and the exchange rates:
+// when its text changes, the store makes the table again.
+var BilateralRule = Rule{"tp_rates", "tp_period_rates", "tp_is_services", "tp_row_totals", "tp_goods", "tp_classifications", "tp_bilateral"}
 
-// TotalsRule is the text of the rule that makes the sums the store keeps
-// of every file (tp_row_totals in sql/totals.sql, with tp_is_services):
-// when it changes, the store computes them again.
-func TotalsRule() (string, error) {
+// A Rule names the macros that make a table the store keeps.
+type Rule []string
+
+// Text is the text of the statements that create the rule's macros, in
+// the order of flow: what the store hashes to know its table is current.
+func (r Rule) Text() (string, error) {
 	fs, err := SQL()
 	if err != nil {
 		return "", err
 	}
-	f, ok := sqlfile.Find(fs, "totals")
-	if !ok {
-		return "", fmt.Errorf("transform: no totals.sql")
-	}
-	parts := totalsRule.FindAllString(f.Text, -1)
-	if len(parts) != 2 {
-		return "", fmt.Errorf("transform: totals.sql: want tp_is_services and tp_row_totals, found %d", len(parts))
+	var parts []string
+	for _, name := range r {
+		re := regexp.MustCompile(`(?s)CREATE OR REPLACE TEMP MACRO ` + regexp.QuoteMeta(name) + `\(.*?;\n`)
+		var found []string
+		for _, f := range fs {
+			found = append(found, re.FindAllString(f.Text, -1)...)
+		}
+		if len(found) != 1 {
+			return "", fmt.Errorf("transform: macro %s: %d definitions, want 1", name, len(found))
+		}
+		parts = append(parts, found[0])
 	}
 	return strings.Join(parts, "\n"), nil
 }

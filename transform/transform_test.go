@@ -62,12 +62,32 @@ func stripComments(s string) string {
 	return b.String()
 }
 
-func TestTotalsRule(t *testing.T) {
-	r, err := TotalsRule()
-	if err != nil {
-		t.Fatal(err)
+func TestRules(t *testing.T) {
+	for _, r := range []Rule{BilateralRule} {
+		text, err := r.Text()
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, name := range r {
+			if !strings.Contains(text, "TEMP MACRO "+name+"(") {
+				t.Errorf("rule %v lacks %s: %s", r, name, text)
+			}
+		}
+		// Each statement is whole: it ends where the macro does, not at a
+		// semicolon inside it.
+		if n := strings.Count(text, ";\n"); n != len(r) {
+			t.Errorf("rule %v: %d statement ends, want %d", r, n, len(r))
+		}
 	}
-	if !strings.Contains(r, "TEMP MACRO tp_row_totals()") || !strings.Contains(r, "TEMP MACRO tp_is_services(") {
-		t.Errorf("rule: %s", r)
+	if _, err := (Rule{"tp_no_such"}).Text(); err == nil {
+		t.Error("a rule naming no macro: no error")
+	}
+}
+
+func TestProductLevel(t *testing.T) {
+	for code, want := range map[string]int{"TOTAL": 0, "27": 2, "2709": 4, "270900": 6, "0": 1, "33411": 5, "": 0} {
+		if got := ProductLevel(code); got != want {
+			t.Errorf("ProductLevel(%q) = %d, want %d", code, got, want)
+		}
 	}
 }

@@ -25,12 +25,12 @@ func TestExport(t *testing.T) {
 		t.Fatalf("export exit %d\n%s%s", code, stdout, stderr)
 	}
 	lines := strings.Split(strings.TrimSpace(stdout), "\n")
-	if len(lines) != 5 || !strings.HasPrefix(lines[0], "trade ") || !strings.Contains(lines[0], " 502 rows ") ||
-		!strings.HasPrefix(lines[4], "wrote "+out+" (manifest.json: dataset sample, 2 source file(s))") {
+	if len(lines) != 6 || !strings.HasPrefix(lines[0], "trade ") || !strings.Contains(lines[0], " 502 rows ") ||
+		!strings.HasPrefix(lines[1], "totals ") || !strings.HasPrefix(lines[5], "wrote "+out+" (manifest.json: dataset sample, 2 source file(s))") {
 		t.Errorf("export output:\n%s", stdout)
 	}
 	// Not a terminal: one plain progress line per table, no bar.
-	if !strings.HasPrefix(stderr, "exported trade (1/4): 502 rows in ") || strings.Count(stderr, "\n") != 4 || strings.ContainsAny(stderr, "\r█") {
+	if !strings.HasPrefix(stderr, "exported trade (1/5): 502 rows in ") || strings.Count(stderr, "\n") != 5 || strings.ContainsAny(stderr, "\r█") {
 		t.Errorf("export progress on a non-terminal:\n%q", stderr)
 	}
 	var m struct {
@@ -50,7 +50,7 @@ func TestExport(t *testing.T) {
 	if err := json.Unmarshal(b, &m); err != nil {
 		t.Fatal(err)
 	}
-	if m.TradepipeVersion != version || m.Dataset != "sample" || m.Basis != "importer-first" || len(m.Tables) != 4 ||
+	if m.TradepipeVersion != version || m.Dataset != "sample" || m.Basis != "importer-first" || len(m.Tables) != 5 ||
 		strings.Join(m.Tables[0].Partitioning, ",") != "year,reporter" {
 		t.Errorf("manifest: %s", b)
 	}

@@ -126,7 +126,7 @@ const ManifestName = "manifest.json"
 var ErrUsage = report.ErrUsage
 
 // DefaultNames are exported when Options.Names is empty.
-var DefaultNames = []string{"trade", "flows", "fx_rates", "group_membership"}
+var DefaultNames = []string{"trade", "totals", "flows", "fx_rates", "group_membership"}
 
 // table is the allow-list entry of one exportable table.
 type table struct {
@@ -137,6 +137,7 @@ type table struct {
 
 var tables = []table{
 	{name: "trade", partitions: []string{"year", "reporter"}, dataset: true},
+	{name: "totals", partitions: []string{"year", "reporter"}, dataset: true},
 	{name: "flows", partitions: []string{"year"}, dataset: true},
 	{name: "fx_rates", partitions: []string{"year"}},
 	{name: "group_membership"},

@@ -297,10 +297,9 @@ func Args(f sqlfile.File, p Params) ([]any, error) {
 // aside (never added): "KAZ 2019 exports: H5 used, S4 set aside".
 func classificationNote(ctx context.Context, conn *dsql.Conn, p Params) (string, error) {
 	rows, err := conn.QueryContext(ctx, `SELECT reporter, year, CASE flow WHEN 'X' THEN 'exports' ELSE 'imports' END,
-			string_agg(CASE WHEN classification = '' THEN '(none)' ELSE classification END, ', ' ORDER BY rank) FILTER (WHERE rank = 1),
-			string_agg(CASE WHEN classification = '' THEN '(none)' ELSE classification END, ', ' ORDER BY rank) FILTER (WHERE rank > 1)
-		FROM tp_classifications(?) WHERE year BETWEEN ? AND ?
-		GROUP BY ALL HAVING count(*) > 1 ORDER BY ALL`, p.Dataset, p.From, p.To)
+			CASE WHEN any_value(classification) = '' THEN '(none)' ELSE any_value(classification) END, any_value(set_aside)
+		FROM tp_totals(?) WHERE set_aside <> '' AND year BETWEEN ? AND ?
+		GROUP BY reporter, year, flow ORDER BY ALL`, p.Dataset, p.From, p.To)
 	if err != nil {
 		return "", err
 	}

@@ -177,8 +177,9 @@ func (s *Store) open(ctx context.Context, src ingest.Source, o LoadOptions, res 
 //	            inside the INSERT and the reader's own error comes first
 //	dimensions  the slices, codes and products first seen in this file
 //	replace     the earlier rows of the dataset that this file revises
-//	totals      the sums the reports read (trade_totals): this file's, and
-//	            those of the files whose rows it replaced
+//	totals      the tables the reports read (totals.go): this file's sums
+//	            and those of the files whose rows it replaced, and the
+//	            totals they change
 //	ledger      the file's row in files
 //	commit
 type load struct {
@@ -295,7 +296,27 @@ func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID i
 		return nil, err
 	}
 	st.rows, _ = r.RowsAffected()
+	if n, ok := incoming.(*narrower); ok {
+		if err := writeSums(ctx, tx, ar, n.sums.reader(l.opts.Allocator)); err != nil {
+			return nil, fmt.Errorf("%s: %w", l.src.Name, err)
+		}
+	}
 	return st, nil
+}
+
+// writeSums inserts the sums the narrower made of the file's rows.
+func writeSums(ctx context.Context, tx *dsql.Tx, ar *duckdb.Arrow, rr array.RecordReader) error {
+	defer rr.Release()
+	release, err := ar.RegisterView(rr, "tp_sums")
+	if err != nil {
+		return err
+	}
+	defer release()
+	if _, err := tx.ExecContext(ctx, `INSERT INTO trade_sums SELECT * FROM tp_sums`); err != nil {
+		return fmt.Errorf("writing trade_sums: %w", err)
+	}
+	_, err = tx.ExecContext(ctx, `DROP VIEW tp_sums`)
+	return err
 }
 
 // dimensions writes the slices, codes and products the stream handed out
@@ -345,22 +366,37 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 	return r.RowsAffected()
 }
 
-// totals keeps trade_totals in step: the new file's sums, and where it
-// replaced rows, the sums of the dataset's other files in its years.
+// totals keeps the tables the reports read in step (totals.go): for
+// trade, where the file replaced rows the sums of the dataset's other
+// files in its years (its own were written as it streamed), and the
+// totals of its years and reporters; for exchange rates, the totals in
+// the file's currencies.
 func (l *load) totals(ctx context.Context, tx *dsql.Tx, st *streamed, replaced int64) error {
-	if !l.trade() {
-		return nil
-	}
 	if err := createMacros(ctx, tx); err != nil {
 		return err
 	}
-	if err := fileTotals(ctx, tx, st.fileID); err != nil {
-		return fmt.Errorf("%s: %w", l.src.Name, err)
-	}
-	if replaced > 0 {
-		if err := revisedTotals(ctx, tx, l.res.Dataset, st.fileID, st.years.min, st.years.max); err != nil {
+	if !l.trade() {
+		cs, err := strings1(ctx, tx, `SELECT DISTINCT currency FROM fx_rates WHERE file_id = ? ORDER BY 1`, st.fileID)
+		if err == nil && len(cs) > 0 {
+			err = ratesChanged(ctx, tx, cs)
+		}
+		if err != nil {
 			return fmt.Errorf("%s: %w", l.src.Name, err)
 		}
+		return nil
+	}
+	if !st.years.seen {
+		return nil
+	}
+	var err error
+	if replaced > 0 {
+		err = revisedSums(ctx, tx, l.res.Dataset, st.fileID, st.years.min, st.years.max)
+	}
+	if err == nil {
+		err = bilateral(ctx, tx, l.res.Dataset, st.fileID, st.years.min, st.years.max)
+	}
+	if err != nil {
+		return fmt.Errorf("%s: %w", l.src.Name, err)
 	}
 	return nil
 }

@@ -5,6 +5,7 @@ import (
 	"context"
 	dsql "database/sql"
 	"fmt"
+	"slices"
 	"strings"
 	"sync/atomic"
 
@@ -13,6 +14,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 
 	"github.com/tradepipe/tradepipe/ingest"
+	"github.com/tradepipe/tradepipe/transform"
 )
 
 // Trade rows are stored narrow (schema/003_narrow_trade.sql): what a
@@ -62,6 +64,7 @@ type interner struct {
 	newCodes    []codePair
 	nextCode    int32
 	products    map[string]int32
+	levels      []int32 // by product id: transform.ProductLevel of its code
 	newProducts []string
 	nextProduct int32
 	// The same ids by packed key, for codes and products short enough to
@@ -96,22 +99,30 @@ func loadInterner(ctx context.Context, tx *dsql.Tx) (*interner, error) {
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
-	prows, err := tx.QueryContext(ctx, `SELECT product_id, product FROM trade_products`)
+	prows, err := tx.QueryContext(ctx, `SELECT product_id, product, level FROM trade_products`)
 	if err != nil {
 		return nil, err
 	}
 	defer prows.Close()
 	in.nextProduct = 1
 	for prows.Next() {
-		var id int32
+		var id, level int32
 		var p string
-		if err := prows.Scan(&id, &p); err != nil {
+		if err := prows.Scan(&id, &p, &level); err != nil {
 			return nil, err
 		}
 		in.products[p] = id
+		in.setLevel(id, level)
 		in.nextProduct = max(in.nextProduct, id+1)
 	}
 	return in, prows.Err()
+}
+
+func (in *interner) setLevel(id, level int32) {
+	if int(id) >= len(in.levels) {
+		in.levels = append(in.levels, make([]int32, int(id)+1-len(in.levels))...)
+	}
+	in.levels[id] = level
 }
 
 // slice returns s's id. s's strings may point into an Arrow buffer: a new
@@ -153,6 +164,7 @@ func (in *interner) product(p string) int32 {
 	id := in.nextProduct
 	in.nextProduct++
 	in.products[p] = id
+	in.setLevel(id, int32(transform.ProductLevel(p)))
 	in.newProducts = append(in.newProducts, p)
 	return id
 }
@@ -181,8 +193,9 @@ func (in *interner) write(ctx context.Context, tx *dsql.Tx, dataset string, file
 		return fmt.Errorf("writing trade_codes: %w", err)
 	}
 	firstProduct := in.nextProduct - int32(len(in.newProducts))
-	err = insertBatched(ctx, tx, `INSERT INTO trade_products VALUES `, 2, len(in.newProducts), func(i int) []any {
-		return []any{firstProduct + int32(i), in.newProducts[i]}
+	err = insertBatched(ctx, tx, `INSERT INTO trade_products VALUES `, 3, len(in.newProducts), func(i int) []any {
+		id := firstProduct + int32(i)
+		return []any{id, in.newProducts[i], in.levels[id]}
 	})
 	if err != nil {
 		return fmt.Errorf("writing trade_products: %w", err)
@@ -198,21 +211,23 @@ func triBool(v int8) any {
 }
 
 // narrower reads ingest.TradeSchema batches from src and gives trade_rows
-// batches, with ids from its interner.
+// batches, with ids from its interner, adding each to the file's sums.
 type narrower struct {
-	refs atomic.Int64
-	src  array.RecordReader
-	mem  memory.Allocator
-	in   *interner
-	cur  arrow.RecordBatch
-	col  map[string]int
+	refs   atomic.Int64
+	src    array.RecordReader
+	mem    memory.Allocator
+	in     *interner
+	sums   *sums
+	levels []int32 // scratch: the rows' product levels
+	cur    arrow.RecordBatch
+	col    map[string]int
 }
 
 func newNarrower(src array.RecordReader, mem memory.Allocator, in *interner) *narrower {
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
-	n := &narrower{src: src, mem: mem, in: in, col: map[string]int{}}
+	n := &narrower{src: src, mem: mem, in: in, sums: newSums(), col: map[string]int{}}
 	n.refs.Store(1)
 	for i, f := range ingest.TradeSchema.Fields() {
 		n.col[f.Name] = i
@@ -273,6 +288,13 @@ func (n *narrower) narrow(rec arrow.RecordBatch) arrow.RecordBatch {
 	partBuf := codes(str("partner"), str("partner_code"))
 	prodIDs, prodBuf := n.int32s(rows)
 	n.productIDs(prodIDs, str("product"))
+	n.levels = slices.Grow(n.levels[:0], rows)[:rows]
+	for i, id := range prodIDs {
+		n.levels[i] = n.in.levels[id]
+	}
+	int32s := func(b *memory.Buffer) []int32 { return arrow.Int32Traits.CastFromBytes(b.Bytes())[:rows] }
+	n.sums.add(sliceIDs, n.column(rec, "year").(*array.Int32).Int32Values(), n.column(rec, "month").(*array.Int32).Int32Values(),
+		int32s(repBuf), int32s(partBuf), n.levels, n.column(rec, "value").(*array.Float64).Float64Values())
 
 	cols := []arrow.Array{
 		int32Array(sliceBuf, rows),

@@ -441,8 +441,8 @@ func TestPropertyOrderDoesNotMatter(t *testing.T) {
 	}
 }
 
-// checkTotals: the sums the store kept through the loads and revisions
-// equal the sums computed afresh from the rows.
+// checkTotals: the sums and totals the store kept through the loads,
+// revisions and rate changes equal those computed afresh from the rows.
 func checkTotals(t *testing.T, s *Store) {
 	t.Helper()
 	c, err := s.Conn(context.Background())
@@ -451,16 +451,44 @@ func checkTotals(t *testing.T, s *Store) {
 	}
 	defer c.Close()
 	var bad, kept, fresh int
-	err = c.QueryRowContext(context.Background(), `WITH f AS (SELECT * FROM tp_row_totals())
+	err = c.QueryRowContext(context.Background(), `WITH f AS (
+			SELECT slice_id, year, month, reporter, partner, p.level, sum(value) AS value, count(*) AS rows
+			FROM trade_rows r JOIN trade_products p ON p.product_id = r.product GROUP BY ALL)
 		SELECT count(*) FILTER (WHERE k.value IS NULL OR f.value IS NULL OR k.rows <> f.rows
 		                        OR abs(k.value - f.value) > 1e-9 * greatest(1, abs(f.value))),
 		       count(k.value), count(f.value)
-		FROM trade_totals k FULL JOIN f USING (dataset, file_id, year, month, freq, reporter, partner, flow, classification, level, currency)`).
+		FROM trade_sums k FULL JOIN f USING (slice_id, year, month, reporter, partner, level)`).
 		Scan(&bad, &kept, &fresh)
 	if err != nil {
 		t.Fatal(err)
 	}
 	if bad != 0 || kept != fresh || kept == 0 {
-		t.Errorf("trade_totals: %d rows differ from the rows' sums (%d kept, %d fresh)", bad, kept, fresh)
+		t.Errorf("trade_sums: %d rows differ from the rows' sums (%d kept, %d fresh)", bad, kept, fresh)
+	}
+	var wrong int
+	if err := c.QueryRowContext(context.Background(), `SELECT count(*) FROM trade_products
+		WHERE level IS DISTINCT FROM CASE WHEN product = 'TOTAL' THEN 0 ELSE length(product) END`).Scan(&wrong); err != nil || wrong > 0 {
+		t.Errorf("trade_products: %d levels wrong (%v)", wrong, err)
+	}
+	// The totals, made afresh from the sums and the rates loaded now.
+	datasets, err := strings1(context.Background(), c, `SELECT DISTINCT dataset FROM trade_file_sums ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, ds := range datasets {
+		var bad, kept, fresh, usd int
+		err = c.QueryRowContext(context.Background(), `WITH f AS (SELECT * FROM tp_bilateral($1, NULL, NULL)),
+			k AS (SELECT * FROM trade_bilateral WHERE dataset = $1)
+			SELECT count(*) FILTER (WHERE k.months IS NULL OR f.months IS NULL
+			                        OR k.value_usd IS DISTINCT FROM f.value_usd AND NOT abs(k.value_usd - f.value_usd) <= 1e-9 * greatest(1, abs(f.value_usd))
+			                        OR (k.unconverted, k.classification, k.level, k.months) IS DISTINCT FROM (f.unconverted, f.classification, f.level, f.months)),
+			       count(k.months), count(f.months), count(f.value_usd)
+			FROM k FULL JOIN f USING (year, reporter, partner, flow)`, ds).Scan(&bad, &kept, &fresh, &usd)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bad != 0 || kept != fresh || kept == 0 {
+			t.Errorf("trade_bilateral %s: %d rows differ from the totals made afresh (%d kept, %d fresh)", ds, bad, kept, fresh)
+		}
 	}
 }

@@ -11,31 +11,47 @@ import (
 	"github.com/tradepipe/tradepipe/transform"
 )
 
-// The reports are built from trade_totals: the sums of every file's goods
-// rows per reporter, partner, flow, period, classification, product level
-// and currency (transform's tp_row_totals), a few rows for each million
-// of trade rows. The store keeps them in step with the rows: a load writes
-// its file's sums, a revision rewrites the sums of the files whose rows it
-// replaced, in the same transaction; nothing recomputes them from all
-// rows, except a change of the rule itself (its hash is in meta).
+// The reports are built from two tables the store keeps in step with the
+// rows, in the same transaction as every change to them, so that nothing
+// recomputes them from all rows:
+//
+//   - trade_sums, the sums of every file's rows by slice, period, reporter,
+//     partner and product level (sums.go), a few rows for each thousand
+//     trade rows. A load makes its file's as the rows stream in; a
+//     revision makes again those of the files whose rows it replaced.
+//     transform's tp_row_totals reads them through the view trade_file_sums.
+//   - trade_bilateral, one total per dataset, year, reporter, partner and
+//     flow, in USD (transform's tp_bilateral), made from the sums: a load
+//     makes again those of the years and reporters it holds, an
+//     exchange-rate load those in its currencies. When the rule that
+//     makes them changes (its hash is in meta), the store makes them all
+//     again.
 
-// fileTotals writes the sums of the file's rows. Run inside the load's
-// transaction, on a connection with transform's macros.
-func fileTotals(ctx context.Context, tx *dsql.Tx, fileID int64) error {
-	_, err := tx.ExecContext(ctx, `INSERT INTO trade_totals SELECT * FROM tp_row_totals() WHERE file_id = ?`, fileID)
-	return err
+// revisedSums makes again the sums of the dataset's other files in the
+// years a revision replaced rows in.
+func revisedSums(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64, from, to int32) error {
+	if _, err := tx.ExecContext(ctx, `DELETE FROM trade_sums WHERE year BETWEEN ? AND ?
+		AND slice_id IN (SELECT slice_id FROM trade_slices WHERE dataset = ? AND file_id <> ?)`, from, to, dataset, fileID); err != nil {
+		return fmt.Errorf("trade_sums: %w", err)
+	}
+	return remakeSums(ctx, tx, dataset, fileID, from, to)
 }
 
-// revisedTotals rewrites the sums of the dataset's other files in the
-// years a revision replaced rows in.
-func revisedTotals(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64, from, to int32) error {
-	if _, err := tx.ExecContext(ctx, `DELETE FROM trade_totals WHERE dataset = ? AND file_id <> ? AND year BETWEEN ? AND ?`,
-		dataset, fileID, from, to); err != nil {
+// remakeSums inserts the sums of rows (replace/trade_sums.sql); the
+// parameters are those of the statement, nil for NULL.
+func remakeSums(ctx context.Context, tx *dsql.Tx, dataset, fileID, from, to any) error {
+	f, err := statement("trade_sums")
+	if err != nil {
 		return err
 	}
-	_, err := tx.ExecContext(ctx, `INSERT INTO trade_totals SELECT * FROM tp_row_totals()
-		WHERE dataset = ? AND file_id <> ? AND year BETWEEN ? AND ?`, dataset, fileID, from, to)
-	return err
+	args, err := f.Bind(map[string]any{"dataset": dataset, "file_id": fileID, "from": from, "to": to})
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, f.Text, args...); err != nil {
+		return fmt.Errorf("trade_sums: %w", err)
+	}
+	return nil
 }
 
 // createMacros creates transform's macros on a connection.
@@ -54,23 +70,145 @@ func createMacros(ctx context.Context, c interface {
 	return nil
 }
 
-// syncTotals computes every file's sums again when the rule that makes
-// them changed since they were made (or they never were: a database from
-// before trade_totals).
-func (s *Store) syncTotals(ctx context.Context) error {
-	rule, err := transform.TotalsRule()
+// bilateral makes again the dataset's totals (trade_bilateral) in the
+// years from..to of the reporters the file's rows name: a revision only
+// replaces rows with a key of the new file, its reporter among them.
+func bilateral(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64, from, to int32) error {
+	reporters, err := strings1(ctx, tx, `SELECT DISTINCT reporter FROM trade_file_sums WHERE file_id = ? ORDER BY 1`, fileID)
+	if err != nil || len(reporters) == 0 {
+		return err
+	}
+	var years []int32
+	for y := from; y <= to; y++ {
+		years = append(years, y)
+	}
+	return remakeBilateral(ctx, tx, dataset, years, reporters)
+}
+
+// remakeBilateral replaces the dataset's totals of the years and
+// reporters given (nil: all) with those tp_bilateral makes now.
+func remakeBilateral(ctx context.Context, tx *dsql.Tx, dataset string, years []int32, reporters []string) error {
+	yl, rl := anyList(years), anyList(reporters)
+	if _, err := tx.ExecContext(ctx, `DELETE FROM trade_bilateral WHERE dataset = ?
+		AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], year))
+		AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], reporter))`, dataset, yl, yl, rl, rl); err != nil {
+		return fmt.Errorf("trade_bilateral: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO trade_bilateral SELECT ?, * FROM tp_bilateral(?, ?::INTEGER[], ?::VARCHAR[])`,
+		dataset, dataset, yl, rl); err != nil {
+		return fmt.Errorf("trade_bilateral: %w", err)
+	}
+	return nil
+}
+
+// anyList is a list argument for DuckDB: NULL for nil.
+func anyList[T any](l []T) any {
+	if l == nil {
+		return nil
+	}
+	return l
+}
+
+// ratesChanged makes again the totals in the currencies of the exchange
+// rates a load added or replaced: those of every dataset, of every
+// reporter with values in them. USD values need no rate.
+func ratesChanged(ctx context.Context, tx *dsql.Tx, currencies []string) error {
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT dataset, reporter FROM trade_file_sums
+		WHERE currency <> 'USD' AND list_contains(?::VARCHAR[], currency) ORDER BY ALL`, currencies)
 	if err != nil {
 		return err
 	}
-	h := sha256.Sum256([]byte(rule))
-	sum := hex.EncodeToString(h[:])
-	var have string
-	err = s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'totals_rule'`).Scan(&have)
-	if err == nil && have == sum {
-		return nil
+	type key struct {
+		dataset   string
+		reporters []string
 	}
+	var keys []key
+	for rows.Next() {
+		var d, r string
+		if err := rows.Scan(&d, &r); err != nil {
+			rows.Close()
+			return err
+		}
+		if n := len(keys); n == 0 || keys[n-1].dataset != d {
+			keys = append(keys, key{dataset: d})
+		}
+		keys[len(keys)-1].reporters = append(keys[len(keys)-1].reporters, r)
+	}
+	if err := errors.Join(rows.Err(), rows.Close()); err != nil {
+		return err
+	}
+	for _, k := range keys {
+		if err := remakeBilateral(ctx, tx, k.dataset, nil, k.reporters); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// syncTotals brings the kept tables up to date when the store opens for
+// writing: the product levels and the sums, where a product's level is
+// not what transform.ProductLevel says (a database from before the sums,
+// or a changed rule); then the totals, where their rule changed since they
+// were made, or the sums were made again. One transaction.
+func (s *Store) syncTotals(ctx context.Context) error {
+	levels, err := s.staleLevels(ctx)
+	if err != nil {
+		return err
+	}
+	sum, err := ruleHash(transform.BilateralRule)
+	if err != nil {
+		return err
+	}
+	var have string
+	err = s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'bilateral_rule'`).Scan(&have)
 	if err != nil && !errors.Is(err, dsql.ErrNoRows) {
 		return err
+	}
+	if len(levels) == 0 && have == sum {
+		return nil
+	}
+	return s.remake(ctx, levels, len(levels) > 0)
+}
+
+// staleLevels are the products whose kept level is not their level.
+func (s *Store) staleLevels(ctx context.Context) (map[int32]int, error) {
+	rows, err := s.db.QueryContext(ctx, `SELECT product_id, product, level FROM trade_products`)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	stale := map[int32]int{}
+	for rows.Next() {
+		var id int32
+		var p string
+		var level dsql.NullInt32
+		if err := rows.Scan(&id, &p, &level); err != nil {
+			return nil, err
+		}
+		if want := transform.ProductLevel(p); !level.Valid || int(level.Int32) != want {
+			stale[id] = want
+		}
+	}
+	return stale, rows.Err()
+}
+
+// RebuildTotals makes the tables the reports read (trade_sums and
+// trade_bilateral) again from the rows, in one transaction: for a
+// database whose rows were written by other means than a load (a test's,
+// or an export read back).
+func (s *Store) RebuildTotals(ctx context.Context) error {
+	levels, err := s.staleLevels(ctx)
+	if err != nil {
+		return err
+	}
+	return s.remake(ctx, levels, true)
+}
+
+// remake sets the product levels given, makes the sums again if sums says
+// so, then every dataset's totals, and records the hash of their rule.
+func (s *Store) remake(ctx context.Context, levels map[int32]int, sums bool) error {
+	if s.readOnly {
+		return fmt.Errorf("%s: opened read-only: the report tables cannot be made", s.path)
 	}
 	c, err := s.Conn(ctx)
 	if err != nil {
@@ -82,13 +220,67 @@ func (s *Store) syncTotals(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	for _, q := range []string{`DELETE FROM trade_totals`, `INSERT INTO trade_totals SELECT * FROM tp_row_totals()`} {
-		if _, err := tx.ExecContext(ctx, q); err != nil {
-			return fmt.Errorf("trade_totals: %w", err)
+	for id, level := range levels {
+		if _, err := tx.ExecContext(ctx, `UPDATE trade_products SET level = ? WHERE product_id = ?`, level, id); err != nil {
+			return fmt.Errorf("trade_products: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('totals_rule', ?)`, sum); err != nil {
+	if sums {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM trade_sums`); err != nil {
+			return fmt.Errorf("trade_sums: %w", err)
+		}
+		if err := remakeSums(ctx, tx, nil, nil, nil, nil); err != nil {
+			return err
+		}
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM trade_bilateral`); err != nil {
+		return fmt.Errorf("trade_bilateral: %w", err)
+	}
+	ds, err := strings1(ctx, tx, `SELECT DISTINCT dataset FROM trade_file_sums ORDER BY 1`)
+	if err != nil {
+		return err
+	}
+	for _, d := range ds {
+		if err := remakeBilateral(ctx, tx, d, nil, nil); err != nil {
+			return err
+		}
+	}
+	sum, err := ruleHash(transform.BilateralRule)
+	if err != nil {
+		return err
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('bilateral_rule', ?)`, sum); err != nil {
 		return err
 	}
 	return tx.Commit()
+}
+
+// ruleHash is the hash of a rule's text, as meta keeps it.
+func ruleHash(r transform.Rule) (string, error) {
+	text, err := r.Text()
+	if err != nil {
+		return "", err
+	}
+	h := sha256.Sum256([]byte(text))
+	return hex.EncodeToString(h[:]), nil
+}
+
+// strings1 is the first column of a query's rows.
+func strings1(ctx context.Context, q interface {
+	QueryContext(context.Context, string, ...any) (*dsql.Rows, error)
+}, query string, args ...any) ([]string, error) {
+	rows, err := q.QueryContext(ctx, query, args...)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var out []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			return nil, err
+		}
+		out = append(out, s)
+	}
+	return out, rows.Err()
 }

@@ -2,53 +2,62 @@
 -- purpose: one total per reporter, partner, flow and year, in USD, counted
 --          once: goods only, one classification per reporter, year and
 --          flow, one product level, annual where the reporter gives annual
---          rows, with how many months a year built from months holds; from
---          the sums the store keeps of every file (trade_totals).
--- parameters: none (the macros take arguments: ds, the dataset)
+--          rows, with how many months a year built from months holds: made by
+--          tp_bilateral from the sums the store keeps of every file's rows
+--          (trade_file_sums), and kept by the store in trade_bilateral.
+-- parameters: none (the macros take arguments: ds, the dataset; years and
+--          reporters, lists that limit tp_bilateral, NULL for all)
 
 -- Services are the rows of an EBOPS classification (EB02, EB10, EB10S:
 -- Comtrade+'s services downloads, typeCode S): kept, and counted apart by
 -- status, but never goods.
 CREATE OR REPLACE TEMP MACRO tp_is_services(classification) AS classification LIKE 'EB%';
 
--- The sums the store keeps of every file's rows (the table trade_totals,
--- written in the same transaction as each load, revision and removal):
--- the goods rows that are totals of their kind, summed per file,
--- reporter, partner, flow, period, classification, product level and
--- currency. Flows X and M only (re-exports and re-imports kept apart);
+-- The goods totals of every file's rows, from the sums the store keeps
+-- of them (the view trade_file_sums: per file, slice, period, reporter,
+-- partner and product level, written in the same transaction as each
+-- load, revision and removal): the rows that are totals of their kind,
+-- per file, reporter, partner, flow, period, classification, product level
+-- and currency. Flows X and M only (re-exports and re-imports kept apart);
 -- Comtrade's breakdowns dropped (customs C00, transport 0, second partner
 -- 0 are the totals); services never counted as goods. level is the
--- product level: 0 for TOTAL, else the length of the code (HS 27 is 2,
--- 2709 is 4, 270900 is 6; Comtrade's aggrLevel says the same for goods).
--- rows counts the rows summed.
+-- product level (transform.ProductLevel: 0 for TOTAL, else the length of
+-- the code). rows counts the rows summed.
 CREATE OR REPLACE TEMP MACRO tp_row_totals() AS TABLE
-    SELECT dataset, file_id, year, month, freq, reporter, partner, flow, classification,
-           CASE WHEN product = 'TOTAL' THEN 0 ELSE length(product) END AS level,
-           currency, sum(value) AS value, count(*) AS rows
-    FROM trade
+    SELECT dataset, file_id, year, month, freq, reporter, partner, flow, classification, level, currency,
+           sum(value) AS value, sum(rows) AS rows
+    FROM trade_file_sums
     WHERE flow IN ('X', 'M') AND customs IN ('', 'C00') AND mot IN ('', '0') AND partner2 IN ('', '0')
       AND NOT tp_is_services(classification)
     GROUP BY ALL;
 
--- The kept sums of a dataset, in USD at the rate of their period.
-CREATE OR REPLACE TEMP MACRO tp_goods(ds) AS TABLE
+-- The kept sums of a dataset, in USD at the rate of their period; years
+-- and reporters (lists, NULL for all) limit them to the totals a load
+-- changed.
+CREATE OR REPLACE TEMP MACRO tp_goods(ds, years, reporters) AS TABLE
     SELECT t.*,
            t.value / (CASE WHEN t.currency = 'USD' THEN 1.0 ELSE r.per_usd END) AS value_usd
-    FROM trade_totals t
+    FROM tp_row_totals() t
     LEFT JOIN tp_period_rates() r
         ON r.currency = t.currency AND r.freq = t.freq AND r.year = t.year AND r.month = t.month
-    WHERE t.dataset = ds;
+    WHERE t.dataset = ds
+      AND (years IS NULL OR list_contains(years, t.year))
+      AND (reporters IS NULL OR list_contains(reporters, t.reporter));
 
 -- The classifications a reporter's rows for a year and flow come in,
 -- ranked: first the one with a World TOTAL row, then HS before SITC before
 -- anything else, then the newest revision (H6 2022 ... H0 1988/92, HS17 =
 -- 2017; SITC S4 2006 ... S1 1961), then by name. Rank 1 is used; the
 -- others are set aside, never added.
-CREATE OR REPLACE TEMP MACRO tp_classifications(ds) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_classifications(ds, years, reporters) AS TABLE
     WITH c AS (
         SELECT reporter, year, flow, classification,
                bool_or(partner = 'WLD' AND level = 0) AS world_total
-        FROM tp_goods(ds) GROUP BY ALL
+        FROM tp_row_totals()
+        WHERE dataset = ds
+          AND (years IS NULL OR list_contains(years, year))
+          AND (reporters IS NULL OR list_contains(reporters, reporter))
+        GROUP BY ALL
     ), ranked AS (
         SELECT *,
                CASE WHEN classification LIKE 'H%' THEN 0
@@ -71,11 +80,23 @@ CREATE OR REPLACE TEMP MACRO tp_classifications(ds) AS TABLE
 -- months summed where a reporter has no annual row for the year and flow
 -- (months says how many it has: a year is whole with 12); for each
 -- partner the product TOTAL where there is one, else the products of the
--- coarsest level present, never two levels added. level is the one used.
-CREATE OR REPLACE TEMP MACRO tp_totals(ds) AS TABLE
-    WITH g AS (
-        SELECT g.* FROM tp_goods(ds) g
-        JOIN tp_classifications(ds) c USING (reporter, year, flow, classification)
+-- coarsest level present, never two levels added. level is the one used;
+-- unconverted counts the rows summed that have no exchange rate;
+-- set_aside names the reporter's other classifications that year and flow
+-- ("S4", "H4, S3"; '' for none). Each total depends only on the reporter's
+-- rows for its year, so the store makes again those of the years and
+-- reporters a load touched.
+CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
+    WITH c AS (
+        SELECT * FROM tp_classifications(ds, years, reporters)
+    ), aside AS (
+        SELECT reporter, year, flow,
+               coalesce(string_agg(CASE WHEN classification = '' THEN '(none)' ELSE classification END, ', ' ORDER BY rank)
+                            FILTER (WHERE rank > 1), '') AS set_aside
+        FROM c GROUP BY ALL
+    ), g AS (
+        SELECT g.* FROM tp_goods(ds, years, reporters) g
+        JOIN c USING (reporter, year, flow, classification)
         WHERE c.rank = 1
     ), annual AS (
         SELECT DISTINCT reporter, year, flow FROM g WHERE freq = 'A'
@@ -92,6 +113,15 @@ CREATE OR REPLACE TEMP MACRO tp_totals(ds) AS TABLE
            coalesce(sum(f.rows) FILTER (WHERE f.value_usd IS NULL), 0) AS unconverted,
            any_value(f.classification) AS classification,
            any_value(f.level) AS level,
-           min(f.months) AS months
+           min(f.months) AS months,
+           any_value(a.set_aside) AS set_aside
     FROM f JOIN coarsest USING (reporter, partner, year, flow, level)
+    JOIN aside a USING (reporter, year, flow)
     GROUP BY f.year, f.reporter, f.partner, f.flow;
+
+-- The totals of a dataset, as the store keeps them (trade_bilateral: what
+-- tp_bilateral makes, written in the same transaction as every load,
+-- revision, removal and exchange-rate change).
+CREATE OR REPLACE TEMP MACRO tp_totals(ds) AS TABLE
+    SELECT year, reporter, partner, flow, value_usd, unconverted, classification, level, months, set_aside
+    FROM trade_bilateral WHERE dataset = ds;

@@ -105,9 +105,35 @@ func runCase(t *testing.T, path string, files []sqlfile.File) {
 			t.Fatalf("%s: %v", f.Path, err)
 		}
 	}
-	// The store keeps these sums as it loads; here they are made once.
-	if _, err := conn.ExecContext(ctx, `INSERT INTO trade_totals SELECT * FROM tp_row_totals()`); err != nil {
-		t.Fatalf("trade_totals: %v", err)
+	// The store keeps these as it loads; here they are made once: the
+	// sums of the rows by product level (the level of each product from
+	// transform.ProductLevel), then the totals of every dataset.
+	products, err := queryRows(ctx, conn, `SELECT DISTINCT product FROM trade ORDER BY 1`)
+	if err != nil {
+		t.Fatalf("trade: %v", err)
+	}
+	if _, err := conn.ExecContext(ctx, `CREATE TEMP TABLE product_levels (product VARCHAR, level INTEGER)`); err != nil {
+		t.Fatal(err)
+	}
+	for _, p := range products[1:] {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO product_levels VALUES (?, ?)`, p[0], transform.ProductLevel(p[0])); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if _, err := conn.ExecContext(ctx, `INSERT INTO trade_file_sums
+		SELECT dataset, file_id, freq, year, month, reporter, partner, partner2, flow, classification, customs, mot, currency,
+		       l.level, sum(value), count(*)
+		FROM trade JOIN product_levels l USING (product) GROUP BY ALL`); err != nil {
+		t.Fatalf("trade_file_sums: %v", err)
+	}
+	datasets, err := queryRows(ctx, conn, `SELECT DISTINCT dataset FROM trade_file_sums ORDER BY 1`)
+	if err != nil {
+		t.Fatalf("trade_file_sums: %v", err)
+	}
+	for _, d := range datasets[1:] {
+		if _, err := conn.ExecContext(ctx, `INSERT INTO trade_bilateral SELECT ?, * FROM tp_bilateral(?, NULL, NULL)`, d[0], d[0]); err != nil {
+			t.Fatalf("trade_bilateral: %v", err)
+		}
 	}
 	got, err := queryRows(ctx, conn, string(query))
 	if err != nil {

@@ -67,20 +67,40 @@ CREATE TABLE world_trade (
     source      VARCHAR NOT NULL DEFAULT 'fixture'
 );
 
--- The sums the store keeps of every file's rows; the harness fills it
--- from trade with tp_row_totals, as the store does at each load.
-CREATE TABLE trade_totals (
+-- The sums the store keeps of every file's rows (its view
+-- trade_file_sums); the harness fills it from trade, with each product's
+-- level from transform.ProductLevel, as the store does at each load.
+CREATE TABLE trade_file_sums (
     dataset        VARCHAR NOT NULL,
     file_id        BIGINT NOT NULL,
+    freq           VARCHAR NOT NULL,
     year           INTEGER NOT NULL,
     month          INTEGER NOT NULL,
-    freq           VARCHAR NOT NULL,
+    reporter       VARCHAR NOT NULL,
+    partner        VARCHAR NOT NULL,
+    partner2       VARCHAR NOT NULL,
+    flow           VARCHAR NOT NULL,
+    classification VARCHAR NOT NULL,
+    customs        VARCHAR NOT NULL,
+    mot            VARCHAR NOT NULL,
+    currency       VARCHAR NOT NULL,
+    level          INTEGER NOT NULL,
+    value          DOUBLE NOT NULL,
+    rows           BIGINT NOT NULL
+);
+
+-- The totals the reports read; the harness fills it with tp_bilateral
+-- for every dataset, as the store does at each load.
+CREATE TABLE trade_bilateral (
+    dataset        VARCHAR NOT NULL,
+    year           INTEGER NOT NULL,
     reporter       VARCHAR NOT NULL,
     partner        VARCHAR NOT NULL,
     flow           VARCHAR NOT NULL,
+    value_usd      DOUBLE,
+    unconverted    BIGINT NOT NULL,
     classification VARCHAR NOT NULL,
     level          INTEGER NOT NULL,
-    currency       VARCHAR NOT NULL,
-    value          DOUBLE NOT NULL,
-    rows           BIGINT NOT NULL
+    months         INTEGER NOT NULL,
+    set_aside      VARCHAR NOT NULL
 );

@@ -1,0 +1,12 @@
+-- name: totals
+-- purpose: the dataset's totals as every report reads them: one value per
+--          year, reporter, partner and flow, in USD, counted once (one
+--          classification, one product level, annual or the months summed),
+--          with the classification and level used, how many months a year
+--          holds, the rows without an exchange rate and the classifications
+--          set aside; by the rules of tp_bilateral in
+--          transform/sql/totals.sql, as the store keeps them
+--          (trade_bilateral). Partner WLD is the reporter's World row.
+-- parameters:
+--   $dataset: the dataset exported
+SELECT * FROM trade_bilateral WHERE dataset = $dataset
