@@ -29,13 +29,26 @@ var templates = template.Must(template.ParseFS(templateFS, "templates/*"))
 //
 // The page loads nothing: no scripts, fonts, images or styles from
 // elsewhere.
-func WriteHTML(w io.Writer, t *report.Table, made time.Time) error {
-	d, err := pageFor(t, made)
+func WriteHTML(w io.Writer, t *report.Table, made time.Time, opts ...HTMLOption) error {
+	var o htmlOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	d, err := pageFor(t, made, o.columns)
 	if err != nil {
 		return err
 	}
 	return templates.ExecuteTemplate(w, "page.html", d)
 }
+
+// HTMLOption changes what WriteHTML shows.
+type HTMLOption func(*htmlOptions)
+
+type htmlOptions struct{ columns []string }
+
+// TableColumns shows only these columns in the page's table, in this
+// order (SelectColumns); the chart still draws from the whole report.
+func TableColumns(names []string) HTMLOption { return func(o *htmlOptions) { o.columns = names } }
 
 type pageData struct {
 	Title, Facts, Purpose string
@@ -62,17 +75,21 @@ type htmlFile struct {
 	Rows                                                  int64
 }
 
-func pageFor(t *report.Table, made time.Time) (*pageData, error) {
-	if t == nil {
+func pageFor(full *report.Table, made time.Time, columns []string) (*pageData, error) {
+	if full == nil {
 		return nil, errors.New("render: no table")
+	}
+	t, err := SelectColumns(full, columns)
+	if err != nil {
+		return nil, err
 	}
 	purpose := ""
 	if t.Purpose != "" {
 		purpose = strings.ToUpper(t.Purpose[:1]) + t.Purpose[1:]
 	}
 	d := &pageData{
-		Title:   title(t),
-		Facts:   facts(t),
+		Title:   title(full),
+		Facts:   facts(full),
 		Purpose: purpose,
 		Notes:   t.Notes,
 		Made:    made.Format("2006-01-02 15:04 MST"),
@@ -82,29 +99,29 @@ func pageFor(t *report.Table, made time.Time) (*pageData, error) {
 	for _, f := range src {
 		d.Files = append(d.Files, htmlFileOf(f))
 	}
-	svg, err := chartSVG(t)
+	svg, err := chartSVG(full)
 	switch {
 	case err == nil:
 		// The SVG is drawn here by gonum/plot, which escapes every text
 		// it writes.
 		d.Chart = template.HTML(svg)
-		d.Caption = caption(t, src)
+		d.Caption = caption(full, src)
 	case !errors.Is(err, ErrNoChart):
 		return nil, err
 	}
 	for i, c := range t.Columns {
 		d.Columns = append(d.Columns, htmlColumn{Name: c, Numeric: !textColumn(t, i)})
 	}
-	for _, r := range t.Rows {
+	for _, r := range humanCells(t) {
 		cells := make([]htmlCell, len(r))
 		for i, v := range r {
 			switch {
 			case d.Columns[i].Numeric:
-				cells[i] = htmlCell{human(v), "num"}
-			case len(exact(v)) > 40:
-				cells[i] = htmlCell{human(v), "wrap"}
+				cells[i] = htmlCell{v, "num"}
+			case len(v) > 40:
+				cells[i] = htmlCell{v, "wrap"}
 			default:
-				cells[i] = htmlCell{human(v), ""}
+				cells[i] = htmlCell{v, ""}
 			}
 		}
 		d.Rows = append(d.Rows, cells)
