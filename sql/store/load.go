@@ -65,7 +65,10 @@ type LoadResult struct {
 	Replaced int64     // earlier rows replaced by this file's natural keys
 	LoadedAt time.Time // for skipped: when the earlier load happened
 	Earlier  string    // for skipped: the path the same bytes were loaded from
-	Err      error
+	// for skipped: the dataset and ledger id of the earlier load
+	EarlierDataset string
+	EarlierID      int64
+	Err            error
 }
 
 // Load loads one source in one transaction: all its rows or none. The same
@@ -129,11 +132,12 @@ func (s *Store) open(ctx context.Context, src ingest.Source, o LoadOptions, res 
 			return nil, err
 		}
 		res.SHA256 = sha
-		var earlier string
+		var earlier, dataset string
 		var at time.Time
-		err = s.db.QueryRowContext(ctx, `SELECT path || coalesce('!' || entry, ''), loaded_at FROM files WHERE sha256 = ?`, sha).Scan(&earlier, &at)
+		var id int64
+		err = s.db.QueryRowContext(ctx, `SELECT path || coalesce('!' || entry, ''), loaded_at, dataset, file_id FROM files WHERE sha256 = ?`, sha).Scan(&earlier, &at, &dataset, &id)
 		if err == nil {
-			res.Status, res.LoadedAt, res.Earlier = Skipped, at, earlier
+			res.Status, res.LoadedAt, res.Earlier, res.EarlierDataset, res.EarlierID = Skipped, at, earlier, dataset, id
 			return nil, nil
 		}
 		if !errors.Is(err, dsql.ErrNoRows) {
