@@ -45,7 +45,7 @@ func (c *ingestCmd) Run(e *env) error {
 				return e.ctx.Err()
 			}
 			prog := newProgress(e.stderr, src, time.Now)
-			r := st.Load(e.ctx, src, store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes, Progress: prog.add})
+			r := st.Load(e.ctx, src, store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes, Progress: prog.add, Stage: prog.stage})
 			prog.done()
 			switch r.Status {
 			case store.Loaded:

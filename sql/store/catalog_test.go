@@ -3,7 +3,9 @@ package store
 import (
 	"context"
 	"errors"
+	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/tradepipe/tradepipe/ingest"
@@ -95,4 +97,41 @@ func equal(a, b map[string]int64) bool {
 		}
 	}
 	return true
+}
+
+// TestLoadStages: a load says what it does after reading, in order; a
+// revision replaces earlier rows, a first load has none to replace.
+func TestLoadStages(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, filepath.Join(dir, "t.duckdb"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	codes, err := country.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	load := func(name, value string) []string {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, []byte("year,month,reporter,partner,flow,product,value,currency\n2019,,KAZ,CHN,X,TOTAL,"+value+",USD\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srcs, err := ingest.Sources(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		if r := s.Load(ctx, srcs[0], LoadOptions{Codes: codes, Stage: func(w string) { got = append(got, w) }}); r.Err != nil {
+			t.Fatal(r.Err)
+		}
+		return got
+	}
+	if got := strings.Join(load("a.csv", "1"), "|"); got != "writing codes and products|recording the file|committing" {
+		t.Errorf("first load: %s", got)
+	}
+	if got := strings.Join(load("b.csv", "2"), "|"); got != "writing codes and products|replacing earlier rows|recording the file|committing" {
+		t.Errorf("revision: %s", got)
+	}
 }

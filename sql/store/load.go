@@ -29,6 +29,11 @@ type LoadOptions struct {
 	// Progress, if set, is called with the bytes of (decompressed) text each
 	// read consumed: for progress bars.
 	Progress func(n int64)
+	// Stage, if set, is called as the load moves past reading to each of
+	// its later steps ("writing codes and products", "replacing earlier
+	// rows", "recording the file", "committing"), so a bar at 100% can say
+	// what the load is doing.
+	Stage func(what string)
 	// Replace is how a revision finds the earlier rows it replaces: the
 	// packed form where the ids fit (the default), or the general one
 	// (ReplaceGeneral; tests and measurements ask for it).
@@ -212,6 +217,9 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 	if err != nil {
 		return err
 	}
+	if st.dims != nil {
+		l.stage("writing codes and products")
+	}
 	if err = l.dimensions(ctx, tx, st); err != nil {
 		return err
 	}
@@ -219,12 +227,14 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 	if err != nil {
 		return err
 	}
+	l.stage("recording the file")
 	if err = l.ledger(ctx, tx, st, replaced); err != nil {
 		return err
 	}
 	if err = ctx.Err(); err != nil {
 		return err
 	}
+	l.stage("committing")
 	if err = tx.Commit(); err != nil {
 		return err
 	}
@@ -233,6 +243,13 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 }
 
 func (l *load) trade() bool { return l.fr.Format.Kind == ingest.KindTrade }
+
+// stage tells LoadOptions.Stage what the load does next.
+func (l *load) stage(what string) {
+	if l.opts.Stage != nil {
+		l.opts.Stage(what)
+	}
+}
 
 // begin opens the transaction and takes the file's id.
 func (l *load) begin(ctx context.Context, c *dsql.Conn) (*dsql.Tx, int64, error) {
@@ -327,6 +344,7 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 			return 0, err
 		}
 	}
+	l.stage("replacing earlier rows")
 	stmt, err := statement(name)
 	if err != nil {
 		return 0, err
