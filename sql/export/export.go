@@ -84,20 +84,20 @@ type Event struct {
 
 // Manifest describes one export; it is written as manifest.json.
 type Manifest struct {
-	ManifestVersion  int              `json:"manifest_version"`
-	TradepipeVersion string           `json:"tradepipe_version"`
-	CreatedAt        time.Time        `json:"created_at"`
-	Database         string           `json:"database"`
-	Dataset          string           `json:"dataset"`
+	ManifestVersion  int       `json:"manifest_version"`
+	TradepipeVersion string    `json:"tradepipe_version"`
+	CreatedAt        time.Time `json:"created_at"`
+	Database         string    `json:"database"`
+	Dataset          string    `json:"dataset"`
 	// Basis is the flows table's, else the reports', else the basis the
 	// reports would take for the dataset ("" without a dataset).
-	Basis string `json:"basis"`
-	CIFFOB           float64          `json:"cif_fob"`
-	Format           string           `json:"format"`
-	Compression      string           `json:"compression"`
-	PartitionBy      []string         `json:"partition_by"`
-	Tables           []Table          `json:"tables"`
-	Sources          []store.FileInfo `json:"sources"`
+	Basis       string           `json:"basis"`
+	CIFFOB      float64          `json:"cif_fob"`
+	Format      string           `json:"format"`
+	Compression string           `json:"compression"`
+	PartitionBy []string         `json:"partition_by"`
+	Tables      []Table          `json:"tables"`
+	Sources     []store.FileInfo `json:"sources"`
 	// Kept names the tables of an earlier export that this one kept (not
 	// in the file: its tables are all alike).
 	Kept []string `json:"-"`

@@ -36,7 +36,9 @@ func readManifest(out string) (*Manifest, error) {
 }
 
 // dependsOnDataset tells whether a table is made from one trade dataset.
-func dependsOnDataset(t Table) bool { return t.Kind == "report" || t.Name == "trade" || t.Name == "flows" }
+func dependsOnDataset(t Table) bool {
+	return t.Kind == "report" || t.Name == "trade" || t.Name == "flows"
+}
 
 // keep returns the tables of old that this export does not write, after
 // checking that they can sit beside the new ones in one manifest: the
