@@ -40,6 +40,7 @@ type progress struct {
 	gate     *gate
 	throttle time.Duration // least real time between redraws of the bar
 	finished bool
+	logged   bool // a plain progress line was printed
 }
 
 // newProgress follows src, writing to w (standard error): a bar when w is
@@ -73,7 +74,7 @@ func (p *progress) add(n int64) {
 		return
 	}
 	if t := p.now(); t.Sub(p.lastLog) >= logEvery {
-		p.lastLog = t
+		p.lastLog, p.logged = t, true
 		fmt.Fprintln(p.w, p.line(t))
 	}
 }
@@ -81,7 +82,7 @@ func (p *progress) add(n int64) {
 // stage shows what the load does once the file is read (the
 // store.LoadOptions.Stage hook): on the bar, which sits at 100% by then,
 // as its description; off a terminal as a line, for a load that has
-// taken logEvery already (a quick one stays quiet).
+// shown its reading already (a quick one stays quiet).
 func (p *progress) stage(what string) {
 	p.mu.Lock()
 	defer p.mu.Unlock()
@@ -94,7 +95,7 @@ func (p *progress) stage(what string) {
 		}
 		return
 	}
-	if p.now().Sub(p.start) >= logEvery {
+	if p.logged {
 		fmt.Fprintf(p.w, "loading %s: %s\n", p.name, what)
 	}
 }
