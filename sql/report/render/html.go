@@ -64,7 +64,8 @@ type pageData struct {
 }
 
 type htmlColumn struct {
-	Name    string
+	Name    string // as in CSV and JSON, the header's tooltip
+	Label   string // for people
 	Numeric bool
 }
 
@@ -110,7 +111,7 @@ func pageFor(full *report.Table, made time.Time, columns []string) (*pageData, e
 		return nil, err
 	}
 	for i, c := range t.Columns {
-		d.Columns = append(d.Columns, htmlColumn{Name: c, Numeric: !textColumn(t, i)})
+		d.Columns = append(d.Columns, htmlColumn{Name: c, Label: columnLabel(c), Numeric: !textColumn(t, i)})
 	}
 	for _, r := range humanCells(t) {
 		cells := make([]htmlCell, len(r))
@@ -151,21 +152,85 @@ func fileName(f report.Source) string {
 	return n
 }
 
-// title names the report and its group(s).
+// title says what the page shows, for its group(s) and years: "C5:
+// intra-regional trade against China and Russia, 1996–2020".
 func title(t *report.Table) string {
 	p := t.Params
-	switch {
-	case t.Report == "group-compare" && len(p.Groups) > 0:
-		return t.Report + ": " + strings.Join(p.Groups, ", ")
-	case p.Group != "":
-		return t.Report + ": " + p.Group
+	trade := map[string]string{"X": "exports", "M": "imports"}[p.Flows]
+	if trade == "" {
+		trade = "trade"
 	}
-	return t.Report
+	var what string
+	switch t.Report {
+	case "regional-shares":
+		what = p.Group + ": intra-regional " + trade + " against China and Russia"
+	case "partner-shares":
+		what = p.Group + " members: " + trade + " with each other, China and Russia"
+	case "group-compare":
+		what = joinAnd(p.Groups) + " compared: intra-regional " + trade + ", intensity and introversion"
+	case "intensity":
+		what = p.Group + ": trade intensity and introversion, with China and Russia"
+	case "coverage":
+		what = p.Group + ": where each member's totals come from, and how complete they are"
+	case "mirror-gaps":
+		what = p.Group + ": exports as exporters and as importers report them"
+	default:
+		what = t.Report
+		if p.Group != "" {
+			what += ": " + p.Group
+		}
+	}
+	if p.Group == "" && t.Report != "group-compare" {
+		what = t.Report
+	}
+	if y := yearSpan(t); y != "" {
+		what += ", " + y
+	}
+	return what
 }
 
-// facts is the line under the title: dataset, basis, membership, years.
+// columnLabels are the headers people read for the reports' columns; the
+// column's own name stays the header's tooltip.
+var columnLabels = map[string]string{
+	"year": "Year", "group": "Group", "members": "Members", "member": "Member", "member_name": "Name",
+	"intra_share_pct": "Intra-regional share, %", "china_share_pct": "China, %", "russia_share_pct": "Russia, %",
+	"rest_share_pct": "Rest of the world, %", "total_trade_usd": "Total trade, USD", "mirror_share_pct": "From partners' reports, %",
+	"intra_trade_usd": "Intra-regional trade, USD", "china_trade_usd": "With China, USD", "russia_trade_usd": "With Russia, USD",
+	"members_with_data": "Members with data", "members_mirrored": "Members mirrored", "compare_group": "Compared with",
+	"compare_intra_share_pct": "Its intra-regional share, %", "basis": "Basis", "membership": "Membership",
+	"cif_fob": "CIF/FOB factor", "complete": "Complete", "incomplete_reason": "Why incomplete",
+	"export_hhi": "Export concentration (HHI)", "top_partners": "Top partners", "intensity": "Intensity",
+	"hii": "HII", "hei": "HEI", "rti": "RTI", "why_not": "Why not computed", "scope": "Scope",
+}
+
+// columnLabel is a column's header for people: from columnLabels, else
+// its name in words ("partners_reporting" is "Partners reporting", a
+// _pct column a "%", a _usd one "USD").
+func columnLabel(c string) string {
+	if l, ok := columnLabels[c]; ok {
+		return l
+	}
+	unit := ""
+	switch {
+	case strings.HasSuffix(c, "_pct"):
+		c, unit = strings.TrimSuffix(c, "_pct"), ", %"
+	case strings.HasSuffix(c, "_usd"):
+		c, unit = strings.TrimSuffix(c, "_usd"), ", USD"
+	}
+	words := strings.ReplaceAll(c, "_", " ")
+	if words == "" {
+		return c + unit
+	}
+	return strings.ToUpper(words[:1]) + words[1:] + unit
+}
+
+// facts is the line under the title: report, dataset, basis, membership,
+// years.
 func facts(t *report.Table) string {
 	parts := paramParts(t)
+	if t.Report != "" {
+		parts = append([]string{"report " + t.Report}, parts...)
+	}
 	if y := yearSpan(t); y != "" {
 		parts = append(parts, y)
 	}
