@@ -8,10 +8,14 @@ BIN     := bin/tradepipe
 DEMO_DB := .demo/demo.duckdb
 FUZZTIME ?= 30s
 
-.PHONY: build test demo fuzz vet lint race clean bench
+.PHONY: build test demo fuzz vet lint race clean bench man
 
 build:
 	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/tradepipe
+
+# The man page, from the same kong definitions as the flags.
+man: build
+	$(BIN) man > bin/tradepipe.1
 
 # The whole suite, fuzz targets included (their seed corpora run as tests).
 test:

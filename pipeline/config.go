@@ -128,8 +128,43 @@ type StepOptions struct {
 	Dataset, Group, Compare, Basis, Membership string
 	From, To                                   int
 	CIFFOB                                     float64
-	Partial                                    string // report: omit or show
-	Out, PartitionBy, Compression              string // export only
+	// report only, as the command line's report takes them
+	Partial, Flows, Coverage       string
+	Top, MinReporters              int
+	MinWorldShare, MinPartnerShare float64
+	// Define are the groups the step defines for itself (--group
+	// NAME=A,B,C); Given names the report parameters its flags set.
+	Define                        []report.Group
+	Given                         []string
+	Out, PartitionBy, Compression string // export only
+}
+
+// seededNames are the seeded groups' names (transform/seed/groups.csv).
+func seededNames() []string {
+	ms, err := transform.SeededGroups()
+	if err != nil {
+		return nil
+	}
+	var out []string
+	for _, m := range ms {
+		if !slices.Contains(out, m.Group) {
+			out = append(out, m.Group)
+		}
+	}
+	slices.Sort(out)
+	return out
+}
+
+// seededGroup is the seeded group that name means, without regard to
+// case, or "": a config's group may not take its name (the database
+// holds the seeded one, and reports match names in any case).
+func seededGroup(name string) string {
+	for _, g := range seededNames() {
+		if strings.EqualFold(g, name) {
+			return g
+		}
+	}
+	return ""
 }
 
 // FindConfig returns path, or when it is empty the first of ConfigNames
@@ -229,6 +264,7 @@ func Parse(file string, text []byte) (*Config, error) {
 	if jobsNode == nil && doc.Kind == yaml.MappingNode {
 		d.errorf(doc, "jobs", "required: list at least one job with a name and its steps")
 	}
+	d.stepGroups(c)
 	c.DB = c.path(c.DB)
 	c.Outputs = c.path(c.Outputs)
 	needInbox := false
@@ -376,6 +412,8 @@ func (d *decoder) groups(n *yaml.Node) []Group {
 				}
 				if err := transform.CheckGroupName(s); err != nil {
 					d.errorf(v, sub, "%v", err)
+				} else if seed := seededGroup(s); seed != "" {
+					d.errorf(v, sub, "%q is a seeded group (%s): give yours another name", s, strings.Join(seededNames(), ", "))
 				} else {
 					g.Name = s
 				}
@@ -565,6 +603,38 @@ func (d *decoder) jobs(n *yaml.Node) []Job {
 	return out
 }
 
+// stepGroups checks that the groups the report and export steps name
+// are known: seeded, the config's, or defined by the step (in any case,
+// as the reports match them). Without this, an unknown group would stop a
+// run only at its report, after the loads.
+func (d *decoder) stepGroups(c *Config) {
+	known := seededNames()
+	for _, g := range c.Groups {
+		known = append(known, g.Name)
+	}
+	for i, j := range c.Jobs {
+		for k, s := range j.Steps {
+			if s.Kind != StepReport && s.Kind != StepExport {
+				continue
+			}
+			names := []string{s.Options.Group}
+			for _, g := range strings.Split(s.Options.Compare, ",") {
+				if g = strings.TrimSpace(g); g != "" && !strings.EqualFold(g, "none") {
+					names = append(names, g)
+				}
+			}
+			for _, n := range names {
+				ok := n == "" || slices.ContainsFunc(known, func(g string) bool { return strings.EqualFold(g, n) }) ||
+					slices.ContainsFunc(s.Options.Define, func(g report.Group) bool { return strings.EqualFold(g.Name, n) })
+				if !ok {
+					d.errs = append(d.errs, &ConfigError{File: d.file, Line: s.Line, Key: fmt.Sprintf("jobs[%d].steps[%d]", i, k),
+						Msg: fmt.Sprintf("%s: unknown group %q (known: %s; or define one: --group %s=KAZ,KGZ)", s.Kind, n, strings.Join(known, ", "), n)})
+				}
+			}
+		}
+	}
+}
+
 // parseSchedule parses a cron spec: five fields (minute hour day-of-month
 // month day-of-week) or a descriptor (@daily, @every 10m), optionally
 // after CRON_TZ=Zone. tz, if not empty, is the zone for a spec without
@@ -681,7 +751,13 @@ func parseStepArgs(s *Step, args []string) string {
 	opts := "--dataset, --group, --compare, --from, --to, --basis, --membership, --cif-fob"
 	if s.Kind == StepReport {
 		fs.StringVar(&o.Partial, "partial", "", "")
-		opts += ", --partial"
+		fs.StringVar(&o.Flows, "flows", "", "")
+		fs.StringVar(&o.Coverage, "coverage", "", "")
+		fs.IntVar(&o.Top, "top", 0, "")
+		fs.IntVar(&o.MinReporters, "min-reporters", 0, "")
+		fs.Float64Var(&o.MinWorldShare, "min-world-share", 0, "")
+		fs.Float64Var(&o.MinPartnerShare, "min-partner-share", 0, "")
+		opts += ", --partial, --flows, --top, --min-reporters, --coverage, --min-world-share, --min-partner-share"
 	}
 	if s.Kind == StepExport {
 		fs.StringVar(&o.Out, "out", "", "")
@@ -695,8 +771,52 @@ func parseStepArgs(s *Step, args []string) string {
 	if fs.NArg() > 0 {
 		return fmt.Sprintf("names go before the options, got %q after them", strings.Join(fs.Args(), " "))
 	}
-	if err := (report.Params{Basis: o.Basis, Membership: o.Membership, CIFFOB: o.CIFFOB, From: o.From, To: o.To, Partial: o.Partial}).Check(); err != nil {
+	p := report.Params{Basis: o.Basis, Membership: o.Membership, CIFFOB: o.CIFFOB, From: o.From, To: o.To, Partial: o.Partial,
+		Flows: o.Flows, Coverage: o.Coverage, Top: o.Top, MinReporters: o.MinReporters, MinWorldShare: o.MinWorldShare,
+		MinPartnerShare: o.MinPartnerShare}
+	if err := p.Check(); err != nil {
 		return err.Error()
+	}
+	switch {
+	case fs.Lookup("top") != nil && o.Top < 0:
+		return fmt.Sprintf("--top %d: a count of partners, 1 or more", o.Top)
+	case fs.Lookup("min-reporters") != nil && o.MinReporters < 0:
+		return fmt.Sprintf("--min-reporters %d: a count of countries, 0 or more", o.MinReporters)
+	}
+	var compare []string
+	if o.Compare != "" {
+		compare = []string{o.Compare}
+	}
+	group, cmp, defs, err := report.ParseGroups(o.Group, compare)
+	if err != nil {
+		return strings.TrimPrefix(err.Error(), report.ErrUsage.Error()+": ")
+	}
+	o.Group, o.Compare, o.Define = group, cmp, defs
+	fs.Visit(func(f *flag.Flag) {
+		if name := strings.ReplaceAll(f.Name, "-", "_"); slices.Contains(report.ParamFlags, name) {
+			o.Given = append(o.Given, name)
+		}
+	})
+	if s.Kind == StepReport {
+		// A step's flags go to those of its reports that take them; one
+		// that none of them takes would change nothing.
+		for _, g := range o.Given {
+			if !slices.ContainsFunc(s.Names, func(n string) bool { return report.Takes(n, g) }) {
+				var who []string
+				for _, r := range reports {
+					if report.Takes(r, g) {
+						who = append(who, r)
+					}
+				}
+				return fmt.Sprintf("--%s applies to none of %s (it is for %s)", strings.ReplaceAll(g, "_", "-"),
+					strings.Join(s.Names, ", "), strings.Join(who, ", "))
+			}
+		}
+		for _, n := range s.Names {
+			if err := report.CheckGiven(n, report.Taken(n, o.Given), o.Compare); err != nil {
+				return strings.TrimPrefix(err.Error(), report.ErrUsage.Error()+": ")
+			}
+		}
 	}
 	if o.Out != "" && (filepath.IsAbs(o.Out) || strings.HasPrefix(filepath.Clean(o.Out), "..")) {
 		return fmt.Sprintf("--out %q: a folder inside outputs", o.Out)

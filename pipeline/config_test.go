@@ -3,6 +3,7 @@ package pipeline
 import (
 	"os"
 	"path/filepath"
+	"reflect"
 	"regexp"
 	"strings"
 	"testing"
@@ -108,7 +109,8 @@ jobs:
 	}
 	rep := j.Steps[2]
 	if rep.Kind != StepReport || strings.Join(rep.Names, " ") != "regional-shares partner-shares" ||
-		rep.Options != (StepOptions{Dataset: "comtrade", Group: "C5+AFG", Compare: "none", From: 2015}) {
+		!reflect.DeepEqual(rep.Options, StepOptions{Dataset: "comtrade", Group: "C5+AFG", Compare: "none", From: 2015,
+			Given: []string{"compare", "dataset", "from", "group"}}) {
 		t.Errorf("report step: %+v", rep)
 	}
 	exp := j.Steps[3]
@@ -162,8 +164,8 @@ func TestConfigErrors(t *testing.T) {
 		{"ingest args", "jobs:\n  - name: j\n    steps:\n      - ingest now\n", `tradepipe.yaml:4: jobs[0].steps[0]: ingest: takes no arguments, got "now"`},
 		{"report no name", "jobs:\n  - name: j\n    steps: [report]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: name at least one report (known: coverage, group-compare, intensity, mirror-gaps, partner-shares, regional-shares)`},
 		{"report unknown", "jobs:\n  - name: j\n    steps: [report regional-share]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: unknown report "regional-share" (known: coverage, group-compare, intensity, mirror-gaps, partner-shares, regional-shares)`},
-		{"report bad flag", "jobs:\n  - name: j\n    steps: [report coverage --datset x]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: flag provided but not defined: -datset (options: --dataset, --group, --compare, --from, --to, --basis, --membership, --cif-fob, --partial)`},
-		{"report bad year", "jobs:\n  - name: j\n    steps: [report coverage --from x]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: invalid value "x" for flag -from: parse error (options: --dataset, --group, --compare, --from, --to, --basis, --membership, --cif-fob, --partial)`},
+		{"report bad flag", "jobs:\n  - name: j\n    steps: [report coverage --datset x]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: flag provided but not defined: -datset (options: --dataset, --group, --compare, --from, --to, --basis, --membership, --cif-fob, --partial, --flows, --top, --min-reporters, --coverage, --min-world-share, --min-partner-share)`},
+		{"report bad year", "jobs:\n  - name: j\n    steps: [report coverage --from x]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: invalid value "x" for flag -from: parse error (options: --dataset, --group, --compare, --from, --to, --basis, --membership, --cif-fob, --partial, --flows, --top, --min-reporters, --coverage, --min-world-share, --min-partner-share)`},
 		{"report name after flags", "jobs:\n  - name: j\n    steps: [report coverage --group C5 intensity]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: names go before the options, got "intensity" after them`},
 		{"report basis", "jobs:\n  - name: j\n    steps: [report coverage --basis mirror]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: unknown basis "mirror" (known: reporter, flow, importer-first, exporter-first, average)`},
 		{"export unknown", "jobs:\n  - name: j\n    steps: [export trades]\n", `tradepipe.yaml:3: jobs[0].steps[0]: export: no table or report "trades" (tables: trade, totals, flows, fx_rates, group_membership; reports: coverage, group-compare, intensity, mirror-gaps, partner-shares, regional-shares)`},
@@ -196,6 +198,13 @@ func TestConfigErrors(t *testing.T) {
 		{"group member key", "groups:\n  - name: G\n    members:\n      - {code: KAZ}\n" + job, `tradepipe.yaml:4: groups[0].members[0].code: unknown key (known: country, from, to)` + "\n" +
 			`tradepipe.yaml:4: groups[0].members[0].country: required`},
 		{"group overlap", "groups:\n  - name: G\n    members:\n      - {country: KAZ, from: 2000}\n      - {country: KAZ, from: 2010, to: 2012}\n" + job, `tradepipe.yaml:5: groups[0].members: KAZ: this period overlaps the one at line 4`},
+		{"group seeded name", "groups:\n  - name: c5\n    members: [KAZ]\n" + job, `tradepipe.yaml:2: groups[0].name: "c5" is a seeded group (ASEAN, C5, CSTO, CU2010, EAEU, SCO): give yours another name`},
+		{"report unknown group", "jobs:\n  - name: j\n    steps: [report regional-shares --group C6]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: unknown group "C6" (known: ASEAN, C5, CSTO, CU2010, EAEU, SCO; or define one: --group C6=KAZ,KGZ)`},
+		{"report flag for none", "jobs:\n  - name: j\n    steps: [report regional-shares intensity --top 3]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: --top applies to none of regional-shares, intensity (it is for partner-shares)`},
+		{"report two compare", "jobs:\n  - name: j\n    steps: [\"report regional-shares --compare EAEU,SCO\"]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: report regional-shares shows one comparison group beside the group, not 2 (EAEU, SCO): use group-compare for several`},
+		{"report flows", "jobs:\n  - name: j\n    steps: [report regional-shares --flows Z]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: flows "Z" (want X, M or all)`},
+		{"report bad group def", "jobs:\n  - name: j\n    steps: [report regional-shares --group K=]\n", `tradepipe.yaml:3: jobs[0].steps[0]: report: group "K=": list its members after '=', such as K=KAZ,KGZ`},
+		{"report every flag", "jobs:\n  - name: j\n    steps: [\"report regional-shares partner-shares group-compare intensity --top 3 --flows X --min-reporters 50 --partial show --coverage world --min-world-share 80 --min-partner-share 90 --group c5+aze=KAZ,KGZ,TJK,TKM,UZB,AZE --compare ASEAN\"]\n", ``},
 		{"several mistakes", "db: 1\nsettle: soon\njobs:\n  - name: j\n    steps: [ingest, report]\n", `tradepipe.yaml:2: settle: want a duration such as 30s, 10m or 2h, got "soon"` + "\n" +
 			`tradepipe.yaml:5: jobs[0].steps[1]: report: name at least one report (known: coverage, group-compare, intensity, mirror-gaps, partner-shares, regional-shares)`},
 	} {

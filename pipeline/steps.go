@@ -175,7 +175,9 @@ func (r *Runner) refreshGroups(ctx context.Context, st *store.Store) error {
 	}
 	var ms []transform.Member
 	for i, g := range r.Config.Groups {
-		if slices.Contains(seeded, g.Name) {
+		// Parse refuses these already; the database's seeded groups are
+		// asked all the same, should they differ from this binary's seed.
+		if slices.ContainsFunc(seeded, func(s string) bool { return strings.EqualFold(s, g.Name) }) {
 			return &ConfigError{File: r.Config.File, Line: g.Line, Key: fmt.Sprintf("groups[%d].name", i),
 				Msg: fmt.Sprintf("%q is a seeded group (%s): give yours another name", g.Name, strings.Join(seeded, ", "))}
 		}
@@ -200,7 +202,12 @@ func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[
 		return err
 	}
 	for _, name := range s.Names {
-		t, err := report.Run(ctx, st, name, r.reportParams(s.Options))
+		p := r.reportParams(s.Options)
+		p.Given = report.Taken(name, p.Given) // the step's flags go to the reports that take them
+		if !report.Takes(name, "compare") {
+			p.Compare = ""
+		}
+		t, err := report.Run(ctx, st, name, p)
 		if err != nil {
 			return err
 		}
@@ -221,9 +228,13 @@ func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[
 // (report.Defaults, from the reports' headers), as 'tradepipe report' does.
 func (r *Runner) reportParams(o StepOptions) report.Params {
 	p := report.Params{Dataset: o.Dataset, Group: o.Group, Compare: o.Compare, From: o.From, To: o.To, Basis: o.Basis,
-		Membership: o.Membership, CIFFOB: o.CIFFOB, Partial: o.Partial}
+		Membership: o.Membership, CIFFOB: o.CIFFOB, Partial: o.Partial, Flows: o.Flows, Coverage: o.Coverage, Top: o.Top,
+		MinReporters: o.MinReporters, MinWorldShare: o.MinWorldShare, MinPartnerShare: o.MinPartnerShare,
+		Define: o.Define, Given: o.Given}
 	if ds := r.Config.dataset(o.Dataset); ds != nil {
-		p.Coverage = ds.Coverage
+		if p.Coverage == "" {
+			p.Coverage = ds.Coverage
+		}
 		if p.Basis == "" {
 			p.Basis = ds.Basis
 		}
@@ -248,6 +259,7 @@ func (r *Runner) export(ctx context.Context, st *store.Store, s Step) error {
 		return err
 	}
 	rp := r.reportParams(o)
+	rp.Given = nil // the step's options are the export's; each report takes those it has
 	opts := export.Options{Out: filepath.Join(r.Config.Outputs, out), Names: s.Names, Dataset: o.Dataset,
 		PartitionBy: o.PartitionBy, Compression: o.Compression, Basis: o.Basis, CIFFOB: rp.CIFFOB, Report: rp,
 		Version: r.Version, Now: r.Now}

@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"time"
 
 	"github.com/tradepipe/tradepipe/sql/store"
@@ -11,8 +13,28 @@ import (
 
 // dbFlag is the --db flag every database command takes.
 type dbFlag struct {
-	DB       string        `name:"db" env:"TRADEPIPE_DB" default:"tradepipe.duckdb" help:"DuckDB file (default: $$TRADEPIPE_DB, else tradepipe.duckdb here); created with its schema on first use." type:"path"`
+	DB       string        `name:"db" env:"TRADEPIPE_DB" default:"tradepipe.duckdb" help:"DuckDB file (default: $$TRADEPIPE_DB, else tradepipe.duckdb here; now ${db_now}); created with its schema, and its folder, on first use." type:"path"`
 	LockWait time.Duration `name:"lock-wait" default:"30s" help:"How long to wait for another tradepipe process that has the database open (e.g. 0s, 30s, 10m)."`
+}
+
+// dbNow says which database --db would use when not given: for its help.
+func dbNow() string {
+	if v := os.Getenv("TRADEPIPE_DB"); v != "" {
+		return v + ", from $TRADEPIPE_DB"
+	}
+	return "tradepipe.duckdb in the working directory"
+}
+
+// openWrite opens the database for writing, creating its folder first
+// (as the config's db key does): a path under a folder not made yet,
+// TRADEPIPE_DB=$HOME/trade/tradepipe.duckdb say, is not an error.
+func (d dbFlag) openWrite(ctx context.Context, opts ...store.Option) (*store.Store, error) {
+	if dir := filepath.Dir(d.DB); dir != "" {
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return nil, fmt.Errorf("creating the database's folder: %w", err)
+		}
+	}
+	return d.open(ctx, opts...)
 }
 
 func (d dbFlag) open(ctx context.Context, opts ...store.Option) (*store.Store, error) {

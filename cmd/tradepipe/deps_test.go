@@ -34,12 +34,12 @@ const depsRules = `
 
 	# Named reports, their rendering, and the Parquet export.
 	sql/store < sql/report;
-	sql/report, PLOT < sql/report/render;
+	sql/report, PLOT, PRETTY < sql/report/render;
 	sql/report, ARROW < sql/export;
 
 	# Jobs and schedules; the command line on top.
 	sql/report/render, sql/export, CRON, YAML < pipeline;
-	pipeline, KONG, PROGRESSBAR, TERM < cmd/tradepipe;
+	pipeline, KONG, KONGCOMPLETION, COMPLETE, MANGOKONG, ROFF, PROGRESSBAR, TERM < cmd/tradepipe;
 
 	# The benchmark and its data generator.
 	transform/country < bench/gen;
@@ -51,14 +51,20 @@ const depsRules = `
 
 // modules names the outside modules of the rules by their path prefix.
 var modules = map[string]string{
-	"ARROW":       "github.com/apache/arrow-go/v18/",
-	"DUCKDB":      "github.com/duckdb/duckdb-go/v2",
-	"PLOT":        "gonum.org/v1/plot",
-	"CRON":        "github.com/robfig/cron/v3",
-	"YAML":        "go.yaml.in/yaml/v3",
-	"KONG":        "github.com/alecthomas/kong",
-	"PROGRESSBAR": "github.com/schollz/progressbar/v3",
-	"TERM":        "golang.org/x/term",
+	"ARROW":  "github.com/apache/arrow-go/v18/",
+	"DUCKDB": "github.com/duckdb/duckdb-go/v2",
+	"PLOT":   "gonum.org/v1/plot",
+	"PRETTY": "github.com/jedib0t/go-pretty/v6", // the aligned text table
+	"CRON":   "github.com/robfig/cron/v3",
+	"YAML":   "go.yaml.in/yaml/v3",
+	"KONG":   "github.com/alecthomas/kong",
+	// Shell completion and the man page, from kong's definitions.
+	"KONGCOMPLETION": "github.com/jotaen/kong-completion",
+	"COMPLETE":       "github.com/posener/complete",
+	"MANGOKONG":      "github.com/alecthomas/mango-kong",
+	"ROFF":           "github.com/muesli/roff",
+	"PROGRESSBAR":    "github.com/schollz/progressbar/v3",
+	"TERM":           "golang.org/x/term",
 }
 
 const module = "github.com/tradepipe/tradepipe/"

@@ -4,6 +4,8 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"slices"
+	"strings"
 	"text/tabwriter"
 	"time"
 
@@ -16,7 +18,7 @@ import (
 
 type exportCmd struct {
 	dbFlag
-	Out         string   `required:"" type:"path" help:"Folder to write (replaced as a whole; it must be new, empty or an earlier export)."`
+	Out         string   `required:"" type:"path" help:"Folder to write: new, empty or an earlier export. Without names it is replaced as a whole; with names those tables' folders are replaced and the others kept, at once, with the manifest updated."`
 	Dataset     string   `help:"Trade dataset to export (default: the only one loaded)."`
 	PartitionBy string   `name:"partition-by" default:"year" help:"Hive partitions: year, year,reporter, reporter or none. Each table takes those of the columns it has."`
 	Compression string   `enum:"zstd,snappy,none" default:"zstd" help:"Parquet compression: zstd, snappy or none."`
@@ -47,10 +49,15 @@ func (c *exportCmd) Run(e *env) error {
 	}
 	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	for _, t := range m.Tables {
-		fmt.Fprintf(w, "%s\t%d rows\t%d file(s)\t%s\n", t.Name, t.Rows, len(t.Files), t.Path)
+		if !slices.Contains(m.Kept, t.Name) {
+			fmt.Fprintf(w, "%s\t%d rows\t%d file(s)\t%s\n", t.Name, t.Rows, len(t.Files), t.Path)
+		}
 	}
 	if err := w.Flush(); err != nil {
 		return err
+	}
+	if len(m.Kept) > 0 {
+		fmt.Fprintf(e.stdout, "kept %s from the earlier export\n", strings.Join(m.Kept, ", "))
 	}
 	_, err = fmt.Fprintf(e.stdout, "wrote %s (%s: dataset %s, %d source file(s))\n", c.Out, export.ManifestName, orNone(m.Dataset), len(m.Sources))
 	return err

@@ -58,13 +58,52 @@ func TestExport(t *testing.T) {
 		t.Error(err)
 	}
 
-	// A report by name, unpartitioned, snappy: the folder is replaced.
-	code, stdout, stderr = tp(t, "export", "--db", db, "--out", out, "--partition-by", "none", "--compression", "snappy", "regional-shares", "trade")
-	if code != 0 || !strings.HasPrefix(stdout, "regional-shares  4 rows ") {
+	// Tables by name, unpartitioned: those folders are replaced, the
+	// others kept, and the manifest lists them all.
+	flowsBefore := treeHashes(t, filepath.Join(out, "flows"))
+	code, stdout, stderr = tp(t, "export", "--db", db, "--out", out, "--partition-by", "none", "regional-shares", "trade")
+	if code != 0 || !strings.Contains(stdout, "\nregional-shares  4 rows ") || !strings.Contains(stdout, "\nkept totals, flows, fx_rates, group_membership from the earlier export\n") {
 		t.Fatalf("export report: exit %d\n%s%s", code, stdout, stderr)
 	}
 	if _, err := os.Stat(filepath.Join(out, "trade", "year=2019")); !os.IsNotExist(err) {
-		t.Errorf("a partition of the earlier export is left: %v", err)
+		t.Errorf("a partition of the earlier trade is left: %v", err)
+	}
+	if got := treeHashes(t, filepath.Join(out, "flows")); diffTrees(got, flowsBefore) != "" {
+		t.Errorf("flows not kept as it was: %s", diffTrees(got, flowsBefore))
+	}
+	b, _ = os.ReadFile(filepath.Join(out, "manifest.json"))
+	var m2 struct {
+		Basis  string `json:"basis"`
+		Tables []struct {
+			Name, Basis string
+			Files       []string
+		} `json:"tables"`
+	}
+	json.Unmarshal(b, &m2)
+	var names []string
+	for _, tb := range m2.Tables {
+		names = append(names, tb.Name+":"+tb.Basis)
+		for _, f := range tb.Files {
+			if _, err := os.Stat(filepath.Join(out, filepath.FromSlash(f))); err != nil {
+				t.Errorf("manifest names %s: %v", f, err)
+			}
+		}
+	}
+	if strings.Join(names, " ") != "trade: totals: flows:importer-first fx_rates: group_membership: regional-shares:reporter" || m2.Basis != "importer-first" {
+		t.Errorf("manifest after a partial export: basis %q, tables %v", m2.Basis, names)
+	}
+	// Kept tables must match the new ones.
+	if code, _, errs := tp(t, "export", "--db", db, "--out", out, "--compression", "snappy", "trade"); code != 2 || !strings.Contains(errs, "compression zstd, this one snappy") {
+		t.Errorf("partial export with another compression: exit %d %s", code, errs)
+	}
+	// A report alone records the basis it used (it was "").
+	alone := filepath.Join(dir, "alone")
+	if code, _, errs := tp(t, "export", "--db", db, "--out", alone, "regional-shares"); code != 0 {
+		t.Fatalf("export regional-shares: %s", errs)
+	}
+	b, _ = os.ReadFile(filepath.Join(alone, "manifest.json"))
+	if !strings.Contains(string(b), `"basis": "reporter"`) {
+		t.Errorf("manifest of a report alone:\n%s", b)
 	}
 
 	for _, c := range []struct {

@@ -27,7 +27,7 @@ func (c *ingestCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	st, err := c.open(e.ctx)
+	st, err := c.openWrite(e.ctx)
 	if err != nil {
 		return err
 	}
@@ -45,7 +45,7 @@ func (c *ingestCmd) Run(e *env) error {
 				return e.ctx.Err()
 			}
 			prog := newProgress(e.stderr, src, time.Now)
-			r := st.Load(e.ctx, src, store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes, Progress: prog.add})
+			r := st.Load(e.ctx, src, store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes, Progress: prog.add, Stage: prog.stage})
 			prog.done()
 			switch r.Status {
 			case store.Loaded:
@@ -55,7 +55,12 @@ func (c *ingestCmd) Run(e *env) error {
 				}
 				fmt.Fprintf(e.stdout, "loaded  %s: %d rows (format %s, dataset %s%s)\n", src.Name, r.Rows, r.Format, r.Dataset, extra)
 			case store.Skipped:
-				fmt.Fprintf(e.stdout, "skipped %s: already loaded at %s (as %s)\n", src.Name, r.LoadedAt.UTC().Format(time.RFC3339), r.Earlier)
+				hint := ""
+				if c.Dataset != "" && c.Dataset != r.EarlierDataset {
+					hint = fmt.Sprintf("; to load it into %s instead: tradepipe forget --file-id %d, then ingest it again", c.Dataset, r.EarlierID)
+				}
+				fmt.Fprintf(e.stdout, "skipped %s: already loaded at %s (as %s, file %d, in dataset %s)%s\n", src.Name,
+					r.LoadedAt.UTC().Format(time.RFC3339), r.Earlier, r.EarlierID, r.EarlierDataset, hint)
 			default:
 				failed++
 				fmt.Fprintf(e.stderr, "failed  %s\n", r.Err)

@@ -15,6 +15,8 @@ import (
 	"syscall"
 
 	"github.com/alecthomas/kong"
+	kongcompletion "github.com/jotaen/kong-completion"
+	"github.com/posener/complete"
 
 	"github.com/tradepipe/tradepipe/sql/report"
 )
@@ -29,9 +31,21 @@ type cli struct {
 	Report   reportCmd   `cmd:"" help:"Run a named report (see --list)."`
 	Export   exportCmd   `cmd:"" help:"Write the trade data, flows, exchange rates, groups and reports as Parquet (Hive-partitioned, with a manifest), replacing the folder atomically."`
 	Run      runCmd      `cmd:"" help:"Run the config's jobs once, in order (exit 0 when all succeeded, 1 when any failed)."`
+	Check    checkCmd    `cmd:"" help:"Check a config as run would, running nothing (exit 0 when good, 2 listing every mistake)."`
 	Schedule scheduleCmd `cmd:"" help:"Run the config's jobs on their schedules until SIGINT or SIGTERM."`
 	Formats  formatsCmd  `cmd:"" help:"List the input formats tradepipe reads."`
-	Version  versionCmd  `cmd:"" help:"Print the version."`
+
+	Datasets  datasetsCmd  `cmd:"" help:"List the datasets: formats, files, rows, reporters, years, classifications; or rename or drop one."`
+	Groups    groupsCmd    `cmd:"" help:"List the groups' members with their dates (seeded or from the config)."`
+	Countries countriesCmd `cmd:"" help:"Find a country's codes and names in every scheme the readers know."`
+	Forget    forgetCmd    `cmd:"" help:"Remove a loaded file, its rows and its ledger entry, at once, so it can be loaded again."`
+	Version   versionCmd   `cmd:"" help:"Print the version."`
+
+	Help       helpCmd       `cmd:"" help:"Show the help of a command (tradepipe help report), or of all."`
+	Completion completionCmd `cmd:"" help:"Print shell completion code for bash, zsh or fish."`
+	Man        manCmd        `cmd:"" help:"Print the man page (roff): tradepipe man > tradepipe.1."`
+
+	VersionFlag kong.VersionFlag `name:"version" help:"Print the version and exit."`
 }
 
 // env is what every subcommand gets: streams and a context cancelled on
@@ -72,6 +86,8 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "tradepipe:", err)
 		return 1
 	}
+	defaults["version"] = "tradepipe " + version
+	defaults["db_now"] = dbNow()
 	parser, err := kong.New(&c,
 		kong.Vars(defaults),
 		kong.Name("tradepipe"),
@@ -85,8 +101,32 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 		fmt.Fprintln(stderr, "tradepipe:", err)
 		return 1
 	}
+	// Asked by the shell for completions (COMP_LINE set): answer and stop.
+	var reports []string
+	if rs, err := report.List(); err == nil {
+		for _, r := range rs {
+			reports = append(reports, r.Name)
+		}
+	}
+	kongcompletion.Register(parser, kongcompletion.WithExitFunc(func(code int) { exited = code }),
+		kongcompletion.WithPredictor("report", complete.PredictSet(reports...)))
+	if exited >= 0 {
+		return exited
+	}
+	if len(args) == 0 {
+		// A bare tradepipe: the full usage, as gh and kubectl print it.
+		kctx, err := kong.Trace(parser, nil)
+		if err == nil {
+			err = kctx.PrintUsage(false)
+		}
+		if err != nil {
+			fmt.Fprintln(stderr, "tradepipe:", err)
+			return 1
+		}
+		return 0
+	}
 	kctx, err := parser.Parse(args)
-	if exited >= 0 { // --help
+	if exited >= 0 { // --help, --version
 		return exited
 	}
 	if err != nil {

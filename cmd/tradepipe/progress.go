@@ -16,10 +16,11 @@ import (
 
 // How progress shows: on a terminal a bar, once a file has been read for
 // barDelay (small files load without one); elsewhere a plain line every
-// logEvery, so a long load in a log file is seen to move.
+// logEvery, so a long load in a log file is seen to move (a 20 s load
+// among them).
 const (
 	barDelay = time.Second
-	logEvery = 30 * time.Second
+	logEvery = 5 * time.Second
 )
 
 // progress follows the reading of one file. Its add method is the
@@ -39,6 +40,7 @@ type progress struct {
 	gate     *gate
 	throttle time.Duration // least real time between redraws of the bar
 	finished bool
+	logged   bool // a plain progress line was printed
 }
 
 // newProgress follows src, writing to w (standard error): a bar when w is
@@ -72,8 +74,29 @@ func (p *progress) add(n int64) {
 		return
 	}
 	if t := p.now(); t.Sub(p.lastLog) >= logEvery {
-		p.lastLog = t
+		p.lastLog, p.logged = t, true
 		fmt.Fprintln(p.w, p.line(t))
+	}
+}
+
+// stage shows what the load does once the file is read (the
+// store.LoadOptions.Stage hook): on the bar, which sits at 100% by then,
+// as its description; off a terminal as a line, for a load that has
+// shown its reading already (a quick one stays quiet).
+func (p *progress) stage(what string) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.finished {
+		return
+	}
+	if p.tty {
+		if p.bar != nil && p.gate.opened {
+			p.bar.Describe(p.name + ": " + what)
+		}
+		return
+	}
+	if p.logged {
+		fmt.Fprintf(p.w, "loading %s: %s\n", p.name, what)
 	}
 }
 

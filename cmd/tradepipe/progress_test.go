@@ -27,21 +27,32 @@ func TestProgressNotATerminal(t *testing.T) {
 		src   ingest.Source
 		lines []string
 	}{
+		// A line every 5 s: a 20 s load shows four.
 		{"plain file", ingest.Source{Name: "/data/big.csv", Compression: "none", Size: 600_000_000},
-			[]string{"reading big.csv: 300.0 MB of 600.0 MB (50%), 10.0 MB/s, about 30s left"}},
+			[]string{"reading big.csv: 50.0 MB of 600.0 MB (8%), 10.0 MB/s, about 55s left",
+				"reading big.csv: 100.0 MB of 600.0 MB (16%), 10.0 MB/s, about 50s left",
+				"reading big.csv: 150.0 MB of 600.0 MB (25%), 10.0 MB/s, about 45s left",
+				"reading big.csv: 200.0 MB of 600.0 MB (33%), 10.0 MB/s, about 40s left",
+				"loading big.csv: replacing earlier rows", "loading big.csv: committing"}},
 		{"gzip: size unknown", ingest.Source{Name: "/data/big.csv.gz", Compression: "gzip", Size: 50_000_000},
-			[]string{"reading big.csv.gz: 300.0 MB of text, 10.0 MB/s"}},
+			[]string{"reading big.csv.gz: 50.0 MB of text, 10.0 MB/s", "reading big.csv.gz: 100.0 MB of text, 10.0 MB/s",
+				"reading big.csv.gz: 150.0 MB of text, 10.0 MB/s", "reading big.csv.gz: 200.0 MB of text, 10.0 MB/s",
+				"loading big.csv.gz: replacing earlier rows", "loading big.csv.gz: committing"}},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			var w bytes.Buffer
 			clk := &clock{t: time.Date(2026, 5, 27, 2, 30, 0, 0, time.UTC)}
 			p := newProgress(&w, c.src, clk.now)
-			// 10 MB a second for 30 s, in 1 MB reads.
-			for range 300 {
+			// 10 MB a second for 20 s, in 1 MB reads, then the steps
+			// after reading.
+			for range 200 {
 				clk.advance(100 * time.Millisecond)
 				p.add(1_000_000)
 			}
+			p.stage("replacing earlier rows")
+			clk.advance(3 * time.Second)
+			p.stage("committing")
 			if w.Len() > 0 && barLike(w.String()) {
 				t.Errorf("bar-like output to a non-terminal: %q", w.String())
 			}
@@ -58,14 +69,15 @@ func TestProgressNotATerminal(t *testing.T) {
 	}
 }
 
-// TestProgressShortLoad: a file read in under logEvery prints nothing.
+// TestProgressShortLoad: a file loaded in under logEvery prints nothing.
 func TestProgressShortLoad(t *testing.T) {
 	t.Parallel()
 	var w bytes.Buffer
 	clk := &clock{t: time.Unix(0, 0)}
 	p := newProgress(&w, ingest.Source{Name: "small.csv", Compression: "none", Size: 1000}, clk.now)
-	clk.advance(29 * time.Second)
+	clk.advance(4 * time.Second)
 	p.add(1000)
+	p.stage("committing")
 	p.done()
 	if w.Len() != 0 {
 		t.Errorf("output: %q", w.String())
@@ -94,6 +106,15 @@ func TestProgressBarOnTerminal(t *testing.T) {
 	if !strings.Contains(out, "big.csv") || !strings.Contains(out, "/100 MB") || !strings.Contains(out, "\r") {
 		t.Errorf("bar: %q", out)
 	}
+	// Read to the end, the bar says what the load does next.
+	for range 90 {
+		p.add(1_000_000)
+	}
+	p.stage("replacing earlier rows")
+	if after := w.String()[len(out):]; !strings.Contains(after, "big.csv: replacing earlier rows") {
+		t.Errorf("bar at 100%% does not say what the load does: %q", after)
+	}
+	out = w.String()
 	p.done()
 	if after := strings.TrimPrefix(w.String(), out); !strings.HasPrefix(after, "\r") || strings.TrimSpace(after) != "" {
 		t.Errorf("bar not cleared: %q", after)

@@ -6,6 +6,8 @@ import (
 	"fmt"
 	"io"
 	"log/slog"
+	"os"
+	"path/filepath"
 	"slices"
 	"strings"
 	"text/tabwriter"
@@ -58,7 +60,8 @@ func newLogger(w io.Writer, format string, withTime bool) *slog.Logger {
 type runCmd struct {
 	configFlag
 	Job       []string `help:"Run only this job (repeatable); default: every job, in the config's order." placeholder:"NAME"`
-	LogFormat string   `name:"log-format" enum:"text,json" default:"text" help:"Log lines (on standard error): text or json."`
+	LogFormat string   `name:"log-format" enum:"text,json" default:"text" help:"Log lines (on standard error, each with its time): text or json."`
+	DryRun    bool     `name:"dry-run" help:"Print what each step would do, and run nothing."`
 }
 
 func (c *runCmd) Run(e *env) error {
@@ -70,7 +73,10 @@ func (c *runCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	r := pipeline.NewRunner(cfg, newLogger(e.stderr, c.LogFormat, false))
+	if c.DryRun {
+		return dryRun(e, cfg, jobs)
+	}
+	r := pipeline.NewRunner(cfg, newLogger(e.stderr, c.LogFormat, true))
 	r.Version = version
 	var results []pipeline.Result
 	for _, j := range jobs {
@@ -101,6 +107,38 @@ func (c *runCmd) Run(e *env) error {
 	}
 	if failed > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%d of %d job(s) did not succeed", failed, len(results))}
+	}
+	return nil
+}
+
+// dryRun prints each job's plan (pipeline.Config.Plan); the ledger, read
+// when the database is there, says which inbox files are loaded already.
+func dryRun(e *env, cfg *pipeline.Config, jobs []*pipeline.Job) error {
+	var loaded func(string, int64) bool
+	if _, err := os.Stat(cfg.DB); err == nil {
+		st, err := store.Open(e.ctx, cfg.DB, store.ReadOnly(), store.LockWait(cfg.LockWait))
+		if err != nil {
+			return err
+		}
+		files, err := st.Files(e.ctx)
+		st.Close()
+		if err != nil {
+			return err
+		}
+		loaded = func(path string, size int64) bool {
+			abs, _ := filepath.Abs(path)
+			return slices.ContainsFunc(files, func(f store.FileInfo) bool { return f.Path == abs && f.Size == size })
+		}
+	}
+	for _, j := range jobs {
+		lines, err := cfg.Plan(j, time.Now(), loaded)
+		if err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stdout, "job %s (dry run: nothing runs; database %s):\n", j.Name, cfg.DB)
+		for _, l := range lines {
+			fmt.Fprintln(e.stdout, "  "+l)
+		}
 	}
 	return nil
 }

@@ -12,7 +12,7 @@ import (
 
 type statusCmd struct {
 	dbFlag
-	Format string `enum:"table,json" default:"table" help:"Output: table or json."`
+	Format string `short:"o" enum:"table,json" default:"table" help:"Output: table or json."`
 }
 
 func (c *statusCmd) Run(e *env) error {

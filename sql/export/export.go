@@ -84,18 +84,23 @@ type Event struct {
 
 // Manifest describes one export; it is written as manifest.json.
 type Manifest struct {
-	ManifestVersion  int              `json:"manifest_version"`
-	TradepipeVersion string           `json:"tradepipe_version"`
-	CreatedAt        time.Time        `json:"created_at"`
-	Database         string           `json:"database"`
-	Dataset          string           `json:"dataset"`
-	Basis            string           `json:"basis"` // the flows table's ("" without flows and --basis)
-	CIFFOB           float64          `json:"cif_fob"`
-	Format           string           `json:"format"`
-	Compression      string           `json:"compression"`
-	PartitionBy      []string         `json:"partition_by"`
-	Tables           []Table          `json:"tables"`
-	Sources          []store.FileInfo `json:"sources"`
+	ManifestVersion  int       `json:"manifest_version"`
+	TradepipeVersion string    `json:"tradepipe_version"`
+	CreatedAt        time.Time `json:"created_at"`
+	Database         string    `json:"database"`
+	Dataset          string    `json:"dataset"`
+	// Basis is the flows table's, else the reports', else the basis the
+	// reports would take for the dataset ("" without a dataset).
+	Basis       string           `json:"basis"`
+	CIFFOB      float64          `json:"cif_fob"`
+	Format      string           `json:"format"`
+	Compression string           `json:"compression"`
+	PartitionBy []string         `json:"partition_by"`
+	Tables      []Table          `json:"tables"`
+	Sources     []store.FileInfo `json:"sources"`
+	// Kept names the tables of an earlier export that this one kept (not
+	// in the file: its tables are all alike).
+	Kept []string `json:"-"`
 }
 
 // Table is one exported table or report.
@@ -108,6 +113,9 @@ type Table struct {
 	Columns      []Column `json:"columns"`
 	Files        []string `json:"files"` // relative to the export, slash-separated
 	Notes        []string `json:"notes,omitempty"`
+	// Basis is the basis the flows table or a report was made with; the
+	// other tables have none.
+	Basis string `json:"basis,omitempty"`
 }
 
 // Column is one column with its SQL type (DuckDB's names). Partition
@@ -195,6 +203,13 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Manifest, error) 
 	if err != nil {
 		return nil, err
 	}
+	// Tables named: an earlier export keeps its other tables.
+	var old *Manifest
+	if len(opts.Names) > 0 {
+		if old, err = readManifest(out); err != nil {
+			return nil, err
+		}
+	}
 
 	conn, err := st.Conn(ctx)
 	if err != nil {
@@ -223,6 +238,21 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Manifest, error) 
 			m.Basis = opts.Basis
 		}
 	}
+	kept, err := keep(old, items, m)
+	if err != nil {
+		return nil, err
+	}
+	if m.Basis == "" && m.Dataset != "" {
+		// No flows table and no --basis: the basis the reports take for
+		// the dataset, as they would say it.
+		d, err := report.Defaults()
+		if err != nil {
+			return nil, err
+		}
+		if _, m.Basis, err = report.ResolveDataset(ctx, conn, m.Dataset, "", d["basis"]); err != nil {
+			return nil, err
+		}
+	}
 
 	w, err := newWorkDir(out)
 	if err != nil {
@@ -240,6 +270,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Manifest, error) 
 		var t *Table
 		if it.table != nil {
 			t, err = copyTable(ctx, conn, w.dir, *it.table, parts, args)
+			if err == nil && it.name == "flows" {
+				t.Basis = m.Basis
+			}
 		} else {
 			t, err = writeReport(ctx, st, w.dir, it.name, reportParams(opts, m.Dataset), opts.Compression)
 		}
@@ -250,6 +283,15 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Manifest, error) 
 		if opts.Progress != nil {
 			opts.Progress(Event{Name: it.name, Index: i + 1, Count: len(items), Done: true, Rows: t.Rows})
 		}
+	}
+	if len(kept) > 0 {
+		for _, t := range kept {
+			m.Kept = append(m.Kept, t.Name)
+		}
+		if m.Tables, err = w.keep(out, old, kept, m.Tables); err != nil {
+			return nil, err
+		}
+		m.Basis = manifestBasis(m)
 	}
 	if m.Sources, err = sources(ctx, st, m.Dataset); err != nil {
 		return nil, err

@@ -48,7 +48,7 @@ func writeReport(ctx context.Context, st *store.Store, dir, name string, p repor
 		return nil, err
 	}
 	return &Table{Name: name, Kind: "report", Path: name + "/", Rows: int64(len(t.Rows)),
-		Partitioning: []string{}, Columns: cols, Files: files, Notes: t.Notes}, nil
+		Partitioning: []string{}, Columns: cols, Files: files, Notes: t.Notes, Basis: t.Params.Basis}, nil
 }
 
 func writeParquet(path string, rec arrow.RecordBatch, compression string) error {

@@ -47,6 +47,15 @@ type Params struct {
 	// counts as zero.
 	MinWorldShare, MinPartnerShare float64
 
+	// Define are groups made for this run only (NAME=A,B,C; ParseGroups):
+	// Group and Compare may name them.
+	Define []Group
+	// Given names the parameters the caller set (ParamFlags): a report
+	// that does not take one of them is a usage error, as regional-shares
+	// is with --top (CheckGiven). Zero values the caller left to their
+	// defaults are not in it.
+	Given []string
+
 	// Resolved by Run: whether the dataset is a world matrix, and with
 	// membership fixed the year whose members count in every year.
 	World     bool
@@ -97,11 +106,17 @@ func Run(ctx context.Context, st *store.Store, name string, p Params) (*Table, e
 		}
 		return nil, fmt.Errorf("%w: no report %q (known: %s)", ErrUsage, name, strings.Join(names, ", "))
 	}
+	if err := CheckGiven(name, p.Given, p.Compare); err != nil {
+		return nil, err
+	}
 	conn, err := st.Conn(ctx)
 	if err != nil {
 		return nil, err
 	}
 	defer conn.Close()
+	if err := addGroups(ctx, conn, p.Define); err != nil {
+		return nil, err
+	}
 	if err := resolve(ctx, conn, f, &p); err != nil {
 		return nil, err
 	}
@@ -212,21 +227,24 @@ func resolve(ctx context.Context, conn *dsql.Conn, f sqlfile.File, p *Params) er
 	if p.Flows == "all" || p.Flows == "M,X" {
 		p.Flows = "X,M"
 	}
+	groups, err := strings1(ctx, conn, `SELECT DISTINCT group_name FROM group_membership ORDER BY 1`)
+	if err != nil {
+		return err
+	}
+	// Group names are matched without regard to case: --group c5 is C5.
+	p.Group = canonicalGroup(groups, strings.TrimSpace(p.Group))
 	// "none" asks a report that shows comparison groups for none; to any
 	// other it is a group like the rest, and unknown.
 	none := slices.Contains(f.ParamNames(), "compare")
 	var compare []string
 	for _, g := range strings.Split(p.Compare, ",") {
-		if g = strings.TrimSpace(g); g != "" && !(none && g == "none") && g != p.Group && !slices.Contains(compare, g) {
+		g = canonicalGroup(groups, strings.TrimSpace(g))
+		if g != "" && !(none && strings.EqualFold(g, "none")) && g != p.Group && !slices.Contains(compare, g) {
 			compare = append(compare, g)
 		}
 	}
 	p.Compare = strings.Join(compare, ",")
 	p.Groups = append([]string{p.Group}, compare...)
-	groups, err := strings1(ctx, conn, `SELECT DISTINCT group_name FROM group_membership ORDER BY 1`)
-	if err != nil {
-		return err
-	}
 	for _, g := range p.Groups {
 		if !slices.Contains(groups, g) {
 			return fmt.Errorf("%w: unknown group %q (known: %s)", ErrUsage, g, strings.Join(groups, ", "))

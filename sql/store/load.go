@@ -29,6 +29,11 @@ type LoadOptions struct {
 	// Progress, if set, is called with the bytes of (decompressed) text each
 	// read consumed: for progress bars.
 	Progress func(n int64)
+	// Stage, if set, is called as the load moves past reading to each of
+	// its later steps ("writing codes and products", "replacing earlier
+	// rows", "recording the file", "committing"), so a bar at 100% can say
+	// what the load is doing.
+	Stage func(what string)
 	// Replace is how a revision finds the earlier rows it replaces: the
 	// packed form where the ids fit (the default), or the general one
 	// (ReplaceGeneral; tests and measurements ask for it).
@@ -65,7 +70,10 @@ type LoadResult struct {
 	Replaced int64     // earlier rows replaced by this file's natural keys
 	LoadedAt time.Time // for skipped: when the earlier load happened
 	Earlier  string    // for skipped: the path the same bytes were loaded from
-	Err      error
+	// for skipped: the dataset and ledger id of the earlier load
+	EarlierDataset string
+	EarlierID      int64
+	Err            error
 }
 
 // Load loads one source in one transaction: all its rows or none. The same
@@ -129,11 +137,12 @@ func (s *Store) open(ctx context.Context, src ingest.Source, o LoadOptions, res 
 			return nil, err
 		}
 		res.SHA256 = sha
-		var earlier string
+		var earlier, dataset string
 		var at time.Time
-		err = s.db.QueryRowContext(ctx, `SELECT path || coalesce('!' || entry, ''), loaded_at FROM files WHERE sha256 = ?`, sha).Scan(&earlier, &at)
+		var id int64
+		err = s.db.QueryRowContext(ctx, `SELECT path || coalesce('!' || entry, ''), loaded_at, dataset, file_id FROM files WHERE sha256 = ?`, sha).Scan(&earlier, &at, &dataset, &id)
 		if err == nil {
-			res.Status, res.LoadedAt, res.Earlier = Skipped, at, earlier
+			res.Status, res.LoadedAt, res.Earlier, res.EarlierDataset, res.EarlierID = Skipped, at, earlier, dataset, id
 			return nil, nil
 		}
 		if !errors.Is(err, dsql.ErrNoRows) {
@@ -211,6 +220,9 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 	if err != nil {
 		return err
 	}
+	if st.dims != nil {
+		l.stage("writing codes and products")
+	}
 	if err = l.dimensions(ctx, tx, st); err != nil {
 		return err
 	}
@@ -218,15 +230,18 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 	if err != nil {
 		return err
 	}
+	l.stage("making the totals")
 	if err = l.totals(ctx, tx, st, replaced); err != nil {
 		return err
 	}
+	l.stage("recording the file")
 	if err = l.ledger(ctx, tx, st, replaced); err != nil {
 		return err
 	}
 	if err = ctx.Err(); err != nil {
 		return err
 	}
+	l.stage("committing")
 	if err = tx.Commit(); err != nil {
 		return err
 	}
@@ -235,6 +250,13 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 }
 
 func (l *load) trade() bool { return l.fr.Format.Kind == ingest.KindTrade }
+
+// stage tells LoadOptions.Stage what the load does next.
+func (l *load) stage(what string) {
+	if l.opts.Stage != nil {
+		l.opts.Stage(what)
+	}
+}
 
 // begin opens the transaction and takes the file's id.
 func (l *load) begin(ctx context.Context, c *dsql.Conn) (*dsql.Tx, int64, error) {
@@ -349,6 +371,7 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 			return 0, err
 		}
 	}
+	l.stage("replacing earlier rows")
 	stmt, err := statement(name)
 	if err != nil {
 		return 0, err

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"slices"
 
 	"github.com/tradepipe/tradepipe/transform"
 )
@@ -283,4 +284,76 @@ func strings1(ctx context.Context, q interface {
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// touched collects what a removal takes away, for the totals to be made
+// again after it: per dataset the years and reporters of its trade rows,
+// and the currencies of its exchange rates.
+type touched struct {
+	trade      map[string]*keys
+	currencies []string
+}
+
+type keys struct {
+	years     []int32
+	reporters []string
+}
+
+// add records what the rows of the slices and rates where (a condition on
+// trade_slices and fx_rates alike, such as "file_id = ?") hold, before
+// they are deleted, and deletes the slices' sums.
+func (t *touched) add(ctx context.Context, tx *dsql.Tx, where string, args ...any) error {
+	if t.trade == nil {
+		t.trade = map[string]*keys{}
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT DISTINCT dataset, year, reporter FROM trade_file_sums WHERE `+where+` ORDER BY ALL`, args...)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var d, r string
+		var y int32
+		if err := rows.Scan(&d, &y, &r); err != nil {
+			return err
+		}
+		k := t.trade[d]
+		if k == nil {
+			k = &keys{}
+			t.trade[d] = k
+		}
+		if !slices.Contains(k.years, y) {
+			k.years = append(k.years, y)
+		}
+		if !slices.Contains(k.reporters, r) {
+			k.reporters = append(k.reporters, r)
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return err
+	}
+	cs, err := strings1(ctx, tx, `SELECT DISTINCT currency FROM fx_rates WHERE `+where, args...)
+	if err != nil {
+		return err
+	}
+	for _, c := range cs {
+		if !slices.Contains(t.currencies, c) {
+			t.currencies = append(t.currencies, c)
+		}
+	}
+	_, err = tx.ExecContext(ctx, `DELETE FROM trade_sums WHERE slice_id IN (SELECT slice_id FROM trade_slices WHERE `+where+`)`, args...)
+	return err
+}
+
+// remake makes the totals again, once the rows are deleted.
+func (t *touched) remake(ctx context.Context, tx *dsql.Tx) error {
+	for d, k := range t.trade {
+		if err := remakeBilateral(ctx, tx, d, k.years, k.reporters); err != nil {
+			return err
+		}
+	}
+	if len(t.currencies) > 0 {
+		return ratesChanged(ctx, tx, t.currencies)
+	}
+	return nil
 }

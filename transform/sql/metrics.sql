@@ -99,12 +99,15 @@ CREATE OR REPLACE TEMP MACRO tp_world(ds, basis, cif) AS TABLE
 -- Per group (of a comma-separated list) and year: the figures of
 -- docs/metrics.md, with the completeness of the members' figures behind
 -- them (complete only if every member's are; reasons lists every member's
--- reasons). Intensity and introversion are NULL where the data does not
--- cover the world (fewer than min_reporters countries with known totals);
+-- reasons). flows is the trade counted, as in tp_member_year: 'X,M'
+-- (exports and imports), 'X' or 'M' (the export-only or import-only
+-- shares). Intensity and introversion are NULL where the data does not
+-- cover the world (fewer than min_reporters countries with known totals),
+-- and for one flow alone (their formulas are of exports plus imports);
 -- why_not says so.
-CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, fixed_year, world_matrix, min_world, min_partners, min_reporters) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners, min_reporters) AS TABLE
     WITH m AS (
-        SELECT * FROM tp_member_year(ds, grps, basis, cif, fixed_year, 'X,M', world_matrix, min_world, min_partners)
+        SELECT * FROM tp_member_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners)
     ), mem AS (
         SELECT grp, year, count(*) AS members, bool_or(country = 'CHN') AS china_member,
                bool_or(country = 'RUS') AS russia_member
@@ -126,7 +129,8 @@ CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, fixed_year, wor
     ), f AS (
         SELECT g.*, mem.members, mem.china_member, mem.russia_member,
                w.world, coalesce(w.reporters, 0) AS reporters, w.china_total, w.russia_total,
-               coalesce(w.reporters, 0) >= min_reporters AS world_covered
+               coalesce(w.reporters, 0) >= min_reporters AS world_covered,
+               list_sort(string_split(flows, ',')) = ['M', 'X'] AS both_flows
         FROM g JOIN mem USING (grp, year) LEFT JOIN w USING (year)
         WHERE g.total > 0
     ), s AS (
@@ -134,21 +138,23 @@ CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, fixed_year, wor
                intra / total AS s_r,
                -- NULLIF: a degenerate world (no trade outside R, or none of
                -- it with R) leaves a ratio undefined rather than infinite.
-               CASE WHEN world_covered THEN intra / total / (total / (2 * world)) END AS intensity,
-               CASE WHEN world_covered
+               CASE WHEN world_covered AND both_flows THEN intra / total / (total / (2 * world)) END AS intensity,
+               CASE WHEN world_covered AND both_flows
                     THEN (intra / total) / nullif((total - intra) / nullif(2 * world - total, 0), 0) END AS hii,
-               CASE WHEN world_covered
+               CASE WHEN world_covered AND both_flows
                     THEN (1 - intra / total) / nullif(1 - (total - intra) / nullif(2 * world - total, 0), 0) END AS hei
         FROM f
     )
     SELECT s.*,
            total_complete AND (china_member OR china_known) AND (russia_member OR russia_known) AND intra_known AS complete,
            (hii - hei) / (hii + hei) AS rti,
-           CASE WHEN world_covered AND NOT china_member AND china_total > 0
+           CASE WHEN world_covered AND both_flows AND NOT china_member AND china_total > 0
                 THEN (china / total) / (china_total / (2 * world)) END AS china_intensity,
-           CASE WHEN world_covered AND NOT russia_member AND russia_total > 0
+           CASE WHEN world_covered AND both_flows AND NOT russia_member AND russia_total > 0
                 THEN (russia / total) / (russia_total / (2 * world)) END AS russia_intensity,
            CASE WHEN NOT world_covered
                 THEN printf('world trade not covered: %d countries with known totals in %d (at least %d needed); intensity and introversion not computed', reporters, year, min_reporters)
+                WHEN NOT both_flows
+                THEN printf('%s alone: intensity and introversion are of exports plus imports; not computed', CASE flows WHEN 'X' THEN 'exports' ELSE 'imports' END)
            END AS why_not
     FROM s;

@@ -11,6 +11,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -137,4 +138,61 @@ func TestBrowserConsoleCheck(t *testing.T) {
 	if len(console) == 0 || !strings.Contains(strings.Join(console, "\n"), "undefinedFunction") {
 		t.Errorf("script error not seen; console lines: %q", console)
 	}
+}
+
+// TestBrowserTableFits: the regional-shares page, its table of 21
+// columns included, is no wider than the window: the table scrolls in its
+// own box. A copy of the page with a measuring script (the page itself
+// has none) writes the widths into its title, which --dump-dom shows.
+func TestBrowserTableFits(t *testing.T) {
+	t.Parallel()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed (apt-get install chromium): the page is not measured in a browser")
+	}
+	s := storetest.Sample(t)
+	tab := sampleTable(t, s, "regional-shares", report.Params{Dataset: "sample", Compare: "ASEAN", Partial: "show"})
+	var b bytes.Buffer
+	if err := render.WriteHTML(&b, tab, made); err != nil {
+		t.Fatal(err)
+	}
+	measure := `<script>document.title = [document.documentElement.scrollWidth, window.innerWidth,
+		Math.max(...Array.from(document.querySelectorAll('.scroll')).map(e => e.getBoundingClientRect().right)),
+		Math.max(...Array.from(document.querySelectorAll('.scroll')).map(e => e.scrollWidth - e.clientWidth))].join(' ');</script>`
+	page := filepath.Join(t.TempDir(), "measured.html")
+	if err := os.WriteFile(page, []byte(strings.Replace(b.String(), "</body>", measure+"</body>", 1)), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, chromium, "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+		"--disable-background-networking", "--host-resolver-rules=MAP * ~NOTFOUND", "--user-data-dir="+t.TempDir(),
+		"--window-size=1200,900", "--dump-dom", "file://"+page)
+	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
+	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
+	cmd.WaitDelay = 5 * time.Second
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("chromium: %v", err)
+	}
+	m := regexp.MustCompile(`<title>(\d+) (\d+) ([\d.]+) (\d+)</title>`).FindStringSubmatch(string(out))
+	if m == nil {
+		t.Fatalf("no measurements in the page's title:\n%.2000s", out)
+	}
+	doc, win, right, overflow := atoi(m[1]), atoi(m[2]), m[3], atoi(m[4])
+	t.Logf("page %d px wide in a window of %d; table box ends at %s px, its table %d px wider than the box", doc, win, right, overflow)
+	if doc > win {
+		t.Errorf("the page is %d px wide, wider than the window (%d px): the table does not scroll in its box", doc, win)
+	}
+	if r, _ := strconv.ParseFloat(right, 64); r > float64(win) {
+		t.Errorf("the table's box ends at %s px, past the window (%d px)", right, win)
+	}
+	if overflow <= 0 {
+		t.Logf("the table fits its box without scrolling")
+	}
+}
+
+func atoi(s string) int {
+	n, _ := strconv.Atoi(s)
+	return n
 }

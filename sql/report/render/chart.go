@@ -620,6 +620,8 @@ func number(v any) (float64, bool) {
 	case *big.Int:
 		f, _ := new(big.Float).SetInt(x).Float64()
 		return f, true
+	case decimal:
+		return x.Float64(), true
 	}
 	return 0, false
 }

@@ -29,13 +29,26 @@ var templates = template.Must(template.ParseFS(templateFS, "templates/*"))
 //
 // The page loads nothing: no scripts, fonts, images or styles from
 // elsewhere.
-func WriteHTML(w io.Writer, t *report.Table, made time.Time) error {
-	d, err := pageFor(t, made)
+func WriteHTML(w io.Writer, t *report.Table, made time.Time, opts ...HTMLOption) error {
+	var o htmlOptions
+	for _, f := range opts {
+		f(&o)
+	}
+	d, err := pageFor(t, made, o.columns)
 	if err != nil {
 		return err
 	}
 	return templates.ExecuteTemplate(w, "page.html", d)
 }
+
+// HTMLOption changes what WriteHTML shows.
+type HTMLOption func(*htmlOptions)
+
+type htmlOptions struct{ columns []string }
+
+// TableColumns shows only these columns in the page's table, in this
+// order (SelectColumns); the chart still draws from the whole report.
+func TableColumns(names []string) HTMLOption { return func(o *htmlOptions) { o.columns = names } }
 
 type pageData struct {
 	Title, Facts, Purpose string
@@ -51,7 +64,8 @@ type pageData struct {
 }
 
 type htmlColumn struct {
-	Name    string
+	Name    string // as in CSV and JSON, the header's tooltip
+	Label   string // for people
 	Numeric bool
 }
 
@@ -62,17 +76,21 @@ type htmlFile struct {
 	Rows                                                  int64
 }
 
-func pageFor(t *report.Table, made time.Time) (*pageData, error) {
-	if t == nil {
+func pageFor(full *report.Table, made time.Time, columns []string) (*pageData, error) {
+	if full == nil {
 		return nil, errors.New("render: no table")
+	}
+	t, err := SelectColumns(full, columns)
+	if err != nil {
+		return nil, err
 	}
 	purpose := ""
 	if t.Purpose != "" {
 		purpose = strings.ToUpper(t.Purpose[:1]) + t.Purpose[1:]
 	}
 	d := &pageData{
-		Title:   title(t),
-		Facts:   facts(t),
+		Title:   title(full),
+		Facts:   facts(full),
 		Purpose: purpose,
 		Notes:   t.Notes,
 		Made:    made.Format("2006-01-02 15:04 MST"),
@@ -82,29 +100,29 @@ func pageFor(t *report.Table, made time.Time) (*pageData, error) {
 	for _, f := range src {
 		d.Files = append(d.Files, htmlFileOf(f))
 	}
-	svg, err := chartSVG(t)
+	svg, err := chartSVG(full)
 	switch {
 	case err == nil:
 		// The SVG is drawn here by gonum/plot, which escapes every text
 		// it writes.
 		d.Chart = template.HTML(svg)
-		d.Caption = caption(t, src)
+		d.Caption = caption(full, src)
 	case !errors.Is(err, ErrNoChart):
 		return nil, err
 	}
 	for i, c := range t.Columns {
-		d.Columns = append(d.Columns, htmlColumn{Name: c, Numeric: !textColumn(t, i)})
+		d.Columns = append(d.Columns, htmlColumn{Name: c, Label: columnLabel(c), Numeric: !textColumn(t, i)})
 	}
-	for _, r := range t.Rows {
+	for _, r := range humanCells(t) {
 		cells := make([]htmlCell, len(r))
 		for i, v := range r {
 			switch {
 			case d.Columns[i].Numeric:
-				cells[i] = htmlCell{human(v), "num"}
-			case len(exact(v)) > 40:
-				cells[i] = htmlCell{human(v), "wrap"}
+				cells[i] = htmlCell{v, "num"}
+			case len(v) > 40:
+				cells[i] = htmlCell{v, "wrap"}
 			default:
-				cells[i] = htmlCell{human(v), ""}
+				cells[i] = htmlCell{v, ""}
 			}
 		}
 		d.Rows = append(d.Rows, cells)
@@ -134,21 +152,85 @@ func fileName(f report.Source) string {
 	return n
 }
 
-// title names the report and its group(s).
+// title says what the page shows, for its group(s) and years: "C5:
+// intra-regional trade against China and Russia, 1996–2020".
 func title(t *report.Table) string {
 	p := t.Params
-	switch {
-	case t.Report == "group-compare" && len(p.Groups) > 0:
-		return t.Report + ": " + strings.Join(p.Groups, ", ")
-	case p.Group != "":
-		return t.Report + ": " + p.Group
+	trade := map[string]string{"X": "exports", "M": "imports"}[p.Flows]
+	if trade == "" {
+		trade = "trade"
 	}
-	return t.Report
+	var what string
+	switch t.Report {
+	case "regional-shares":
+		what = p.Group + ": intra-regional " + trade + " against China and Russia"
+	case "partner-shares":
+		what = p.Group + " members: " + trade + " with each other, China and Russia"
+	case "group-compare":
+		what = joinAnd(p.Groups) + " compared: intra-regional " + trade + ", intensity and introversion"
+	case "intensity":
+		what = p.Group + ": trade intensity and introversion, with China and Russia"
+	case "coverage":
+		what = p.Group + ": where each member's totals come from, and how complete they are"
+	case "mirror-gaps":
+		what = p.Group + ": exports as exporters and as importers report them"
+	default:
+		what = t.Report
+		if p.Group != "" {
+			what += ": " + p.Group
+		}
+	}
+	if p.Group == "" && t.Report != "group-compare" {
+		what = t.Report
+	}
+	if y := yearSpan(t); y != "" {
+		what += ", " + y
+	}
+	return what
 }
 
-// facts is the line under the title: dataset, basis, membership, years.
+// columnLabels are the headers people read for the reports' columns; the
+// column's own name stays the header's tooltip.
+var columnLabels = map[string]string{
+	"year": "Year", "group": "Group", "members": "Members", "member": "Member", "member_name": "Name",
+	"intra_share_pct": "Intra-regional share, %", "china_share_pct": "China, %", "russia_share_pct": "Russia, %",
+	"rest_share_pct": "Rest of the world, %", "total_trade_usd": "Total trade, USD", "mirror_share_pct": "From partners' reports, %",
+	"intra_trade_usd": "Intra-regional trade, USD", "china_trade_usd": "With China, USD", "russia_trade_usd": "With Russia, USD",
+	"members_with_data": "Members with data", "members_mirrored": "Members mirrored", "compare_group": "Compared with",
+	"compare_intra_share_pct": "Its intra-regional share, %", "basis": "Basis", "membership": "Membership",
+	"cif_fob": "CIF/FOB factor", "complete": "Complete", "incomplete_reason": "Why incomplete",
+	"export_hhi": "Export concentration (HHI)", "top_partners": "Top partners", "intensity": "Intensity",
+	"hii": "HII", "hei": "HEI", "rti": "RTI", "why_not": "Why not computed", "scope": "Scope",
+}
+
+// columnLabel is a column's header for people: from columnLabels, else
+// its name in words ("partners_reporting" is "Partners reporting", a
+// _pct column a "%", a _usd one "USD").
+func columnLabel(c string) string {
+	if l, ok := columnLabels[c]; ok {
+		return l
+	}
+	unit := ""
+	switch {
+	case strings.HasSuffix(c, "_pct"):
+		c, unit = strings.TrimSuffix(c, "_pct"), ", %"
+	case strings.HasSuffix(c, "_usd"):
+		c, unit = strings.TrimSuffix(c, "_usd"), ", USD"
+	}
+	words := strings.ReplaceAll(c, "_", " ")
+	if words == "" {
+		return c + unit
+	}
+	return strings.ToUpper(words[:1]) + words[1:] + unit
+}
+
+// facts is the line under the title: report, dataset, basis, membership,
+// years.
 func facts(t *report.Table) string {
 	parts := paramParts(t)
+	if t.Report != "" {
+		parts = append([]string{"report " + t.Report}, parts...)
+	}
 	if y := yearSpan(t); y != "" {
 		parts = append(parts, y)
 	}

@@ -60,7 +60,8 @@ func TestWriteHTML(t *testing.T) {
 		t.Errorf("page reaches out: %q", bad)
 	}
 	for _, w := range []string{
-		"<title>regional-shares: C5</title>",
+		"<title>C5: intra-regional trade against China and Russia, 2017–2020</title>",
+		"<h1>C5: intra-regional trade against China and Russia, 2017–2020</h1>",
 		"dataset sample · basis reporter · membership as-of · 2017–2020",
 		"<figure id=\"chart\">\n<svg ",
 		// caption: what, source files, basis, mirror share
@@ -70,7 +71,8 @@ func TestWriteHTML(t *testing.T) {
 		// 2020 is incomplete (DOTS has no TJK-TKM trade that year): its shares are left out.
 		"1 row(s) have incomplete figures: their shares are left out, so a line breaks there (see the notes).",
 		"<li>1 of 4 rows are incomplete: their shares are left empty (--partial show fills them); for example TJK exports 2020",
-		"<th class=\"num\">intra_share_pct</th>", "<th>group</th>",
+		"<th class=\"num\" title=\"intra_share_pct\">Intra-regional share, %</th>", "<th title=\"group\">Group</th>",
+		"<th class=\"num\" title=\"total_trade_usd\">Total trade, USD</th>",
 		"<td class=\"num\">7.03</td>", "<td class=\"num\">122,246,882,000</td>",
 		"<li>dataset sample; basis reporter; membership as-of; cif/fob factor 1.06 for mirror values</li>",
 		"fx_wdi_sample.csv", // exchange rates are listed with the source files
@@ -150,9 +152,9 @@ func TestWriteSite(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range []string{
-		`<a href="regional-shares.html">regional-shares: C5</a>: dataset sample · basis reporter`,
-		`<a href="regional-shares-baci.html">regional-shares: C5</a>: dataset baci · basis flow`,
-		`<a href="partner-shares.html">partner-shares: C5</a>`,
+		`<a href="regional-shares.html">C5: intra-regional trade against China and Russia, 2017–2020</a>: report regional-shares · dataset sample · basis reporter`,
+		`<a href="regional-shares-baci.html">C5: intra-regional trade against China and Russia, `, `</a>: report regional-shares · dataset baci · basis flow`,
+		`<a href="partner-shares.html">C5 members: trade with each other, China and Russia, `,
 		`Made on <time datetime="2026-05-27T02:30:00Z">2026-05-27 02:30 UTC</time> from 6 loaded file(s)`,
 		"c5_comtrade_2017_2020.csv", "baci_sample.csv", "fx_kgs_monthly_2019.csv",
 	} {

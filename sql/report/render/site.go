@@ -65,7 +65,7 @@ func WriteSite(dir string, pages []Page, made time.Time) error {
 		if n == "" {
 			n = pg.Table.Report
 		}
-		d, err := pageFor(pg.Table, made)
+		d, err := pageFor(pg.Table, made, nil)
 		if err != nil {
 			return fmt.Errorf("site: page %s: %w", n, err)
 		}

@@ -12,6 +12,8 @@
 --   $membership: as-of or fixed
 --   $cif_fob: the CIF/FOB factor used for mirror values
 --   $min_reporters: countries with known totals needed for world figures
+--   $flows: the flows counted: X,M (exports and imports), X or M; intensity
+--           and introversion need both
 --   $fixed_year: with membership fixed, the year whose members count
 --   $world: whether the dataset holds the whole world matrix
 --   $min_world_share: the world-trade share a mirror's reporters must cover
@@ -28,7 +30,7 @@ SELECT year, grp AS "group", members,
        why_not,
        complete,
        CASE WHEN complete THEN '' ELSE reasons END AS incomplete_reason
-FROM tp_group_year($dataset, $group || ',' || $compare, $basis, $cif_fob, $fixed_year, $world, $min_world_share,
+FROM tp_group_year($dataset, $group || ',' || $compare, $basis, $cif_fob, $fixed_year, $flows, $world, $min_world_share,
                    $min_partner_share, $min_reporters)
 WHERE year BETWEEN $from AND $to
 ORDER BY year, list_position(string_split($group || ',' || $compare, ','), grp);

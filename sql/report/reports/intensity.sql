@@ -19,7 +19,7 @@
 --   $partial: omit or show the shares of incomplete figures
 SELECT * FROM (
 WITH g AS (
-    SELECT * FROM tp_group_year($dataset, $group, $basis, $cif_fob, $fixed_year, $world, $min_world_share,
+    SELECT * FROM tp_group_year($dataset, $group, $basis, $cif_fob, $fixed_year, 'X,M', $world, $min_world_share,
                                 $min_partner_share, $min_reporters)
     WHERE year BETWEEN $from AND $to
 ), m AS (

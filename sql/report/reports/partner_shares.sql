@@ -13,7 +13,7 @@
 --   $cif_fob: the CIF/FOB factor used for mirror values
 --   $top: how many top partners to list per member (default 5)
 --   $flows: the flows counted: all (exports and imports, bound as X,M), X
---           (exports) or M (imports) (default all)
+--           (exports) or M (imports)
 --   $fixed_year: with membership fixed, the year whose members count
 --   $world: whether the dataset holds the whole world matrix
 --   $min_world_share: the world-trade share a mirror's reporters must cover
@@ -51,9 +51,10 @@ SELECT m.year,
        -- that year: its trade is then intra-regional, not counted twice.
        CASE WHEN NOT gm.china_member THEN tp_shown($partial, m.total_complete AND m.china_known, 100 * m.china / m.total) END AS china_share_pct,
        CASE WHEN NOT gm.russia_member THEN tp_shown($partial, m.total_complete AND m.russia_known, 100 * m.russia / m.total) END AS russia_share_pct,
+       -- rest: what is left of the total, noise of the sums as 0 (as in
+       -- regional-shares).
        tp_shown($partial, m.complete,
-                round(100 * (m.total - m.intra - CASE WHEN gm.china_member THEN 0 ELSE m.china END
-                             - CASE WHEN gm.russia_member THEN 0 ELSE m.russia END) / m.total, 9)) AS rest_share_pct,
+                100 * CASE WHEN abs(m.rest) <= 1e-11 * m.total THEN 0 ELSE m.rest END / m.total) AS rest_share_pct,
        m.total AS total_trade_usd,
        tp_shown($partial, m.total_complete, 100 * m.mirrored_total / m.total) AS mirror_share_pct,
        -- Concentration and the top partners need every partner.
@@ -62,7 +63,9 @@ SELECT m.year,
        m.complete AND m.partners_complete AS complete,
        CASE WHEN m.complete AND m.partners_complete THEN ''
             ELSE concat_ws('; ', m.reasons, CASE WHEN NOT m.partners_complete THEN m.breakdown_reasons END) END AS incomplete_reason
-FROM m
+FROM (SELECT m.*, m.total - m.intra - CASE WHEN gm.china_member THEN 0 ELSE m.china END
+                             - CASE WHEN gm.russia_member THEN 0 ELSE m.russia END AS rest
+      FROM m JOIN gm USING (year)) m
 JOIN gm USING (year)
 LEFT JOIN top USING (year, member)
 LEFT JOIN countries c ON c.code = m.member

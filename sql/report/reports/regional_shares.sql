@@ -21,6 +21,8 @@
 --   $cif_fob: the CIF/FOB factor used for mirror values (default 1.06)
 --   $min_reporters: countries with known totals needed for world figures
 --                   (default 100)
+--   $flows: the flows counted: all (exports and imports, bound as X,M), X
+--           (exports alone) or M (imports alone) (default all)
 --   $fixed_year: with membership fixed, the year whose members count in
 --                every year (the last year of the report); NULL for as-of
 --   $world: whether the dataset holds the whole world matrix (a flow table
@@ -34,9 +36,13 @@
 --             show (it is filled; complete says it is not) (default omit)
 WITH gy AS (
     SELECT * FROM tp_group_year($dataset, $group || ',' || split_part($compare, ',', 1), $basis, $cif_fob, $fixed_year,
-                                $world, $min_world_share, $min_partner_share, $min_reporters)
+                                $flows, $world, $min_world_share, $min_partner_share, $min_reporters)
 ), g AS (
-    SELECT * FROM gy WHERE grp = $group
+    -- rest: what is left of the total once the members, China and Russia
+    -- (where they are not members) are taken out.
+    SELECT *, total - intra - CASE WHEN china_member THEN 0 ELSE china END
+                            - CASE WHEN russia_member THEN 0 ELSE russia END AS rest
+    FROM gy WHERE grp = $group
 ), c AS (
     SELECT * FROM gy WHERE grp = split_part($compare, ',', 1)
 )
@@ -46,12 +52,13 @@ SELECT g.year,
        tp_shown($partial, g.total_complete AND g.intra_known, 100 * g.intra / g.total) AS intra_share_pct,
        CASE WHEN NOT g.china_member THEN tp_shown($partial, g.total_complete AND g.china_known, 100 * g.china / g.total) END AS china_share_pct,
        CASE WHEN NOT g.russia_member THEN tp_shown($partial, g.total_complete AND g.russia_known, 100 * g.russia / g.total) END AS russia_share_pct,
-       -- rest = what is left of the total; rounding noise below 1e-9
-       -- points is zero (a negative rest would mean partner rows above the
-       -- World total, and is shown as it is).
-       tp_shown($partial, g.complete,
-                round(100 * (g.total - g.intra - CASE WHEN g.china_member THEN 0 ELSE g.china END
-                             - CASE WHEN g.russia_member THEN 0 ELSE g.russia END) / g.total, 9)) AS rest_share_pct,
+       -- rest = what is left of the total, in full precision. Summing
+       -- doubles leaves noise of about 1e-16 of a sum per row summed: a
+       -- residual within 1e-11 of the total (a share of 1e-9 points) is
+       -- that noise where the partner rows add up to the total, and
+       -- shown as 0. A negative rest would mean partner rows
+       -- above the World total, and is shown as it is.
+       tp_shown($partial, g.complete, 100 * CASE WHEN abs(g.rest) <= 1e-11 * g.total THEN 0 ELSE g.rest END / g.total) AS rest_share_pct,
        g.total AS total_trade_usd,
        tp_shown($partial, g.total_complete, 100 * g.mirrored_total / g.total) AS mirror_share_pct,
        g.intra AS intra_trade_usd,
