@@ -52,6 +52,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return childExport(args[1:], stdout)
 		case "report":
 			return childReport(args[1:], stdout)
+		case "plain-shares":
+			return childPlainShares(args[1:], stdout)
 		case "duckdb-version":
 			return childVersion(stdout)
 		}

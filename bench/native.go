@@ -268,3 +268,39 @@ func childVersion(stdout io.Writer) error {
 	fmt.Fprintln(stdout, v)
 	return nil
 }
+
+// childPlainShares runs bench/sql/plain_shares.sql over a database of raw
+// BACI rows (the table native_baci.sql loads): what a user would run
+// instead of the report. Timed by the parent, process and all; it prints
+// the figures, which the parent compares with the report's.
+func childPlainShares(args []string, stdout io.Writer) error {
+	fs := flag.NewFlagSet("plain-shares", flag.ContinueOnError)
+	db := fs.String("db", "", "database of raw BACI rows")
+	threads := fs.Int("threads", 2, "DuckDB threads")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
+	text, err := sqlText("plain_shares")
+	if err != nil {
+		return err
+	}
+	d, err := openNative(*db, true, *threads)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	rows, err := d.Query(text)
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var year int
+		var total, intra, china, russia float64
+		if err := rows.Scan(&year, &total, &intra, &china, &russia); err != nil {
+			return err
+		}
+		fmt.Fprintf(stdout, "%d total %.6g intra %.6f china %.6f russia %.6f\n", year, total*1000, intra, china, russia)
+	}
+	return rows.Err()
+}

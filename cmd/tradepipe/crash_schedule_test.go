@@ -149,6 +149,7 @@ jobs:
 		}
 		before[k] = after[k]
 	}
+	before["trade_years"] = after["trade_years"] // a new year, or none
 	before["files"]++
 	before["runs"]++
 	sameCounts(t, "after the run", after, before)

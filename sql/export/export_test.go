@@ -782,6 +782,8 @@ func TestReportsOnExport(t *testing.T) {
 		{`CREATE VIEW fx_rates AS SELECT * FROM read_parquet($g, hive_partitioning = true)`, []any{dsql.Named("g", glob("fx_rates"))}},
 		{`DROP TABLE trade_bilateral`, nil},
 		{`CREATE VIEW trade_bilateral AS SELECT * FROM read_parquet($g, hive_partitioning = true)`, []any{dsql.Named("g", glob("totals"))}},
+		{`DROP TABLE trade_years`, nil},
+		{`CREATE VIEW trade_years AS SELECT DISTINCT dataset, year FROM trade_bilateral`, nil},
 		{`DELETE FROM group_membership`, nil},
 		{`INSERT INTO group_membership SELECT * FROM read_parquet($g)`, []any{dsql.Named("g", glob("group_membership"))}},
 	} {

@@ -322,8 +322,10 @@ func (s *Store) RenameDataset(ctx context.Context, old, new string) (DatasetChan
 	if c.Files, err = exec(ctx, tx, `UPDATE files SET dataset = ? WHERE dataset = ?`, new, old); err != nil {
 		return c, err
 	}
-	if _, err := exec(ctx, tx, `UPDATE trade_bilateral SET dataset = ? WHERE dataset = ?`, new, old); err != nil {
-		return c, err
+	for _, table := range []string{"trade_bilateral", "trade_years"} {
+		if _, err := exec(ctx, tx, `UPDATE `+table+` SET dataset = ? WHERE dataset = ?`, new, old); err != nil {
+			return c, err
+		}
 	}
 	return c, tx.Commit()
 }

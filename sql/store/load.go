@@ -395,9 +395,6 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 // totals of its years and reporters; for exchange rates, the totals in
 // the file's currencies.
 func (l *load) totals(ctx context.Context, tx *dsql.Tx, st *streamed, replaced int64) error {
-	if err := createMacros(ctx, tx); err != nil {
-		return err
-	}
 	if !l.trade() {
 		cs, err := strings1(ctx, tx, `SELECT DISTINCT currency FROM fx_rates WHERE file_id = ? ORDER BY 1`, st.fileID)
 		if err == nil && len(cs) > 0 {

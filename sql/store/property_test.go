@@ -509,6 +509,12 @@ func checkTotals(t *testing.T, s *Store, emptyOK bool) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	var years int
+	if err := c.QueryRowContext(context.Background(), `SELECT (SELECT count(*) FROM
+		(SELECT DISTINCT dataset, year FROM trade_bilateral) b FULL JOIN trade_years y USING (dataset, year)
+		WHERE b.year IS NULL OR y.year IS NULL) + (SELECT count(*) - count(DISTINCT (dataset, year)) FROM trade_years)`).Scan(&years); err != nil || years > 0 {
+		t.Errorf("trade_years: %d years differ from those of trade_bilateral (%v)", years, err)
+	}
 	var stray int
 	if err := c.QueryRowContext(context.Background(), `SELECT count(*) FROM trade_bilateral
 		WHERE dataset NOT IN (SELECT dataset FROM trade_file_sums)`).Scan(&stray); err != nil || stray > 0 {

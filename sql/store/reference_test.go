@@ -89,8 +89,8 @@ func TestGroupCorrectionReachesOldDatabase(t *testing.T) {
 		t.Errorf("config rows %v", got)
 	}
 	var keys string
-	if err := s.db.QueryRow(`SELECT string_agg(key, ',' ORDER BY key) FROM meta`).Scan(&keys); err != nil || keys != "bilateral_rule,reference_seed,schema_version" {
-		t.Errorf("meta keys %q (%v), want bilateral_rule,reference_seed,schema_version", keys, err)
+	if err := s.db.QueryRow(`SELECT string_agg(key, ',' ORDER BY key) FROM meta`).Scan(&keys); err != nil || keys != "bilateral_rule,reference_seed,schema_version,transform_sql" {
+		t.Errorf("meta keys %q (%v), want bilateral_rule,reference_seed,schema_version,transform_sql", keys, err)
 	}
 }
 

@@ -76,8 +76,9 @@ func (s *Store) schemaVersion(ctx context.Context) (int, error) {
 }
 
 // migrate applies the schema files of a version above the database's, in
-// order, each in its own transaction, then brings the reference tables up
-// to date (reference.go).
+// order, each in its own transaction, then brings the reference tables
+// (reference.go), transform's macros (macros.go) and the tables the
+// reports read (totals.go) up to date.
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {
@@ -101,6 +102,10 @@ func (s *Store) migrate(ctx context.Context) error {
 	if err := s.syncReference(ctx); err != nil {
 		return err
 	}
+	if err := s.syncMacros(ctx); err != nil {
+		return err
+	}
+	s.macros = true
 	return s.syncTotals(ctx)
 }
 

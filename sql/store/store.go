@@ -30,6 +30,9 @@ type Store struct {
 	db       *dsql.DB
 	path     string
 	readOnly bool
+	// macros: the database holds this tradepipe's transform macros, so a
+	// connection needs none of its own (macros.go).
+	macros bool
 	// loads run one at a time: each hands out the next slice, code and
 	// product ids after the largest in the database.
 	loadMu sync.Mutex
@@ -163,6 +166,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 			return nil, err
 		}
 	}
+	var err error
+	if s.macros, err = s.keptMacros(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
 	return s, nil
 }
 
@@ -176,15 +184,19 @@ func (s *Store) Close() error { return s.db.Close() }
 // DB exposes the database handle, for ad-hoc queries.
 func (s *Store) DB() *dsql.DB { return s.db }
 
-// Conn returns one connection with the transforms of package transform
-// (the shared temporary macros: USD conversion, totals, membership,
-// mirror fill, flows, the member view and the figures) created on it, in
-// the order they build on each other. Reports and exports read through
-// it; the caller closes it.
+// Conn returns one connection on which the transforms of package
+// transform (the macros: USD conversion, totals, membership, mirror fill,
+// flows, the member view and the figures) can be called: those the
+// database keeps, or, where they are another version's, its own
+// temporary ones (macros.go). Reports and exports read through it; the
+// caller closes it.
 func (s *Store) Conn(ctx context.Context) (*dsql.Conn, error) {
 	c, err := s.db.Conn(ctx)
 	if err != nil {
 		return nil, err
+	}
+	if s.macros {
+		return c, nil
 	}
 	if err := createMacros(ctx, c); err != nil {
 		c.Close()

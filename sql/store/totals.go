@@ -55,22 +55,6 @@ func remakeSums(ctx context.Context, tx *dsql.Tx, dataset, fileID, from, to any)
 	return nil
 }
 
-// createMacros creates transform's macros on a connection.
-func createMacros(ctx context.Context, c interface {
-	ExecContext(context.Context, string, ...any) (dsql.Result, error)
-}) error {
-	files, err := transform.SQL()
-	if err != nil {
-		return err
-	}
-	for _, f := range files {
-		if _, err := c.ExecContext(ctx, f.Text); err != nil {
-			return fmt.Errorf("%s: %w", f.Path, err)
-		}
-	}
-	return nil
-}
-
 // bilateral makes again the dataset's totals (trade_bilateral) in the
 // years from..to of the reporters the file's rows name: a revision only
 // replaces rows with a key of the new file, its reporter among them.
@@ -98,6 +82,12 @@ func remakeBilateral(ctx context.Context, tx *dsql.Tx, dataset string, years []i
 	if _, err := tx.ExecContext(ctx, `INSERT INTO trade_bilateral SELECT ?, * FROM tp_bilateral(?, ?::INTEGER[], ?::VARCHAR[])`,
 		dataset, dataset, yl, rl); err != nil {
 		return fmt.Errorf("trade_bilateral: %w", err)
+	}
+	for _, q := range []string{`DELETE FROM trade_years WHERE dataset = ?`,
+		`INSERT INTO trade_years SELECT DISTINCT dataset, year FROM trade_bilateral WHERE dataset = ? ORDER BY year`} {
+		if _, err := tx.ExecContext(ctx, q, dataset); err != nil {
+			return fmt.Errorf("trade_years: %w", err)
+		}
 	}
 	return nil
 }
@@ -234,8 +224,10 @@ func (s *Store) remake(ctx context.Context, levels map[int32]int, sums bool) err
 			return err
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM trade_bilateral`); err != nil {
-		return fmt.Errorf("trade_bilateral: %w", err)
+	for _, table := range []string{"trade_bilateral", "trade_years"} {
+		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
+			return fmt.Errorf("%s: %w", table, err)
+		}
 	}
 	ds, err := strings1(ctx, tx, `SELECT DISTINCT dataset FROM trade_file_sums ORDER BY 1`)
 	if err != nil {

@@ -79,7 +79,8 @@ CREATE OR REPLACE TEMP MACRO tp_coverage(ds, grps, basis, cif, fixed_year, world
         LEFT JOIN parts p USING (grp, year, member, flow)
         LEFT JOIN shares sh USING (grp, year, member, flow)
         LEFT JOIN mirrors mi USING (grp, year, member, flow)
-        LEFT JOIN tp_reporter_share(ds) s ON s.year = g.year
+        -- (a flow table has no mirrors, whose completeness this is for)
+        LEFT JOIN (SELECT * FROM tp_reporter_share(ds) WHERE basis <> 'flow') s ON s.year = g.year
     ), k AS (
         SELECT *,
                total IS NOT NULL AND coalesce(months, 12) >= 12 AND CASE source

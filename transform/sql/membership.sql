@@ -10,7 +10,7 @@
 -- says which year, never the calendar's today.
 CREATE OR REPLACE TEMP MACRO tp_members(ds, grps, fixed_year) AS TABLE
     SELECT y.year, g.group_name AS grp, g.country
-    FROM (SELECT DISTINCT year FROM trade_bilateral WHERE dataset = ds) y
+    FROM (SELECT year FROM trade_years WHERE dataset = ds) y
     JOIN group_membership g ON list_contains(string_split(grps, ','), g.group_name)
     WHERE g.valid_from <= make_date(coalesce(fixed_year, y.year), 12, 31)
       AND (g.valid_to IS NULL OR g.valid_to >= make_date(coalesce(fixed_year, y.year), 12, 31));

@@ -134,6 +134,9 @@ func runCase(t *testing.T, path string, files []sqlfile.File) {
 		if _, err := conn.ExecContext(ctx, `INSERT INTO trade_bilateral SELECT ?, * FROM tp_bilateral(?, NULL, NULL)`, d[0], d[0]); err != nil {
 			t.Fatalf("trade_bilateral: %v", err)
 		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO trade_years SELECT DISTINCT dataset, year FROM trade_bilateral WHERE dataset = ?`, d[0]); err != nil {
+			t.Fatalf("trade_years: %v", err)
+		}
 	}
 	got, err := queryRows(ctx, conn, string(query))
 	if err != nil {

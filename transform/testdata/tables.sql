@@ -104,3 +104,10 @@ CREATE TABLE trade_bilateral (
     months         INTEGER NOT NULL,
     set_aside      VARCHAR NOT NULL
 );
+
+-- The years each dataset's totals cover, kept with them: what the groups'
+-- members are listed for.
+CREATE TABLE trade_years (
+    dataset VARCHAR NOT NULL,
+    year    INTEGER NOT NULL
+);

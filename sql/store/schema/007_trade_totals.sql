@@ -7,7 +7,7 @@
 --          trade_file_sums; and trade_bilateral, one total per dataset,
 --          year, reporter, partner and flow, in USD (transform's
 --          tp_bilateral says how), made again for the years and reporters a
---          change touches. The store fills them for databases made before,
+--          change touches, with trade_years, the years each dataset covers. The store fills them for databases made before,
 --          and makes trade_bilateral again whenever its rule changes.
 -- parameters: none
 
@@ -45,4 +45,11 @@ CREATE TABLE trade_bilateral (
     level          INTEGER NOT NULL,
     months         INTEGER NOT NULL,
     set_aside      VARCHAR NOT NULL
+);
+
+-- The years each dataset's totals cover, kept with them: what the groups'
+-- members are listed for.
+CREATE TABLE trade_years (
+    dataset VARCHAR NOT NULL,
+    year    INTEGER NOT NULL
 );
