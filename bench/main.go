@@ -155,6 +155,7 @@ type sample struct {
 	rss  int64         // peak resident set of the process, bytes
 	cpu  time.Duration // user and system CPU time of the process
 	out  string
+	err  string // standard error
 }
 
 // t is the time that counts: the child's own timing where it gives one.
@@ -220,7 +221,7 @@ func runProc(ctx context.Context, name string, args ...string) (sample, error) {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
 	err := cmd.Run()
-	s := sample{wall: time.Since(start), out: out.String()}
+	s := sample{wall: time.Since(start), out: out.String(), err: errb.String()}
 	if cmd.ProcessState != nil {
 		s.rss = maxRSS(cmd.ProcessState)
 		s.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()

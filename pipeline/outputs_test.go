@@ -124,3 +124,19 @@ func TestHashesRemembered(t *testing.T) {
 		t.Errorf("modification time changed: %d files loaded, want 1", res.Files)
 	}
 }
+
+// TestInboxSymlink: a link in an inbox folder to a download elsewhere is
+// loaded as the file it points to.
+func TestInboxSymlink(t *testing.T) {
+	c, inbox := setup(t, "jobs:\n  - name: load\n    steps: [ingest]\n")
+	elsewhere := filepath.Join(t.TempDir(), "download.csv")
+	write(t, elsewhere, tradeHeader+"2019,,KAZ,WLD,X,TOTAL,1000,USD\n")
+	if err := os.Symlink(elsewhere, filepath.Join(inbox, "linked.csv")); err != nil {
+		t.Skip("no symbolic links here:", err)
+	}
+	log, _ := testLogger()
+	res := NewRunner(c, log).Run(context.Background(), &c.Jobs[0])
+	if res.Outcome != store.RunOK || res.Files != 1 {
+		t.Errorf("%+v", res)
+	}
+}

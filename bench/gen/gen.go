@@ -277,6 +277,10 @@ type Options struct {
 	KeySeed   uint64 // the keys: the same seed gives the same keys
 	ValueSeed uint64 // the values: a revision changes only this
 	EmptyQ    int    // empty quantities per thousand rows
+	// Comtrade+ only: Month 1-12 writes a monthly file for that month
+	// (0: annual); Reporter, when not 0, keeps only that reporter's rows
+	// (its UN M49 code).
+	Month, Reporter int
 }
 
 // WriteBACI writes a BACI file: header t,i,j,k,v,q, rows sorted and unique on
@@ -362,6 +366,11 @@ func WriteComtrade(w io.Writer, o Options) error {
 	bw.WriteString(comtradeHeader + "\r\n")
 	rng := rand.New(rand.NewPCG(o.ValueSeed, 5))
 	year := strconv.Itoa(o.Year)
+	freq, periodID, refMonth, period := "A", year+"0101", "52", year
+	if o.Month > 0 {
+		mm := fmt.Sprintf("%02d", o.Month)
+		freq, periodID, refMonth, period = "M", year+mm+"01", strconv.Itoa(o.Month), year+mm
+	}
 	var b []byte
 	var werr error
 	q := func(s string) {
@@ -375,17 +384,20 @@ func WriteComtrade(w io.Writer, o Options) error {
 		b = append(b, '"', ',')
 	}
 	ks.each(func(row int, i, j int, product string) {
+		if o.Reporter != 0 && i != o.Reporter {
+			return
+		}
 		for _, flow := range []string{"M", "X"} {
 			if werr != nil {
 				return
 			}
 			b = b[:0]
 			q("C")
-			q("A")
-			q(year + "0101")
+			q(freq)
+			q(periodID)
 			q(year)
-			q("52")
-			q(year)
+			q(refMonth)
+			q(period)
 			q(strconv.Itoa(i))
 			q(iso[i])
 			q("Country " + iso[i])
