@@ -17,7 +17,7 @@ import (
 
 // The targets, in the order they run. Each compares tradepipe with what a
 // user would do instead, in alternating runs of one bench run.
-var targetNames = []string{"ingest", "export", "report", "history", "nightly"}
+var targetNames = []string{"ingest", "readers", "export", "report", "history", "nightly"}
 
 // result is one line of the table.
 type result struct {
@@ -112,7 +112,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err := r.prepareBACI(); err != nil {
 		return err
 	}
-	steps := map[string]func() error{"ingest": r.ingestTarget, "export": r.exportTarget, "report": r.reportTarget,
+	steps := map[string]func() error{"ingest": r.ingestTarget, "readers": r.readersTarget, "export": r.exportTarget, "report": r.reportTarget,
 		"history": func() error { return r.historyTarget(*historyYears) },
 		"nightly": func() error { return r.nightlyTarget(*historyYears) }}
 	for _, name := range targetNames {
