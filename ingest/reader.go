@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +35,7 @@ type options struct {
 	batchRows int
 	progress  func(n int64)
 	sha256    bool
+	ctx       context.Context
 	// sequential keeps a chunkable format on one goroutine (tests compare
 	// the two paths).
 	sequential bool
@@ -60,8 +62,13 @@ func WithBatchRows(n int) Option {
 	}
 }
 
+// WithContext makes every read of the source (OpenReader), and the hash
+// of what is left unread (FileReader.SHA256), stop with ctx's error once
+// ctx is done.
+func WithContext(ctx context.Context) Option { return func(o *options) { o.ctx = ctx } }
+
 func buildOptions(opts []Option) *options {
-	o := &options{name: "input", mem: memory.DefaultAllocator, batchRows: 64 << 10}
+	o := &options{name: "input", mem: memory.DefaultAllocator, batchRows: 64 << 10, ctx: context.Background()}
 	for _, f := range opts {
 		f(o)
 	}
