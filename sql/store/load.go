@@ -83,6 +83,11 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	res = LoadResult{Source: src, Format: o.Format, Dataset: o.Dataset}
 	defer func() {
 		if res.Err != nil {
+			// Every failure names its file (DuckDB's errors, a
+			// cancellation, a full disk come without one).
+			if !strings.HasPrefix(res.Err.Error(), src.Name) {
+				res.Err = fmt.Errorf("%s: %w", src.Name, res.Err)
+			}
 			res.Status = Failed
 			s.recordFailure(src, &res)
 		}
