@@ -26,10 +26,11 @@ import (
 type hashKey struct {
 	path, entry string
 	size, mod   int64
+	index       int // a zip entry's position: two entries may share a name
 }
 
 func (r *Runner) hash(src ingest.Source, f inboxFile) (string, error) {
-	k := hashKey{f.path, src.Entry, f.size, f.mod.UnixNano()}
+	k := hashKey{f.path, src.Entry, f.size, f.mod.UnixNano(), src.Index}
 	r.mu.Lock()
 	h, ok := r.hashes[k]
 	r.mu.Unlock()
