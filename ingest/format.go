@@ -19,6 +19,13 @@ type Format struct {
 	sig       []string // leading header fields that identify the format
 	preamble  int      // records that may precede the header
 	newParser func(s *scanner, o *options) (parser, error)
+
+	// A format that is not CSV text (a workbook) is told by the first
+	// bytes of the file (magic) and read by newReader from them; example
+	// describes it for people in place of a header.
+	magic     string
+	example   string
+	newReader func(r io.Reader, o *options) (array.RecordReader, error)
 }
 
 // Header signatures: the leading header fields that identify each format.
@@ -51,10 +58,21 @@ var formats = []Format{
 		sig: sigIMF, newParser: newIMFParser},
 	{Name: "fx-long", Kind: KindFX, Title: "tradepipe long exchange-rate layout",
 		sig: sigLongFX, newParser: newLongFXParser},
+	{Name: "imf-dots", Kind: KindTrade, Title: "IMF Direction of Trade Statistics workbook (.xlsx, US$ million, \"e\" estimates)",
+		magic: zipMagic, example: "(.xlsx) sheets Exports, FOB and Imports, CIF: B4 reporter, B5 US Dollars, Millions, row 7 years, B8... partners",
+		newReader: newDOTSReader},
 }
 
+// zipMagic starts every zip archive, and so every .xlsx workbook.
+const zipMagic = "PK\x03\x04"
+
 // Header is the start of the header line that identifies the format.
-func (f Format) Header() string { return strings.Join(f.sig, ",") }
+func (f Format) Header() string {
+	if f.example != "" {
+		return f.example
+	}
+	return strings.Join(f.sig, ",")
+}
 
 // Formats lists the formats tradepipe reads, in detection order.
 func Formats() []Format { return append([]Format(nil), formats...) }
@@ -69,7 +87,7 @@ func FormatByName(name string) (Format, bool) {
 	return Format{}, false
 }
 
-func (f Format) matches(rec [][]byte) bool { return sigMatches(f.sig, rec) }
+func (f Format) matches(rec [][]byte) bool { return len(f.sig) > 0 && sigMatches(f.sig, rec) }
 
 func sigMatches(sig []string, rec [][]byte) bool {
 	if len(rec) < len(sig) {
@@ -86,6 +104,10 @@ func sigMatches(sig []string, rec [][]byte) bool {
 func knownFormats() string {
 	var b strings.Builder
 	for _, f := range formats {
+		if f.example != "" {
+			fmt.Fprintf(&b, "\n  %-16s %s", f.Name, f.example)
+			continue
+		}
 		fmt.Fprintf(&b, "\n  %-16s %s", f.Name, f.Header()+",...")
 	}
 	return b.String()
@@ -98,6 +120,11 @@ func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 	peek, err := br.Peek(64 << 10)
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return Format{}, nil, readErr(name, 0, err) // no line: the text broke off somewhere in the first 64 KiB
+	}
+	for _, f := range formats {
+		if f.magic != "" && bytes.HasPrefix(peek, []byte(f.magic)) {
+			return f, br, nil
+		}
 	}
 	if bytes.HasPrefix(peek, []byte{0xFE, 0xFF}) || bytes.HasPrefix(peek, []byte{0xFF, 0xFE}) {
 		return Format{}, nil, &ParseError{File: name, Line: 1, Err: ErrUTF16}
@@ -136,6 +163,9 @@ func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 // checked before it returns.
 func (f Format) NewReader(r io.Reader, opts ...Option) (array.RecordReader, error) {
 	o := buildOptions(opts)
+	if f.newReader != nil {
+		return f.newReader(r, o)
+	}
 	s := newScanner(o.name, r)
 	p, err := f.newParser(s, o)
 	if err != nil {

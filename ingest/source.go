@@ -17,9 +17,9 @@ import (
 	"strings"
 )
 
-// Source is one CSV text to load: a plain file, a gzip file, or one .csv
-// entry of a zip archive. Zip entry names are labels only; nothing is ever
-// written to disk under them.
+// Source is one text to load: a plain file, a gzip file, one .csv entry
+// of a zip archive, or a workbook (.xlsx, read whole). Zip entry names are
+// labels only; nothing is ever written to disk under them.
 type Source struct {
 	Name        string // what messages show: the path, or "archive.zip!entry.csv"
 	Path        string // the file on disk
@@ -56,6 +56,9 @@ func Sources(p string) ([]Source, error) {
 			return nil, &ParseError{File: p, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
 		}
 		defer zr.Close()
+		if isWorkbook(zr) { // an .xlsx file is a zip archive read whole
+			return []Source{{Name: p, Path: p, Compression: "none", Size: st.Size()}}, nil
+		}
 		var out []Source
 		for _, e := range zr.File {
 			if e.FileInfo().IsDir() || !strings.EqualFold(path.Ext(e.Name), ".csv") {
@@ -70,6 +73,17 @@ func Sources(p string) ([]Source, error) {
 		return out, nil
 	}
 	return []Source{{Name: p, Path: p, Compression: "none", Size: st.Size()}}, nil
+}
+
+// isWorkbook reports whether a zip archive is an Office Open XML
+// workbook (.xlsx).
+func isWorkbook(zr *zip.ReadCloser) bool {
+	for _, e := range zr.File {
+		if e.Name == "xl/workbook.xml" {
+			return true
+		}
+	}
+	return false
 }
 
 // Open returns the decompressed text of the source.
