@@ -25,6 +25,8 @@ var (
 	ErrFieldTooLong   = errors.New("field too long")
 	ErrUTF16          = errors.New("UTF-16 text is not supported; save the file as UTF-8")
 	ErrTruncated      = errors.New("truncated or corrupt compressed file")
+	// SDMX-CSV: a dataflow that no table of tradepipe's reads.
+	ErrUnknownDataflow = errors.New("unknown SDMX dataflow")
 )
 
 // ParseError reports where in a file a problem was found. Line is the line

@@ -26,6 +26,10 @@ type Format struct {
 	magic     string
 	example   string
 	newReader func(r io.Reader, o *options) (array.RecordReader, error)
+	// sniff tells a CSV text that no fixed header identifies (SDMX-CSV,
+	// whose kind is its dataflow's) from the start of the text; an error
+	// stops detection with its message.
+	sniff func(name string, peek []byte) (bool, error)
 }
 
 // Header signatures: the leading header fields that identify each format.
@@ -59,8 +63,14 @@ var formats = []Format{
 	{Name: "fx-long", Kind: KindFX, Title: "tradepipe long exchange-rate layout",
 		sig: sigLongFX, newParser: newLongFXParser},
 	{Name: "imf-dots", Kind: KindTrade, Title: "IMF Direction of Trade Statistics workbook (.xlsx, US$ million, \"e\" estimates)",
-		magic: zipMagic, example: "(.xlsx) sheets Exports, FOB and Imports, CIF: B4 reporter, B5 US Dollars, Millions, row 7 years, B8... partners",
+		magic: zipMagic, example: `(.xlsx) sheets "Exports, FOB", "Imports, CIF": B4 reporter, B5 "US Dollars, Millions", C7... years, B8... partners ("0.14 e" = estimate)`,
 		newReader: newDOTSReader},
+	{Name: "sdmx-trade", Kind: KindTrade, Title: "SDMX-CSV 1.0/2.x trade: IMF IMTS (US$)",
+		example: "DATAFLOW,COUNTRY,INDICATOR,COUNTERPART_COUNTRY,FREQUENCY,TIME_PERIOD,OBS_VALUE,SCALE,... (2.x: STRUCTURE,STRUCTURE_ID,ACTION,...)",
+		sniff:   sdmxSniff(KindTrade), newParser: newSDMXParser(KindTrade)},
+	{Name: "sdmx-fx", Kind: KindFX, Title: "SDMX-CSV 1.0/2.x exchange rates: IMF ER, BIS WS_XRU, ECB EXR (per USD)",
+		example: "DATAFLOW,COUNTRY,INDICATOR,TYPE_OF_TRANSFORMATION,FREQUENCY,TIME_PERIOD,OBS_VALUE,... (BIS: DATAFLOW,FREQ,REF_AREA,CURRENCY,COLLECTION,...)",
+		sniff:   sdmxSniff(KindFX), newParser: newSDMXParser(KindFX)},
 }
 
 // zipMagic starts every zip archive, and so every .xlsx workbook.
@@ -72,6 +82,15 @@ func (f Format) Header() string {
 		return f.example
 	}
 	return strings.Join(f.sig, ",")
+}
+
+// Example shows people how a file of the format starts: the header and
+// ",..." for CSV text, a description of the layout for a workbook.
+func (f Format) Example() string {
+	if f.example != "" {
+		return f.example
+	}
+	return f.Header() + ",..."
 }
 
 // Formats lists the formats tradepipe reads, in detection order.
@@ -104,11 +123,7 @@ func sigMatches(sig []string, rec [][]byte) bool {
 func knownFormats() string {
 	var b strings.Builder
 	for _, f := range formats {
-		if f.example != "" {
-			fmt.Fprintf(&b, "\n  %-16s %s", f.Name, f.example)
-			continue
-		}
-		fmt.Fprintf(&b, "\n  %-16s %s", f.Name, f.Header()+",...")
+		fmt.Fprintf(&b, "\n  %-16s %s", f.Name, f.Example())
 	}
 	return b.String()
 }
@@ -134,6 +149,18 @@ func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 	}
 	if len(peek) >= 4 && peek[1] == 0 && peek[3] == 0 {
 		return Format{}, nil, &ParseError{File: name, Line: 1, Err: ErrUTF16}
+	}
+	for _, f := range formats {
+		if f.sniff == nil {
+			continue
+		}
+		ok, err := f.sniff(name, peek)
+		if err != nil {
+			return Format{}, nil, err
+		}
+		if ok {
+			return f, br, nil
+		}
 	}
 	s := newScanner(name, bytes.NewReader(peek))
 	var first []byte
