@@ -84,7 +84,7 @@ func (r *Runner) recallHashes(ctx context.Context, st *store.Store) error {
 		r.hashes = map[hashKey]string{}
 	}
 	for _, h := range hs {
-		r.hashes[hashKey{h.Path, h.Entry, h.Size, h.ModNanos}] = h.SHA256
+		r.hashes[hashKey{h.Path, h.Entry, h.Size, h.ModNanos, h.Index}] = h.SHA256
 	}
 	r.hashesRecalled = true
 	return nil
@@ -99,7 +99,7 @@ func (r *Runner) keepHashes(ctx context.Context, st *store.Store) {
 	}
 	hs := make([]store.InboxHash, 0, len(r.hashes))
 	for k, h := range r.hashes {
-		hs = append(hs, store.InboxHash{Path: k.path, Entry: k.entry, Size: k.size, ModNanos: k.mod, SHA256: h})
+		hs = append(hs, store.InboxHash{Path: k.path, Entry: k.entry, Index: k.index, Size: k.size, ModNanos: k.mod, SHA256: h})
 	}
 	r.mu.Unlock()
 	if err := st.SaveInboxHashes(ctx, hs); err != nil {

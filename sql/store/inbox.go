@@ -10,6 +10,7 @@ import (
 // and modification time are those recorded.
 type InboxHash struct {
 	Path, Entry string // Entry is "" for a plain or gzip file
+	Index       int    // the zip entry's position
 	Size        int64
 	ModNanos    int64
 	SHA256      string
@@ -17,7 +18,7 @@ type InboxHash struct {
 
 // InboxHashes returns the pipeline's remembered hashes.
 func (s *Store) InboxHashes(ctx context.Context) ([]InboxHash, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT path, entry, size, mod_ns, sha256 FROM inbox_hashes`)
+	rows, err := s.db.QueryContext(ctx, `SELECT path, entry, idx, size, mod_ns, sha256 FROM inbox_hashes`)
 	if err != nil {
 		return nil, fmt.Errorf("inbox hashes: %w", err)
 	}
@@ -25,7 +26,7 @@ func (s *Store) InboxHashes(ctx context.Context) ([]InboxHash, error) {
 	var out []InboxHash
 	for rows.Next() {
 		var h InboxHash
-		if err := rows.Scan(&h.Path, &h.Entry, &h.Size, &h.ModNanos, &h.SHA256); err != nil {
+		if err := rows.Scan(&h.Path, &h.Entry, &h.Index, &h.Size, &h.ModNanos, &h.SHA256); err != nil {
 			return nil, err
 		}
 		out = append(out, h)
@@ -47,9 +48,9 @@ func (s *Store) SaveInboxHashes(ctx context.Context, hs []InboxHash) error {
 	if _, err := tx.ExecContext(ctx, `DELETE FROM inbox_hashes`); err != nil {
 		return err
 	}
-	err = insertBatched(ctx, tx, "INSERT OR REPLACE INTO inbox_hashes VALUES ", 5, len(hs), func(i int) []any {
+	err = insertBatched(ctx, tx, "INSERT OR REPLACE INTO inbox_hashes (path, entry, idx, size, mod_ns, sha256) VALUES ", 6, len(hs), func(i int) []any {
 		h := hs[i]
-		return []any{h.Path, h.Entry, h.Size, h.ModNanos, h.SHA256}
+		return []any{h.Path, h.Entry, h.Index, h.Size, h.ModNanos, h.SHA256}
 	})
 	if err != nil {
 		return fmt.Errorf("inbox hashes: %w", err)

@@ -9,8 +9,9 @@
 CREATE TABLE inbox_hashes (
     path     VARCHAR NOT NULL,
     entry    VARCHAR NOT NULL,   -- zip entry name, '' for a plain or gzip file
+    idx      INTEGER NOT NULL,   -- the zip entry's position (two entries may share a name)
     size     BIGINT NOT NULL,    -- of the file (the zip as a whole for an entry)
     mod_ns   BIGINT NOT NULL,    -- its modification time, Unix nanoseconds
     sha256   VARCHAR NOT NULL,
-    PRIMARY KEY (path, entry)
+    PRIMARY KEY (path, entry, idx)
 );
