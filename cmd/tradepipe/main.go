@@ -39,6 +39,7 @@ type cli struct {
 	Groups    groupsCmd    `cmd:"" help:"List the groups' members with their dates (seeded or from the config)."`
 	Countries countriesCmd `cmd:"" help:"Find a country's codes and names in every scheme the readers know."`
 	Forget    forgetCmd    `cmd:"" help:"Remove a loaded file, its rows and its ledger entry, at once, so it can be loaded again."`
+	Upgrade   upgradeCmd   `cmd:"" help:"Bring a database an older tradepipe made up to date (read-only commands refuse one until then)."`
 	Version   versionCmd   `cmd:"" help:"Print the version."`
 
 	Help       helpCmd       `cmd:"" help:"Show the help of a command (tradepipe help report), or of all."`

@@ -123,3 +123,6 @@ func (s *Store) apply(ctx context.Context, m migration) error {
 	}
 	return tx.Commit()
 }
+
+// SchemaVersion is the version the database's schema is at.
+func (s *Store) SchemaVersion(ctx context.Context) (int, error) { return s.schemaVersion(ctx) }

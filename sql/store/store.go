@@ -153,11 +153,14 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		}
 	}
 	s := &Store{db: db, path: path, readOnly: c.readOnly}
-	if !c.readOnly {
-		if err := s.migrate(ctx); err != nil {
-			db.Close()
-			return nil, err
-		}
+	if c.readOnly {
+		err = s.checkCurrent(ctx)
+	} else {
+		err = s.migrate(ctx)
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
 	}
 	if s.macros, err = s.keptMacros(ctx); err != nil {
 		db.Close()
