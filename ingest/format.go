@@ -7,6 +7,7 @@ import (
 	"io"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
@@ -51,6 +52,10 @@ var formats = []Format{
 		sig: sigIMF, newParser: newIMFParser},
 	{Name: "fx-long", Kind: KindFX, Title: "tradepipe long exchange-rate layout",
 		sig: sigLongFX, newParser: newLongFXParser},
+	{Name: "baci-countries", Kind: KindReference, Title: "CEPII BACI release country codes (read i and j of its trade files)",
+		sig: sigBACICountries, newParser: newReleaseCountryParser},
+	{Name: "baci-products", Kind: KindReference, Title: "CEPII BACI release product descriptions",
+		sig: sigBACIProducts, newParser: newProductParser},
 }
 
 // Header is the start of the header line that identifies the format.
@@ -147,6 +152,9 @@ func (f Format) NewReader(r io.Reader, opts ...Option) (array.RecordReader, erro
 	schema := TradeSchema
 	if f.Kind == KindFX {
 		schema = FXSchema
+	}
+	if sp, ok := p.(interface{ schema() *arrow.Schema }); ok { // reference data
+		schema = sp.schema()
 	}
 	if cp, ok := p.(chunkable); ok && !o.sequential {
 		return newParallelReader(schema, o, cp, s), nil

@@ -23,7 +23,7 @@ const depsRules = `
 	STD < transform/country, sql/sqlfile, transform/country/internal/genseed;
 
 	# Readers: bytes to Arrow batches, codes through the country table.
-	transform/country, ARROW < ingest;
+	transform/country, ARROW, XTEXT < ingest;
 
 	# Reference data and the set-wise transforms, as SQL.
 	transform/country, sql/sqlfile < transform;
@@ -65,6 +65,7 @@ var modules = map[string]string{
 	"ROFF":           "github.com/muesli/roff",
 	"PROGRESSBAR":    "github.com/schollz/progressbar/v3",
 	"TERM":           "golang.org/x/term",
+	"XTEXT":          "golang.org/x/text/", // Windows-1252 decoding
 }
 
 const module = "github.com/tradepipe/tradepipe/"

@@ -264,8 +264,11 @@ func (s *Store) Forget(ctx context.Context, ids []int64) ([]Forgotten, error) {
 		if f.FXRates, err = exec(ctx, tx, `DELETE FROM fx_rates WHERE file_id = ?`, id); err != nil {
 			return nil, err
 		}
-		if _, err = exec(ctx, tx, `DELETE FROM files WHERE file_id = ?`, id); err != nil {
-			return nil, err
+		for _, q := range []string{`DELETE FROM product_descriptions WHERE file_id = ?`, `DELETE FROM release_countries WHERE file_id = ?`,
+			`DELETE FROM files WHERE file_id = ?`} {
+			if _, err = exec(ctx, tx, q, id); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := t.remake(ctx, tx); err != nil {
@@ -371,6 +374,12 @@ func (s *Store) DropDataset(ctx context.Context, name string) (DatasetChange, er
 	}
 	if c.FXRates, err = exec(ctx, tx, `DELETE FROM fx_rates WHERE dataset = ?`, name); err != nil {
 		return c, err
+	}
+	for _, q := range []string{`DELETE FROM product_descriptions WHERE file_id IN (SELECT file_id FROM files WHERE dataset = ?)`,
+		`DELETE FROM release_countries WHERE file_id IN (SELECT file_id FROM files WHERE dataset = ?)`} {
+		if _, err := exec(ctx, tx, q, name); err != nil {
+			return c, err
+		}
 	}
 	if c.Files, err = exec(ctx, tx, `DELETE FROM files WHERE dataset = ?`, name); err != nil {
 		return c, err

@@ -1,0 +1,179 @@
+package ingest
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"unicode/utf8"
+
+	"golang.org/x/text/encoding/charmap"
+	"golang.org/x/text/transform"
+)
+
+// The encodings a text can be read as (FileReader.Encoding, the ledger's
+// encoding column).
+const (
+	EncodingUTF8           = "utf-8"
+	EncodingUTF8BOM        = "utf-8 (BOM)"
+	EncodingWindows1252    = "windows-1252"
+	EncodingWindows1252BOM = "windows-1252 (BOM)"
+)
+
+// ErrEncoding is text that is neither UTF-8 nor Windows-1252: bytes that
+// are not UTF-8 after UTF-8 text other than ASCII.
+var ErrEncoding = errors.New("invalid UTF-8 in a text that is UTF-8 before this point; save the file in one encoding")
+
+// decodeReader passes UTF-8 text through and decodes a Windows-1252 text
+// (WITS downloads, Excel's "CSV" on Windows) to UTF-8, deciding from the
+// bytes as they stream: the text is UTF-8 until a byte sequence that is not
+// UTF-8 appears. If every byte before it was ASCII (a leading BOM aside),
+// the text is Windows-1252 from that byte on — and the bytes before it read
+// the same in both encodings, so nothing already passed on is wrong however
+// deep in the file the first such byte sits. If UTF-8 other than ASCII came
+// before it, the text mixes encodings and reading stops with ErrEncoding at
+// the byte's line and column. A text starting with a UTF-16 byte-order mark
+// is passed through untouched, for Detect to reject.
+type decodeReader struct {
+	src  io.Reader
+	name string
+
+	buf        []byte
+	r, w, e    int   // buf[r:w] checked, to hand out; buf[w:e] read, not yet checked
+	srcErr     error // the source's error, after buf is drained
+	err        error // ErrEncoding, once met
+	started    bool
+	raw        bool // UTF-16: passed through
+	bom        bool
+	seenUTF8   bool      // UTF-8 other than ASCII and the BOM was seen
+	dec        io.Reader // Windows-1252 decoder of the rest, once switched
+	lines, col int       // newlines in the checked bytes, bytes after the last one
+}
+
+func newDecodeReader(name string, src io.Reader) *decodeReader {
+	return &decodeReader{src: src, name: name, buf: make([]byte, 64<<10)}
+}
+
+// Encoding tells what the text was read as so far: at the end of the text,
+// what the whole text was read as. "" for a text passed through (UTF-16).
+func (d *decodeReader) Encoding() string {
+	switch {
+	case d.raw:
+		return ""
+	case d.dec != nil && d.bom:
+		return EncodingWindows1252BOM
+	case d.dec != nil:
+		return EncodingWindows1252
+	case d.bom:
+		return EncodingUTF8BOM
+	}
+	return EncodingUTF8
+}
+
+func (d *decodeReader) Read(p []byte) (int, error) {
+	for d.r == d.w {
+		switch {
+		case d.dec != nil:
+			return d.dec.Read(p)
+		case d.err != nil:
+			return 0, d.err
+		case d.srcErr != nil && d.w == d.e:
+			return 0, d.srcErr
+		}
+		d.fill()
+	}
+	n := copy(p, d.buf[d.r:d.w])
+	d.r += n
+	return n, nil
+}
+
+// fill reads more of the source and checks what it can.
+func (d *decodeReader) fill() {
+	copy(d.buf, d.buf[d.w:d.e]) // an unfinished rune from the last read
+	d.e -= d.w
+	d.r, d.w = 0, 0
+	if d.srcErr == nil {
+		n, err := d.src.Read(d.buf[d.e:])
+		d.e += n
+		for !d.started && err == nil && d.e < 4 { // enough to see a byte-order mark
+			n, err = d.src.Read(d.buf[d.e:])
+			d.e += n
+		}
+		d.srcErr = err
+	}
+	b := d.buf[:d.e]
+	if !d.started && len(b) > 0 {
+		d.started = true
+		if bytes.HasPrefix(b, []byte{0xFE, 0xFF}) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) {
+			d.raw = true
+			d.dec = io.MultiReader(bytes.NewReader(bytes.Clone(b)), d.rest())
+			d.e = 0
+			return
+		}
+		if bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}) {
+			d.bom = true
+			d.w = 3
+		}
+	}
+	i := d.w
+	for i < len(b) {
+		for i+8 <= len(b) && (uint64(b[i])|uint64(b[i+1])|uint64(b[i+2])|uint64(b[i+3])|
+			uint64(b[i+4])|uint64(b[i+5])|uint64(b[i+6])|uint64(b[i+7]))&0x80 == 0 {
+			i += 8
+		}
+		if i == len(b) {
+			break
+		}
+		if b[i] < utf8.RuneSelf {
+			i++
+			continue
+		}
+		r, size := utf8.DecodeRune(b[i:])
+		if r != utf8.RuneError || size > 1 {
+			d.seenUTF8 = true
+			i += size
+			continue
+		}
+		if !utf8.FullRune(b[i:]) && d.srcErr == nil {
+			break // the rest of the rune is in the next read
+		}
+		d.invalid(b, i)
+		return
+	}
+	d.advance(b[d.w:i])
+	d.w = i
+}
+
+// invalid handles bytes at b[i] that are not UTF-8.
+func (d *decodeReader) invalid(b []byte, i int) {
+	d.advance(b[d.w:i])
+	if d.seenUTF8 {
+		d.err = &ParseError{File: d.name, Line: d.lines + 1, Column: d.col + 1,
+			Err: fmt.Errorf("%w (byte 0x%02X)", ErrEncoding, b[i])}
+	} else {
+		rest := io.MultiReader(bytes.NewReader(bytes.Clone(b[i:])), d.rest())
+		d.dec = transform.NewReader(rest, charmap.Windows1252.NewDecoder())
+	}
+	d.w, d.e = i, i
+}
+
+// rest is what the source has after buf.
+func (d *decodeReader) rest() io.Reader {
+	switch d.srcErr {
+	case nil:
+		return d.src
+	case io.EOF:
+		return bytes.NewReader(nil)
+	}
+	return errReader{d.srcErr}
+}
+
+// advance counts the lines of checked bytes, for error positions.
+func (d *decodeReader) advance(b []byte) {
+	if j := bytes.LastIndexByte(b, '\n'); j >= 0 {
+		d.lines += bytes.Count(b, []byte{'\n'})
+		d.col = len(b) - j - 1
+		return
+	}
+	d.col += len(b)
+}
