@@ -259,11 +259,15 @@ func (l *load) trade() bool { return l.fr.Format.Kind == ingest.KindTrade }
 func (l *load) reference() bool { return l.fr.Format.Kind == ingest.KindReference }
 
 // referenceInsert is the statement that stores a reference format's rows.
+// Every column of the reader is selected: duckdb-go's Arrow scan fails on a
+// projection of some of them.
 func referenceInsert(format string) string {
 	if format == "baci-products" {
-		return `INSERT OR REPLACE INTO product_descriptions SELECT classification, code, description, ? FROM tp_incoming`
+		return `INSERT OR REPLACE INTO product_descriptions (file_id, line, classification, code, description)
+			SELECT ?, line, classification, code, description FROM tp_incoming`
 	}
-	return `INSERT OR REPLACE INTO release_countries SELECT vintage, code, name, iso2, iso3, country, ? FROM tp_incoming`
+	return `INSERT OR REPLACE INTO release_countries (file_id, line, vintage, code, name, iso2, iso3, country)
+		SELECT ?, line, vintage, code, name, iso2, iso3, country FROM tp_incoming`
 }
 
 // stage tells LoadOptions.Stage what the load does next.

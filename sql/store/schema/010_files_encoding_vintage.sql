@@ -18,6 +18,7 @@ CREATE TABLE product_descriptions (
     code           VARCHAR NOT NULL, -- as the file writes it, leading zeros kept
     description    VARCHAR NOT NULL,
     file_id        BIGINT NOT NULL,
+    line           BIGINT NOT NULL,
     PRIMARY KEY (classification, code)
 );
 
@@ -31,5 +32,6 @@ CREATE TABLE release_countries (
     iso3     VARCHAR NOT NULL,
     country  VARCHAR NOT NULL, -- tradepipe's code (ISO3 or its own)
     file_id  BIGINT NOT NULL,
+    line     BIGINT NOT NULL,
     PRIMARY KEY (vintage, code)
 );
