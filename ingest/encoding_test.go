@@ -4,10 +4,14 @@ import (
 	"bytes"
 	"errors"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"testing"
 	"testing/iotest"
 	"unicode/utf8"
+
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 func TestDecodeReader(t *testing.T) {
@@ -89,4 +93,53 @@ func FuzzDecodeReader(f *testing.F) {
 			t.Fatalf("valid UTF-8 %q changed to %q", in, got)
 		}
 	})
+}
+
+// TestOpenReaderEncoding: every format is read through the decoder; the
+// reader says what the text was read as.
+func TestOpenReaderEncoding(t *testing.T) {
+	head := "Reporter Name,Partner Name,Trade Flow,Product Group,Indicator,2018\r\n"
+	many := strings.Repeat("United States,China,Import,  All Products,Import (US$ Thousand),1\r\n", 5000) // 340 KB
+	tests := []struct {
+		name, text, enc, err string
+		rows                 int64
+	}{
+		{name: "windows-1252 deep inside", text: head + many + "United States,Cura\xe7ao,Import,  All Products,Import (US$ Thousand),2\r\n",
+			enc: EncodingWindows1252, rows: 5001},
+		{name: "windows-1252 with BOM", text: "\xEF\xBB\xBF" + head + "United States,Cura\xe7ao,Import,  All Products,Import (US$ Thousand),2\r\n",
+			enc: EncodingWindows1252BOM, rows: 1},
+		{name: "utf-8", text: head + "United States,Curaçao,Import,  All Products,Import (US$ Thousand),2\r\n", enc: EncodingUTF8, rows: 1},
+		{name: "mixed", text: head + "United States,Curaçao,Import,  All Products,Import (US$ Thousand),2\r\nUnited States,Cura\xe7ao,Import,  All Products,Import (US$ Thousand),2\r\n",
+			err: "f.csv:3:19: invalid UTF-8 in a text that is UTF-8 before this point"},
+	}
+	for _, tt := range tests {
+		p := filepath.Join(t.TempDir(), "f.csv")
+		if err := os.WriteFile(p, []byte(tt.text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		srcs, err := Sources(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs[0].Name = "f.csv"
+		fr, err := OpenReader(srcs[0], "", WithCodes(country.Default()))
+		var rows int64
+		if err == nil { // an error in the first 64 KiB comes from detection
+			for fr.Next() {
+				rows += fr.RecordBatch().NumRows()
+			}
+			err = fr.Err()
+			fr.Release()
+			fr.Close()
+		}
+		if tt.err != "" {
+			if err == nil || !strings.HasPrefix(err.Error(), tt.err) || !errors.Is(err, ErrEncoding) {
+				t.Errorf("%s: error %v, want %s", tt.name, err, tt.err)
+			}
+			continue
+		}
+		if err != nil || rows != tt.rows || fr == nil || fr.Encoding() != tt.enc {
+			t.Errorf("%s: %d rows, %q (%v); want %d rows, %q", tt.name, rows, fr.Encoding(), err, tt.rows, tt.enc)
+		}
+	}
 }
