@@ -20,6 +20,16 @@ type Format struct {
 	sig       []string // leading header fields that identify the format
 	preamble  int      // records that may precede the header
 	newParser func(s *scanner, o *options) (parser, error)
+	example   string // a whole header as the publisher writes it, where sig is only its start
+}
+
+// Example is a header of the format: the publisher's own where one is
+// given, else the identifying start followed by ",...".
+func (f Format) Example() string {
+	if f.example != "" {
+		return f.example
+	}
+	return f.Header() + ",..."
 }
 
 // Header signatures: the leading header fields that identify each format.
@@ -41,15 +51,17 @@ var formats = []Format{
 	{Name: "comtrade-legacy", Kind: KindTrade, Title: "UN Comtrade legacy bulk CSV",
 		sig: sigLegacy, newParser: newLegacyParser},
 	{Name: "baci", Kind: KindTrade, Title: "CEPII BACI (values in thousand USD)",
-		sig: sigBACI, newParser: newBACIParser},
+		sig: sigBACI, newParser: newBACIParser, example: "t,i,j,k,v,q"},
 	{Name: "wits", Kind: KindTrade, Title: "World Bank WITS partner time series (US$ thousand)",
-		sig: sigWITS, newParser: newWITSParser},
+		sig: sigWITS, newParser: newWITSParser, example: "Reporter Name,Partner Name,Trade Flow,Product Group,Indicator,1995,1996,..."},
 	{Name: "wits-series", Kind: KindTrade, Title: "World Bank WITS partner time series without Product Group (US$ thousand)",
-		sig: sigWITSSeries, newParser: newWITSParser},
+		sig: sigWITSSeries, newParser: newWITSParser, example: "Reporter Name,Partner Name,Trade Flow,Indicator,1995,1996,..."},
 	{Name: "wits-product", Kind: KindTrade, Title: "World Bank WITS Product view, one year (US$ thousand)",
-		sig: sigWITSProduct, newParser: newWITSParser},
+		sig: sigWITSProduct, newParser: newWITSParser,
+		example: "Reporter Name,Partner Name,Year,Trade Flow,Product Group,Import (US$ Thousand),Import Product Share (%),AHS Simple Average (%),..."},
 	{Name: "wits-partner", Kind: KindTrade, Title: "World Bank WITS Partner view, one year (US$ thousand)",
-		sig: sigWITSPartner, newParser: newWITSParser},
+		sig: sigWITSPartner, newParser: newWITSParser,
+		example: "Reporter Name,Partner Name,Year,Trade Flow,...,Export (US$ Thousand),Import (US$ Thousand),Import Partner Share (%),Export Partner Share (%),..."},
 	{Name: "trade-long", Kind: KindTrade, Title: "tradepipe long trade layout",
 		sig: sigLongTrade, newParser: newLongTradeParser},
 	{Name: "wdi-fx", Kind: KindFX, Title: "World Bank WDI indicator download (PA.NUS.FCRF, LCU per USD)",
@@ -59,9 +71,9 @@ var formats = []Format{
 	{Name: "fx-long", Kind: KindFX, Title: "tradepipe long exchange-rate layout",
 		sig: sigLongFX, newParser: newLongFXParser},
 	{Name: "baci-countries", Kind: KindReference, Title: "CEPII BACI release country codes (read i and j of its trade files)",
-		sig: sigBACICountries, newParser: newReleaseCountryParser},
+		sig: sigBACICountries, newParser: newReleaseCountryParser, example: "country_code,country_name,country_iso2,country_iso3"},
 	{Name: "baci-products", Kind: KindReference, Title: "CEPII BACI release product descriptions",
-		sig: sigBACIProducts, newParser: newProductParser},
+		sig: sigBACIProducts, newParser: newProductParser, example: "code,description"},
 }
 
 // Header is the start of the header line that identifies the format.

@@ -97,7 +97,10 @@ func OpenReader(src Source, format string, opts ...Option) (*FileReader, error) 
 			return nil, err
 		}
 	}
-	fr := &FileReader{Format: f, rc: rc, sum: sum, dec: dec, Vintage: Vintage(src.Name)}
+	fr := &FileReader{Format: f, rc: rc, sum: sum, dec: dec}
+	if strings.HasPrefix(f.Name, "baci") { // a BACI release's files name it
+		fr.Vintage = Vintage(src.Name)
+	}
 	if f.Name == "baci" && o.codes != nil {
 		rel, err := releaseCountries(src, o.codes)
 		if err != nil {
