@@ -8,7 +8,6 @@ import (
 	"unicode/utf8"
 
 	"golang.org/x/text/encoding/charmap"
-	"golang.org/x/text/transform"
 )
 
 // The encodings a text can be read as (FileReader.Encoding, the ledger's
@@ -21,8 +20,9 @@ const (
 )
 
 // ErrEncoding is text that is neither UTF-8 nor Windows-1252: bytes that
-// are not UTF-8 after UTF-8 text other than ASCII.
-var ErrEncoding = errors.New("invalid UTF-8 in a text that is UTF-8 before this point; save the file in one encoding")
+// are not UTF-8 after UTF-8 text other than ASCII, or a byte Windows-1252
+// does not define.
+var ErrEncoding = errors.New("text neither UTF-8 nor Windows-1252")
 
 // decodeReader passes UTF-8 text through and decodes a Windows-1252 text
 // (WITS downloads, Excel's "CSV" on Windows) to UTF-8, deciding from the
@@ -32,22 +32,26 @@ var ErrEncoding = errors.New("invalid UTF-8 in a text that is UTF-8 before this 
 // the same in both encodings, so nothing already passed on is wrong however
 // deep in the file the first such byte sits. If UTF-8 other than ASCII came
 // before it, the text mixes encodings and reading stops with ErrEncoding at
-// the byte's line and column. A text starting with a UTF-16 byte-order mark
-// is passed through untouched, for Detect to reject.
+// the byte's line and column; so does a byte Windows-1252 does not define
+// (0x81, 0x8D, 0x8F, 0x90, 0x9D). Positions count the bytes of the text as
+// decoded, as the scanner does. A text starting with a UTF-16 byte-order
+// mark is passed through untouched, for Detect to reject.
 type decodeReader struct {
 	src  io.Reader
 	name string
 
 	buf        []byte
-	r, w, e    int   // buf[r:w] checked, to hand out; buf[w:e] read, not yet checked
-	srcErr     error // the source's error, after buf is drained
-	err        error // ErrEncoding, once met
+	w, e       int    // buf[:w] checked or decoded, buf[w:e] read, not yet
+	ready      []byte // what Read hands out next
+	out        []byte // Windows-1252 text decoded to UTF-8
+	srcErr     error  // the source's error, after buf is drained
+	err        error  // ErrEncoding, once met
 	started    bool
 	raw        bool // UTF-16: passed through
 	bom        bool
-	seenUTF8   bool      // UTF-8 other than ASCII and the BOM was seen
-	dec        io.Reader // Windows-1252 decoder of the rest, once switched
-	lines, col int       // newlines in the checked bytes, bytes after the last one
+	seenUTF8   bool // UTF-8 other than ASCII and the BOM was seen
+	cp1252     bool // switched to Windows-1252
+	lines, col int  // newlines in the text handed out, bytes after the last one
 }
 
 func newDecodeReader(name string, src io.Reader) *decodeReader {
@@ -60,9 +64,9 @@ func (d *decodeReader) Encoding() string {
 	switch {
 	case d.raw:
 		return ""
-	case d.dec != nil && d.bom:
+	case d.cp1252 && d.bom:
 		return EncodingWindows1252BOM
-	case d.dec != nil:
+	case d.cp1252:
 		return EncodingWindows1252
 	case d.bom:
 		return EncodingUTF8BOM
@@ -71,28 +75,28 @@ func (d *decodeReader) Encoding() string {
 }
 
 func (d *decodeReader) Read(p []byte) (int, error) {
-	for d.r == d.w {
+	for len(d.ready) == 0 {
 		switch {
-		case d.dec != nil:
-			return d.dec.Read(p)
 		case d.err != nil:
 			return 0, d.err
 		case d.srcErr != nil && d.w == d.e:
 			return 0, d.srcErr
+		case d.raw:
+			return d.src.Read(p)
 		}
 		d.fill()
 	}
-	n := copy(p, d.buf[d.r:d.w])
-	d.r += n
+	n := copy(p, d.ready)
+	d.ready = d.ready[n:]
 	return n, nil
 }
 
-// fill reads more of the source and checks what it can.
+// fill reads more of the source and checks or decodes what it can.
 func (d *decodeReader) fill() {
-	copy(d.buf, d.buf[d.w:d.e]) // an unfinished rune from the last read
+	copy(d.buf, d.buf[d.w:d.e]) // an unfinished rune, or bytes left at the switch
 	d.e -= d.w
-	d.r, d.w = 0, 0
-	if d.srcErr == nil {
+	d.w = 0
+	if d.srcErr == nil && (d.e == 0 || !d.cp1252) {
 		n, err := d.src.Read(d.buf[d.e:])
 		d.e += n
 		for !d.started && err == nil && d.e < 4 { // enough to see a byte-order mark
@@ -106,14 +110,18 @@ func (d *decodeReader) fill() {
 		d.started = true
 		if bytes.HasPrefix(b, []byte{0xFE, 0xFF}) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) {
 			d.raw = true
-			d.dec = io.MultiReader(bytes.NewReader(bytes.Clone(b)), d.rest())
-			d.e = 0
+			d.src = io.MultiReader(bytes.NewReader(bytes.Clone(b)), d.rest())
+			d.srcErr, d.e = nil, 0
 			return
 		}
 		if bytes.HasPrefix(b, []byte{0xEF, 0xBB, 0xBF}) {
 			d.bom = true
 			d.w = 3
 		}
+	}
+	if d.cp1252 {
+		d.decode(b)
+		return
 	}
 	i := d.w
 	for i < len(b) {
@@ -137,24 +145,51 @@ func (d *decodeReader) fill() {
 		if !utf8.FullRune(b[i:]) && d.srcErr == nil {
 			break // the rest of the rune is in the next read
 		}
-		d.invalid(b, i)
+		if !d.seenUTF8 {
+			d.cp1252 = true // from here on; buf[i:] is decoded by the next fill
+			break
+		}
+		d.advance(b[d.w:i])
+		d.err = d.errAt(fmt.Errorf("%w: byte 0x%02X is not UTF-8, after UTF-8 text; save the file in one encoding", ErrEncoding, b[i]))
+		d.ready, d.w = b[:i], i
 		return
 	}
 	d.advance(b[d.w:i])
-	d.w = i
+	d.ready, d.w = b[:i], i
 }
 
-// invalid handles bytes at b[i] that are not UTF-8.
-func (d *decodeReader) invalid(b []byte, i int) {
-	d.advance(b[d.w:i])
-	if d.seenUTF8 {
-		d.err = &ParseError{File: d.name, Line: d.lines + 1, Column: d.col + 1,
-			Err: fmt.Errorf("%w (byte 0x%02X)", ErrEncoding, b[i])}
-	} else {
-		rest := io.MultiReader(bytes.NewReader(bytes.Clone(b[i:])), d.rest())
-		d.dec = transform.NewReader(rest, charmap.Windows1252.NewDecoder())
+// decode decodes Windows-1252 bytes buf[w:e] into out, stopping at a byte
+// Windows-1252 does not define.
+func (d *decodeReader) decode(b []byte) {
+	out := d.out[:0]
+	i := d.w
+	for ; i < len(b); i++ {
+		c := b[i]
+		if c < utf8.RuneSelf {
+			out = append(out, c)
+			if c == '\n' {
+				d.lines, d.col = d.lines+1, 0
+			} else {
+				d.col++
+			}
+			continue
+		}
+		r := charmap.Windows1252.DecodeByte(c)
+		if r == utf8.RuneError {
+			d.err = d.errAt(fmt.Errorf("%w: byte 0x%02X is not UTF-8 and not a Windows-1252 character", ErrEncoding, c))
+			break
+		}
+		out = utf8.AppendRune(out, r)
+		d.col += utf8.RuneLen(r)
 	}
-	d.w, d.e = i, i
+	d.out, d.ready, d.w = out, out, i
+	if d.err != nil {
+		d.w = d.e
+	}
+}
+
+func (d *decodeReader) errAt(err error) *ParseError {
+	return &ParseError{File: d.name, Line: d.lines + 1, Column: d.col + 1, Err: err}
 }
 
 // rest is what the source has after buf.

@@ -30,7 +30,9 @@ func TestDecodeReader(t *testing.T) {
 		{name: "utf-8 deep inside", in: deep + "Curaçao\n", want: deep + "Curaçao\n", enc: EncodingUTF8},
 		{name: "rune cut at the end", in: "abc\xc3", want: "abcÃ", enc: EncodingWindows1252},
 		{name: "mixed", in: "Curaçao\nx,Cura\xe7ao\n", want: "Curaçao\nx,Cura", enc: EncodingUTF8,
-			err: "f.csv:2:7: invalid UTF-8 in a text that is UTF-8 before this point; save the file in one encoding (byte 0xE7)"},
+			err: "f.csv:2:7: text neither UTF-8 nor Windows-1252: byte 0xE7 is not UTF-8, after UTF-8 text; save the file in one encoding"},
+		{name: "a byte Windows-1252 does not define", in: "Cura\xe7ao\nx\x81y\n", want: "Curaçao\nx", enc: EncodingWindows1252,
+			err: "f.csv:2:2: text neither UTF-8 nor Windows-1252: byte 0x81 is not UTF-8 and not a Windows-1252 character"},
 		{name: "utf-16 passed through", in: "\xFF\xFEa\x00", want: "\xFF\xFEa\x00", enc: ""},
 		{name: "empty", in: "", want: "", enc: EncodingUTF8},
 	}
@@ -110,7 +112,7 @@ func TestOpenReaderEncoding(t *testing.T) {
 			enc: EncodingWindows1252BOM, rows: 1},
 		{name: "utf-8", text: head + "United States,Curaçao,Import,  All Products,Import (US$ Thousand),2\r\n", enc: EncodingUTF8, rows: 1},
 		{name: "mixed", text: head + "United States,Curaçao,Import,  All Products,Import (US$ Thousand),2\r\nUnited States,Cura\xe7ao,Import,  All Products,Import (US$ Thousand),2\r\n",
-			err: "f.csv:3:19: invalid UTF-8 in a text that is UTF-8 before this point"},
+			err: "f.csv:3:19: text neither UTF-8 nor Windows-1252"},
 	}
 	for _, tt := range tests {
 		p := filepath.Join(t.TempDir(), "f.csv")

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -119,7 +120,9 @@ func knownFormats() string {
 func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	peek, err := br.Peek(64 << 10)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+	// A text in no encoding it reads still gets its header looked at: a
+	// reader meets the error at its place, after the bytes before it.
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull && !errors.Is(err, ErrEncoding) {
 		return Format{}, nil, readErr(name, 0, err) // no line: the text broke off somewhere in the first 64 KiB
 	}
 	if bytes.HasPrefix(peek, []byte{0xFE, 0xFF}) || bytes.HasPrefix(peek, []byte{0xFF, 0xFE}) {
