@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -52,6 +53,12 @@ func (c *ingestCmd) Run(e *env) error {
 				extra := ""
 				if r.Replaced > 0 {
 					extra = fmt.Sprintf(", replaced %d earlier rows", r.Replaced)
+				}
+				if strings.HasPrefix(r.Encoding, ingest.EncodingWindows1252) {
+					extra += ", read as " + r.Encoding
+				}
+				if r.ReleaseCodes != "" {
+					extra += ", codes of " + filepath.Base(strings.ReplaceAll(r.ReleaseCodes, "!", "/"))
 				}
 				fmt.Fprintf(e.stdout, "loaded  %s: %d rows (format %s, dataset %s%s)\n", src.Name, r.Rows, r.Format, r.Dataset, extra)
 			case store.Skipped:

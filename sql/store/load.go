@@ -77,6 +77,9 @@ type LoadResult struct {
 	// for loaded: the encoding the text was read as (ingest.EncodingUTF8
 	// ...) and the publisher's release it belongs to ("" if none)
 	Encoding, Vintage string
+	// for loaded: the release's country-code file that read the codes
+	// (BACI), "" if none
+	ReleaseCodes string
 }
 
 // Load loads one source in one transaction: all its rows or none. The same
@@ -492,7 +495,7 @@ func (l *load) ledger(ctx context.Context, tx *dsql.Tx, st *streamed, replaced i
 		entry = res.Source.Entry
 	}
 	res.LoadedAt = time.Now().UTC().Truncate(time.Microsecond)
-	res.Encoding, res.Vintage = l.fr.Encoding(), l.fr.Vintage
+	res.Encoding, res.Vintage, res.ReleaseCodes = l.fr.Encoding(), l.fr.Vintage, l.fr.ReleaseCodes
 	_, err := tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at, encoding, vintage)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		st.fileID, abs, entry, res.SHA256, res.Source.Size, res.Source.Compression, res.Format, string(l.fr.Format.Kind),

@@ -58,6 +58,9 @@ func TestBACIRelease(t *testing.T) {
 				r.Source.Entry, r.Status, r.Format, r.Rows, r.Vintage, r.Encoding, r.Err, want[i].format, want[i].rows, want[i].vintage)
 		}
 	}
+	if !strings.HasSuffix(res[0].ReleaseCodes, "!country_codes_V202401b.csv") {
+		t.Errorf("the trade file was read with %q, want the release's country_codes_V202401b.csv", res[0].ReleaseCodes)
+	}
 	ctx := context.Background()
 	var got string
 	q := `SELECT string_agg(reporter || '>' || partner || ':' || product || '=' || value, ' ' ORDER BY line) FROM trade`
