@@ -22,7 +22,7 @@ import (
 // DatasetInfo is one dataset: what its files are and what its rows cover.
 type DatasetInfo struct {
 	Name    string   `json:"dataset"`
-	Kind    string   `json:"kind"` // trade or fx (both, comma separated, if a name holds both)
+	Kind    string   `json:"kind"` // trade, fx or reference (comma separated, if a name holds several)
 	Formats []string `json:"formats"`
 	Files   int64    `json:"files"`
 	Rows    int64    `json:"rows"`
@@ -49,11 +49,15 @@ func (s *Store) Datasets(ctx context.Context) ([]DatasetInfo, error) {
 		), x AS (
 			SELECT dataset, count(*) AS n, count(DISTINCT country_code) AS reporters, list(DISTINCT year ORDER BY year) AS years
 			FROM fx_rates GROUP BY dataset
+		), ref AS (
+			SELECT f.dataset, count(*) AS n
+			FROM (SELECT file_id FROM product_descriptions UNION ALL SELECT file_id FROM release_countries) r JOIN files f USING (file_id)
+			GROUP BY f.dataset
 		)
-		SELECT f.dataset, f.kind, f.formats, f.files, coalesce(t.n, 0) + coalesce(x.n, 0),
+		SELECT f.dataset, f.kind, f.formats, f.files, coalesce(t.n, 0) + coalesce(x.n, 0) + coalesce(ref.n, 0),
 		       coalesce(t.reporters, 0) + coalesce(x.reporters, 0),
 		       list_sort(list_distinct(coalesce(t.years, []) || coalesce(x.years, []))), coalesce(cl.classifications, [])
-		FROM f LEFT JOIN t USING (dataset) LEFT JOIN cl USING (dataset) LEFT JOIN x USING (dataset)
+		FROM f LEFT JOIN t USING (dataset) LEFT JOIN cl USING (dataset) LEFT JOIN x USING (dataset) LEFT JOIN ref USING (dataset)
 		ORDER BY f.dataset`)
 	if err != nil {
 		return nil, err

@@ -75,6 +75,10 @@ func TestBACIRelease(t *testing.T) {
 	if err := s.db.QueryRowContext(ctx, q).Scan(&got); err != nil || got != "V202401b 156 CHN CHN; V202401b 398 KAZ KAZ; V202401b 417 KGZ KGZ; V202401b 490 S19 S19; V202401b 810 SUN SUN" {
 		t.Errorf("release_countries %q (%v)", got, err)
 	}
+	ds, err := s.Datasets(ctx)
+	if err != nil || len(ds) != 3 || ds[1].Name != "baci-countries" || ds[1].Kind != "reference" || ds[1].Rows != 5 || ds[2].Rows != 2 {
+		t.Errorf("datasets %+v (%v)", ds, err)
+	}
 	files, err := s.Files(ctx)
 	if err != nil || len(files) != 3 || files[0].Vintage != "V202401b" || files[0].Encoding != "utf-8" {
 		t.Errorf("ledger %+v (%v)", files, err)
