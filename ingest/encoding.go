@@ -35,7 +35,8 @@ var ErrEncoding = errors.New("text neither UTF-8 nor Windows-1252")
 // the byte's line and column; so does a byte Windows-1252 does not define
 // (0x81, 0x8D, 0x8F, 0x90, 0x9D). Positions count the bytes of the text as
 // decoded, as the scanner does. A text starting with a UTF-16 byte-order
-// mark is passed through untouched, for Detect to reject.
+// mark is passed through untouched, for Detect to reject, and so is a
+// workbook (the bytes of a zip archive).
 type decodeReader struct {
 	src  io.Reader
 	name string
@@ -47,7 +48,7 @@ type decodeReader struct {
 	srcErr     error  // the source's error, after buf is drained
 	err        error  // ErrEncoding, once met
 	started    bool
-	raw        bool // UTF-16: passed through
+	raw        bool // UTF-16 or a workbook: passed through
 	bom        bool
 	seenUTF8   bool // UTF-8 other than ASCII and the BOM was seen
 	cp1252     bool // switched to Windows-1252
@@ -59,7 +60,8 @@ func newDecodeReader(name string, src io.Reader) *decodeReader {
 }
 
 // Encoding tells what the text was read as so far: at the end of the text,
-// what the whole text was read as. "" for a text passed through (UTF-16).
+// what the whole text was read as. "" for bytes passed through (UTF-16, a
+// workbook).
 func (d *decodeReader) Encoding() string {
 	switch {
 	case d.raw:
@@ -108,7 +110,8 @@ func (d *decodeReader) fill() {
 	b := d.buf[:d.e]
 	if !d.started && len(b) > 0 {
 		d.started = true
-		if bytes.HasPrefix(b, []byte{0xFE, 0xFF}) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) {
+		// UTF-16 (for Detect to reject) and workbooks (zip bytes) pass through.
+		if bytes.HasPrefix(b, []byte{0xFE, 0xFF}) || bytes.HasPrefix(b, []byte{0xFF, 0xFE}) || bytes.HasPrefix(b, []byte(zipMagic)) {
 			d.raw = true
 			d.src = io.MultiReader(bytes.NewReader(bytes.Clone(b)), d.rest())
 			d.srcErr, d.e = nil, 0

@@ -34,6 +34,7 @@ func TestDecodeReader(t *testing.T) {
 		{name: "a byte Windows-1252 does not define", in: "Cura\xe7ao\nx\x81y\n", want: "Curaçao\nx", enc: EncodingWindows1252,
 			err: "f.csv:2:2: text neither UTF-8 nor Windows-1252: byte 0x81 is not UTF-8 and not a Windows-1252 character"},
 		{name: "utf-16 passed through", in: "\xFF\xFEa\x00", want: "\xFF\xFEa\x00", enc: ""},
+		{name: "a workbook passed through", in: "PK\x03\x04\x14\x00\x81\xe7", want: "PK\x03\x04\x14\x00\x81\xe7", enc: ""},
 		{name: "empty", in: "", want: "", enc: EncodingUTF8},
 	}
 	for _, tt := range tests {

@@ -21,16 +21,17 @@ type Format struct {
 	sig       []string // leading header fields that identify the format
 	preamble  int      // records that may precede the header
 	newParser func(s *scanner, o *options) (parser, error)
-	example   string // a whole header as the publisher writes it, where sig is only its start
-}
 
-// Example is a header of the format: the publisher's own where one is
-// given, else the identifying start followed by ",...".
-func (f Format) Example() string {
-	if f.example != "" {
-		return f.example
-	}
-	return f.Header() + ",..."
+	// A format that is not CSV text (a workbook) is told by the first
+	// bytes of the file (magic) and read by newReader from them; example
+	// describes it for people in place of a header.
+	magic     string
+	example   string // the header as the publisher writes it, or a workbook's layout
+	newReader func(r io.Reader, o *options) (array.RecordReader, error)
+	// sniff tells a CSV text that no fixed header identifies (SDMX-CSV,
+	// whose kind is its dataflow's) from the start of the text; an error
+	// stops detection with its message.
+	sniff func(name string, peek []byte) (bool, error)
 }
 
 // Header signatures: the leading header fields that identify each format.
@@ -54,15 +55,15 @@ var formats = []Format{
 	{Name: "baci", Kind: KindTrade, Title: "CEPII BACI (values in thousand USD)",
 		sig: sigBACI, newParser: newBACIParser, example: "t,i,j,k,v,q"},
 	{Name: "wits", Kind: KindTrade, Title: "World Bank WITS partner time series (US$ thousand)",
-		sig: sigWITS, newParser: newWITSParser, example: "Reporter Name,Partner Name,Trade Flow,Product Group,Indicator,1995,1996,..."},
+		sig: sigWITS, newParser: newWITSParser, example: "Reporter Name,Partner Name,Trade Flow,Product Group,Indicator,1995,1996"},
 	{Name: "wits-series", Kind: KindTrade, Title: "World Bank WITS partner time series without Product Group (US$ thousand)",
-		sig: sigWITSSeries, newParser: newWITSParser, example: "Reporter Name,Partner Name,Trade Flow,Indicator,1995,1996,..."},
+		sig: sigWITSSeries, newParser: newWITSParser, example: "Reporter Name,Partner Name,Trade Flow,Indicator,1995,1996"},
 	{Name: "wits-product", Kind: KindTrade, Title: "World Bank WITS Product view, one year (US$ thousand)",
 		sig: sigWITSProduct, newParser: newWITSParser,
-		example: "Reporter Name,Partner Name,Year,Trade Flow,Product Group,Import (US$ Thousand),Import Product Share (%),AHS Simple Average (%),..."},
+		example: "Reporter Name,Partner Name,Year,Trade Flow,Product Group,Import (US$ Thousand),Import Product Share (%),AHS Simple Average (%)"},
 	{Name: "wits-partner", Kind: KindTrade, Title: "World Bank WITS Partner view, one year (US$ thousand)",
 		sig: sigWITSPartner, newParser: newWITSParser,
-		example: "Reporter Name,Partner Name,Year,Trade Flow,...,Export (US$ Thousand),Import (US$ Thousand),Import Partner Share (%),Export Partner Share (%),..."},
+		example: "Reporter Name,Partner Name,Year,Trade Flow,...,Export (US$ Thousand),Import (US$ Thousand),Import Partner Share (%),Export Partner Share (%)"},
 	{Name: "trade-long", Kind: KindTrade, Title: "tradepipe long trade layout",
 		sig: sigLongTrade, newParser: newLongTradeParser},
 	{Name: "wdi-fx", Kind: KindFX, Title: "World Bank WDI indicator download (PA.NUS.FCRF, LCU per USD)",
@@ -75,10 +76,36 @@ var formats = []Format{
 		sig: sigBACICountries, newParser: newReleaseCountryParser, example: "country_code,country_name,country_iso2,country_iso3"},
 	{Name: "baci-products", Kind: KindReference, Title: "CEPII BACI release product descriptions",
 		sig: sigBACIProducts, newParser: newProductParser, example: "code,description"},
+	{Name: "imf-dots", Kind: KindTrade, Title: "IMF Direction of Trade Statistics workbook (.xlsx, US$ million, \"e\" estimates)",
+		magic: zipMagic, example: `(.xlsx) sheets "Exports, FOB", "Imports, CIF": B4 reporter, B5 "US Dollars, Millions", C7... years, B8... partners ("0.14 e" = estimate)`,
+		newReader: newDOTSReader},
+	{Name: "sdmx-trade", Kind: KindTrade, Title: "SDMX-CSV 1.0/2.x trade: IMF IMTS (US$)",
+		example: "DATAFLOW,COUNTRY,INDICATOR,COUNTERPART_COUNTRY,FREQUENCY,TIME_PERIOD,OBS_VALUE,SCALE,... (2.x: STRUCTURE,STRUCTURE_ID,ACTION,...)",
+		sniff:   sdmxSniff(KindTrade), newParser: newSDMXParser(KindTrade)},
+	{Name: "sdmx-fx", Kind: KindFX, Title: "SDMX-CSV 1.0/2.x exchange rates: IMF ER, BIS WS_XRU, ECB EXR (per USD)",
+		example: "DATAFLOW,COUNTRY,INDICATOR,TYPE_OF_TRANSFORMATION,FREQUENCY,TIME_PERIOD,OBS_VALUE,... (BIS: DATAFLOW,FREQ,REF_AREA,CURRENCY,COLLECTION,...)",
+		sniff:   sdmxSniff(KindFX), newParser: newSDMXParser(KindFX)},
 }
 
+// zipMagic starts every zip archive, and so every .xlsx workbook.
+const zipMagic = "PK\x03\x04"
+
 // Header is the start of the header line that identifies the format.
-func (f Format) Header() string { return strings.Join(f.sig, ",") }
+func (f Format) Header() string {
+	if f.example != "" {
+		return f.example
+	}
+	return strings.Join(f.sig, ",")
+}
+
+// Example shows people how a file of the format starts: the header and
+// ",..." for CSV text, a description of the layout for a workbook.
+func (f Format) Example() string {
+	if f.example != "" {
+		return f.example
+	}
+	return f.Header() + ",..."
+}
 
 // Formats lists the formats tradepipe reads, in detection order.
 func Formats() []Format { return append([]Format(nil), formats...) }
@@ -93,7 +120,7 @@ func FormatByName(name string) (Format, bool) {
 	return Format{}, false
 }
 
-func (f Format) matches(rec [][]byte) bool { return sigMatches(f.sig, rec) }
+func (f Format) matches(rec [][]byte) bool { return len(f.sig) > 0 && sigMatches(f.sig, rec) }
 
 func sigMatches(sig []string, rec [][]byte) bool {
 	if len(rec) < len(sig) {
@@ -110,7 +137,7 @@ func sigMatches(sig []string, rec [][]byte) bool {
 func knownFormats() string {
 	var b strings.Builder
 	for _, f := range formats {
-		fmt.Fprintf(&b, "\n  %-16s %s", f.Name, f.Header()+",...")
+		fmt.Fprintf(&b, "\n  %-16s %s", f.Name, f.Example())
 	}
 	return b.String()
 }
@@ -125,6 +152,11 @@ func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull && !errors.Is(err, ErrEncoding) {
 		return Format{}, nil, readErr(name, 0, err) // no line: the text broke off somewhere in the first 64 KiB
 	}
+	for _, f := range formats {
+		if f.magic != "" && bytes.HasPrefix(peek, []byte(f.magic)) {
+			return f, br, nil
+		}
+	}
 	if bytes.HasPrefix(peek, []byte{0xFE, 0xFF}) || bytes.HasPrefix(peek, []byte{0xFF, 0xFE}) {
 		return Format{}, nil, &ParseError{File: name, Line: 1, Err: ErrUTF16}
 	}
@@ -133,6 +165,18 @@ func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 	}
 	if len(peek) >= 4 && peek[1] == 0 && peek[3] == 0 {
 		return Format{}, nil, &ParseError{File: name, Line: 1, Err: ErrUTF16}
+	}
+	for _, f := range formats {
+		if f.sniff == nil {
+			continue
+		}
+		ok, err := f.sniff(name, peek)
+		if err != nil {
+			return Format{}, nil, err
+		}
+		if ok {
+			return f, br, nil
+		}
 	}
 	s := newScanner(name, bytes.NewReader(peek))
 	var first []byte
@@ -162,6 +206,9 @@ func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 // checked before it returns.
 func (f Format) NewReader(r io.Reader, opts ...Option) (array.RecordReader, error) {
 	o := buildOptions(opts)
+	if f.newReader != nil {
+		return f.newReader(r, o)
+	}
 	s := newScanner(o.name, r)
 	p, err := f.newParser(s, o)
 	if err != nil {

@@ -253,7 +253,10 @@ func (p *witsParser) series(r *rec, row tradeRow, flow string) (int, error) {
 			return 0, err
 		}
 		if ok {
-			row.year, row.value = y, v*scale
+			if v, err = r.money(p.firstYear+k, v, scale, "USD"); err != nil {
+				return 0, err
+			}
+			row.year, row.value = y, v
 			p.pending = append(p.pending, row)
 		}
 	}
@@ -279,7 +282,10 @@ func (p *witsParser) single(r *rec, row tradeRow, flow string) (int, error) {
 			return 0, err
 		}
 		if ok {
-			row.flow, row.value = vc.flow, v*vc.scale
+			if v, err = r.money(vc.col, v, vc.scale, "USD"); err != nil {
+				return 0, err
+			}
+			row.flow, row.value = vc.flow, v
 			p.pending = append(p.pending, row)
 		}
 	}

@@ -22,8 +22,10 @@ const depsRules = `
 	# Leaves: the standard library only.
 	STD < transform/country, sql/sqlfile, transform/country/internal/genseed;
 
-	# Readers: bytes to Arrow batches, codes through the country table.
-	transform/country, ARROW, XTEXT < ingest;
+	# Readers: bytes to Arrow batches, codes through the country table;
+	# workbooks (IMF DOTS .xlsx) through excelize, pure Go; Windows-1252
+	# text through x/text.
+	transform/country, ARROW, EXCELIZE, XTEXT < ingest;
 
 	# Reference data and the set-wise transforms, as SQL.
 	transform/country, sql/sqlfile < transform;
@@ -65,6 +67,7 @@ var modules = map[string]string{
 	"ROFF":           "github.com/muesli/roff",
 	"PROGRESSBAR":    "github.com/schollz/progressbar/v3",
 	"TERM":           "golang.org/x/term",
+	"EXCELIZE":       "github.com/xuri/excelize/v2",
 	"XTEXT":          "golang.org/x/text/", // Windows-1252 decoding
 }
 

@@ -46,30 +46,22 @@ CREATE OR REPLACE TEMP MACRO tp_coverage(ds, grps, basis, cif, fixed_year, world
         SELECT m.grp, m.year, m.country AS member, f.flow
         FROM tp_members(ds, grps, fixed_year) m, (VALUES ('X'), ('M')) f(flow)
     ), tot AS (
-        SELECT grp, year, member, flow, value AS total, source, mirrored, months FROM v WHERE is_total
+        SELECT grp, year, member, flow, value AS total, source, mirrored, months, reporters FROM v WHERE is_total
     ), parts AS (
         SELECT grp, year, member, flow, sum(value) AS partners_value, list(DISTINCT partner) AS partners,
                coalesce(sum(value) FILTER (WHERE partner_is_member), 0) AS intra,
                coalesce(sum(value) FILTER (WHERE partner = 'CHN'), 0) AS china,
-               coalesce(sum(value) FILTER (WHERE partner = 'RUS'), 0) AS russia,
-               count(DISTINCT partner) FILTER (WHERE mirrored) AS mirror_partners
+               coalesce(sum(value) FILTER (WHERE partner = 'RUS'), 0) AS russia
         FROM v WHERE NOT is_total GROUP BY ALL
     ), shares AS (
         SELECT v.grp, v.year, v.member, v.flow, sum((v.value / t.total) ^ 2) AS hhi
         FROM v JOIN tot t USING (grp, year, member, flow)
         WHERE NOT v.is_total AND t.total > 0
         GROUP BY ALL
-    ), mirrors AS (
-        -- under a pair basis the partner values come from the pairs: the
-        -- reporters a mirrored total is built from are those of the
-        -- reporter basis
-        SELECT grp, year, member, flow, count(DISTINCT partner) AS mirror_partners
-        FROM tp_reporter_view(ds, grps, cif, fixed_year)
-        WHERE basis NOT IN ('reporter', 'flow') AND mirrored AND partner <> 'WLD' GROUP BY ALL
     ), c AS (
         SELECT g.grp, g.year, g.member, g.flow,
                coalesce(t.source, 'missing') AS source, t.total, coalesce(t.mirrored, false) AS mirrored,
-               t.months, coalesce(mi.mirror_partners, p.mirror_partners) AS reporters,
+               t.months, t.reporters,
                p.partners_value, coalesce(p.partners, []) AS partners,
                coalesce(p.intra, 0) AS intra, coalesce(p.china, 0) AS china, coalesce(p.russia, 0) AS russia, sh.hhi,
                s.reporters AS dataset_reporters, s.world_share_pct,
@@ -78,7 +70,6 @@ CREATE OR REPLACE TEMP MACRO tp_coverage(ds, grps, basis, cif, fixed_year, world
         LEFT JOIN tot t USING (grp, year, member, flow)
         LEFT JOIN parts p USING (grp, year, member, flow)
         LEFT JOIN shares sh USING (grp, year, member, flow)
-        LEFT JOIN mirrors mi USING (grp, year, member, flow)
         -- (a flow table has no mirrors, whose completeness this is for)
         LEFT JOIN (SELECT * FROM tp_reporter_share(ds) WHERE basis <> 'flow') s ON s.year = g.year
     ), k AS (

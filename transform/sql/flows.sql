@@ -53,14 +53,14 @@ CREATE OR REPLACE TEMP MACRO tp_flow_view(ds, grps, basis, cif, fixed_year) AS T
         SELECT mem.grp, f.year, f.importer AS member, 'M' AS flow, f.exporter AS partner, f.value, false AS mirrored
         FROM flows f JOIN mem ON mem.year = f.year AND mem.country = f.importer
     ), totals AS (
-        SELECT grp, year, member, flow, 'WLD' AS partner, value, mirrored, source, months
+        SELECT grp, year, member, flow, 'WLD' AS partner, value, mirrored, source, months, reporters
         FROM tp_reporter_view(ds, grps, cif, fixed_year)
         WHERE basis NOT IN ('reporter', 'flow') AND partner = 'WLD'
     )
-    SELECT p.*, coalesce(t.source, 'partner-sum') AS source, coalesce(t.months, 12) AS months
+    SELECT p.*, coalesce(t.source, 'partner-sum') AS source, coalesce(t.months, 12) AS months, NULL::BIGINT AS reporters
     FROM flow_partner p LEFT JOIN totals t USING (grp, year, member, flow)
     UNION ALL
-    SELECT grp, year, member, flow, 'WLD', sum(value), false, 'partner-sum', 12
+    SELECT grp, year, member, flow, 'WLD', sum(value), false, 'partner-sum', 12, NULL
     FROM flow_partner WHERE basis = 'flow' GROUP BY grp, year, member, flow
     UNION ALL
     SELECT * FROM totals;

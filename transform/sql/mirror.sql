@@ -8,11 +8,13 @@
 --          groups; cif, the CIF/FOB factor; fixed_year, NULL or a year)
 
 -- Where each reporter's total for a year and flow comes from: its own
--- World row (reported), or, with no World row, the sum of its partner rows
--- (partner-sum).
+-- World row (reported; estimate where the publisher estimated it, such as
+-- an IMF DOTS "e" figure), or, with no World row, the sum of its partner
+-- rows (partner-sum).
 CREATE OR REPLACE TEMP MACRO tp_own(ds) AS TABLE
     SELECT year, reporter, flow,
-           CASE WHEN bool_or(partner = 'WLD') THEN 'reported' ELSE 'partner-sum' END AS source,
+           CASE WHEN bool_or(partner = 'WLD' AND estimated > 0) THEN 'estimate'
+                WHEN bool_or(partner = 'WLD') THEN 'reported' ELSE 'partner-sum' END AS source,
            coalesce(sum(value_usd) FILTER (WHERE partner = 'WLD'),
                     sum(value_usd) FILTER (WHERE partner <> reporter)) AS total,
            min(months) AS months
@@ -24,7 +26,9 @@ CREATE OR REPLACE TEMP MACRO tp_own(ds) AS TABLE
 -- its partners' reports: exports to j = j's imports from it / cif,
 -- imports from j = j's exports to it * cif, total = the sum of those
 -- (source mirror). mirrored marks the values that came from partners;
--- months says how many months the member's own figures for the year hold.
+-- months says how many months the member's own figures for the year hold;
+-- reporters, on a mirrored total, how many partners' reports it is built
+-- from.
 CREATE OR REPLACE TEMP MACRO tp_reporter_view(ds, grps, cif, fixed_year) AS TABLE
     WITH tot AS (
         SELECT * FROM tp_totals(ds)
@@ -34,14 +38,14 @@ CREATE OR REPLACE TEMP MACRO tp_reporter_view(ds, grps, cif, fixed_year) AS TABL
         SELECT * FROM tp_members(ds, grps, fixed_year)
     ), own AS (
         SELECT mem.grp, t.year, t.reporter AS member, t.flow, t.partner, t.value_usd AS value, false AS mirrored, o.source,
-               o.months
+               o.months, NULL::BIGINT AS reporters
         FROM tot t
         JOIN mem ON mem.year = t.year AND mem.country = t.reporter
         JOIN own_src o ON o.year = t.year AND o.reporter = t.reporter AND o.flow = t.flow
         WHERE t.partner <> 'WLD' AND t.partner <> t.reporter
     ), own_total AS (
         SELECT mem.grp, o.year, o.reporter AS member, o.flow, 'WLD' AS partner, o.total AS value, false AS mirrored, o.source,
-               o.months
+               o.months, NULL::BIGINT AS reporters
         FROM own_src o
         JOIN mem ON mem.year = o.year AND mem.country = o.reporter
     ), mirror AS (
@@ -49,7 +53,7 @@ CREATE OR REPLACE TEMP MACRO tp_reporter_view(ds, grps, cif, fixed_year) AS TABL
                CASE t.flow WHEN 'M' THEN 'X' ELSE 'M' END AS flow,
                t.reporter AS partner,
                CASE t.flow WHEN 'M' THEN t.value_usd / cif ELSE t.value_usd * cif END AS value,
-               true AS mirrored, 'mirror' AS source, 12 AS months
+               true AS mirrored, 'mirror' AS source, 12 AS months, NULL::BIGINT AS reporters
         FROM tot t
         JOIN mem ON mem.year = t.year AND mem.country = t.partner
         ANTI JOIN own_src o ON o.year = t.year AND o.reporter = t.partner
@@ -57,7 +61,7 @@ CREATE OR REPLACE TEMP MACRO tp_reporter_view(ds, grps, cif, fixed_year) AS TABL
         WHERE t.partner <> 'WLD' AND t.partner <> t.reporter AND t.reporter <> 'WLD'
     ), mirror_total AS (
         SELECT grp, year, member, flow, 'WLD' AS partner, sum(value) AS value, true AS mirrored, 'mirror' AS source,
-               12 AS months
+               12 AS months, count(DISTINCT partner) AS reporters
         FROM mirror GROUP BY grp, year, member, flow
     )
     SELECT * FROM own UNION ALL SELECT * FROM own_total

@@ -4,7 +4,8 @@
 --          total (partner WLD), under the basis asked for, each partner
 --          marked when it is itself a member of that group that year, each
 --          row with where its member's total came from (source) and how
---          many months it holds.
+--          many months it holds, and a mirrored total with how many
+--          partners' reports it is built from (reporters).
 -- parameters: none (the macro takes arguments: ds, grps, basis, cif,
 --          fixed_year)
 
@@ -18,7 +19,7 @@ CREATE OR REPLACE TEMP MACRO tp_view(ds, grps, basis, cif, fixed_year) AS TABLE
     ), mem AS (
         SELECT * FROM tp_members(ds, grps, fixed_year)
     )
-    SELECT a.grp, a.year, a.member, a.flow, a.partner, a.value, a.mirrored, a.source, a.months,
+    SELECT a.grp, a.year, a.member, a.flow, a.partner, a.value, a.mirrored, a.source, a.months, a.reporters,
            a.partner = 'WLD' AS is_total,
            pm.country IS NOT NULL AS partner_is_member
     FROM allrows a
