@@ -115,3 +115,28 @@ func BenchmarkComtradeReader(b *testing.B) {
 	}
 	benchReader(b, "comtrade", false, comtradeHeader, block.String(), 20)
 }
+
+// BenchmarkBACIReaderDecoded: the fast path behind the decoder that
+// OpenReader puts under every format (UTF-8 passes through it checked).
+func BenchmarkBACIReaderDecoded(b *testing.B) {
+	head, block, blocks := "t,i,j,k,v,q\n", baciBlock(), 200
+	b.SetBytes(int64(len(head) + len(block)*blocks))
+	b.ReportAllocs()
+	f, _ := FormatByName("baci")
+	rows := int64(0)
+	for b.Loop() {
+		src := newDecodeReader("bench.csv", &repeatReader{head: []byte(head), body: []byte(block), n: blocks})
+		rr, err := f.NewReader(src, WithName("bench.csv"), WithCodes(testCodes{}))
+		if err != nil {
+			b.Fatal(err)
+		}
+		for rr.Next() {
+			rows += rr.RecordBatch().NumRows()
+		}
+		if err := rr.Err(); err != nil {
+			b.Fatal(err)
+		}
+		rr.Release()
+	}
+	b.ReportMetric(float64(rows)/b.Elapsed().Seconds(), "rows/s")
+}

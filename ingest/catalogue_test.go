@@ -32,7 +32,7 @@ var sentinels = map[string]error{
 	"ErrFieldCount": ingest.ErrFieldCount, "ErrBadNumber": ingest.ErrBadNumber, "ErrNegative": ingest.ErrNegative,
 	"ErrBadYear": ingest.ErrBadYear, "ErrBadPeriod": ingest.ErrBadPeriod, "ErrBadRate": ingest.ErrBadRate,
 	"ErrUnknownCountry": ingest.ErrUnknownCountry, "ErrBadCode": ingest.ErrBadCode, "ErrNUL": ingest.ErrNUL,
-	"ErrQuote": ingest.ErrQuote, "ErrFieldTooLong": ingest.ErrFieldTooLong, "ErrUTF16": ingest.ErrUTF16,
+	"ErrQuote": ingest.ErrQuote, "ErrFieldTooLong": ingest.ErrFieldTooLong, "ErrUTF16": ingest.ErrUTF16, "ErrEncoding": ingest.ErrEncoding,
 	"ErrTruncated": ingest.ErrTruncated,
 }
 

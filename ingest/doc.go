@@ -11,10 +11,19 @@
 //	comtrade-legacy  Classification,Year,Period,Period Desc.,Aggregate Level,...   UN Comtrade legacy
 //	baci             t,i,j,k,v,q                                            CEPII BACI (v in thousand USD)
 //	wits             Reporter Name,Partner Name,Trade Flow,Product Group,Indicator,<years>
+//	wits-series      Reporter Name,Partner Name,Trade Flow,Indicator,<years>
+//	wits-product     Reporter Name,Partner Name,Year,Trade Flow,Product Group,...,Import (US$ Thousand),...
+//	wits-partner     Reporter Name,Partner Name,Year,Trade Flow,...,Export (US$ Thousand),Export Partner Share (%)
 //	trade-long       year,month,reporter,partner,flow,product,value,currency[,quantity,unit]
 //	wdi-fx           (4 preamble lines) "Country Name","Country Code","Indicator Name","Indicator Code",<years>
 //	imf-fx           Date,Rate,Currency,Frequency,Source,Country code,Country
 //	fx-long          date_or_period,currency,per_usd[,country]
+//	baci-countries   country_code,country_name,country_iso2,country_iso3   a BACI release's codes (reference)
+//	baci-products    code,description                                       a BACI release's products (reference)
+//
+// Every text is UTF-8 or, where it is not, Windows-1252 (WITS downloads,
+// Excel's CSV on Windows), decided from its bytes as they stream: see
+// decodeReader. FileReader.Encoding tells which it was read as.
 //
 // Every reader maps country codes and names to ISO 3166-1 alpha-3 through
 // the Codes it is given (the repository's table is *country.Table, of

@@ -3,10 +3,12 @@ package ingest
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"strings"
 
+	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
 
@@ -24,7 +26,7 @@ type Format struct {
 	// bytes of the file (magic) and read by newReader from them; example
 	// describes it for people in place of a header.
 	magic     string
-	example   string
+	example   string // the header as the publisher writes it, or a workbook's layout
 	newReader func(r io.Reader, o *options) (array.RecordReader, error)
 	// sniff tells a CSV text that no fixed header identifies (SDMX-CSV,
 	// whose kind is its dataflow's) from the start of the text; an error
@@ -51,9 +53,17 @@ var formats = []Format{
 	{Name: "comtrade-legacy", Kind: KindTrade, Title: "UN Comtrade legacy bulk CSV",
 		sig: sigLegacy, newParser: newLegacyParser},
 	{Name: "baci", Kind: KindTrade, Title: "CEPII BACI (values in thousand USD)",
-		sig: sigBACI, newParser: newBACIParser},
+		sig: sigBACI, newParser: newBACIParser, example: "t,i,j,k,v,q"},
 	{Name: "wits", Kind: KindTrade, Title: "World Bank WITS partner time series (US$ thousand)",
-		sig: sigWITS, newParser: newWITSParser},
+		sig: sigWITS, newParser: newWITSParser, example: "Reporter Name,Partner Name,Trade Flow,Product Group,Indicator,1995,1996"},
+	{Name: "wits-series", Kind: KindTrade, Title: "World Bank WITS partner time series without Product Group (US$ thousand)",
+		sig: sigWITSSeries, newParser: newWITSParser, example: "Reporter Name,Partner Name,Trade Flow,Indicator,1995,1996"},
+	{Name: "wits-product", Kind: KindTrade, Title: "World Bank WITS Product view, one year (US$ thousand)",
+		sig: sigWITSProduct, newParser: newWITSParser,
+		example: "Reporter Name,Partner Name,Year,Trade Flow,Product Group,Import (US$ Thousand),Import Product Share (%),AHS Simple Average (%)"},
+	{Name: "wits-partner", Kind: KindTrade, Title: "World Bank WITS Partner view, one year (US$ thousand)",
+		sig: sigWITSPartner, newParser: newWITSParser,
+		example: "Reporter Name,Partner Name,Year,Trade Flow,...,Export (US$ Thousand),Import (US$ Thousand),Import Partner Share (%),Export Partner Share (%)"},
 	{Name: "trade-long", Kind: KindTrade, Title: "tradepipe long trade layout",
 		sig: sigLongTrade, newParser: newLongTradeParser},
 	{Name: "wdi-fx", Kind: KindFX, Title: "World Bank WDI indicator download (PA.NUS.FCRF, LCU per USD)",
@@ -62,6 +72,10 @@ var formats = []Format{
 		sig: sigIMF, newParser: newIMFParser},
 	{Name: "fx-long", Kind: KindFX, Title: "tradepipe long exchange-rate layout",
 		sig: sigLongFX, newParser: newLongFXParser},
+	{Name: "baci-countries", Kind: KindReference, Title: "CEPII BACI release country codes (read i and j of its trade files)",
+		sig: sigBACICountries, newParser: newReleaseCountryParser, example: "country_code,country_name,country_iso2,country_iso3"},
+	{Name: "baci-products", Kind: KindReference, Title: "CEPII BACI release product descriptions",
+		sig: sigBACIProducts, newParser: newProductParser, example: "code,description"},
 	{Name: "imf-dots", Kind: KindTrade, Title: "IMF Direction of Trade Statistics workbook (.xlsx, US$ million, \"e\" estimates)",
 		magic: zipMagic, example: `(.xlsx) sheets "Exports, FOB", "Imports, CIF": B4 reporter, B5 "US Dollars, Millions", C7... years, B8... partners ("0.14 e" = estimate)`,
 		newReader: newDOTSReader},
@@ -133,7 +147,9 @@ func knownFormats() string {
 func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 	br := bufio.NewReaderSize(r, 256<<10)
 	peek, err := br.Peek(64 << 10)
-	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
+	// A text in no encoding it reads still gets its header looked at: a
+	// reader meets the error at its place, after the bytes before it.
+	if err != nil && err != io.EOF && err != bufio.ErrBufferFull && !errors.Is(err, ErrEncoding) {
 		return Format{}, nil, readErr(name, 0, err) // no line: the text broke off somewhere in the first 64 KiB
 	}
 	for _, f := range formats {
@@ -204,6 +220,9 @@ func (f Format) NewReader(r io.Reader, opts ...Option) (array.RecordReader, erro
 	schema := TradeSchema
 	if f.Kind == KindFX {
 		schema = FXSchema
+	}
+	if sp, ok := p.(interface{ schema() *arrow.Schema }); ok { // reference data
+		schema = sp.schema()
 	}
 	if cp, ok := p.(chunkable); ok && !o.sequential {
 		return newParallelReader(schema, o, cp, s), nil

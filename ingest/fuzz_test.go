@@ -112,3 +112,25 @@ func FuzzDetect(f *testing.F) {
 		}
 	})
 }
+
+func FuzzWITSPartner(f *testing.F) {
+	fuzzFormat(f, "wits-partner", "Reporter Name,Partner Name,Year,Trade Flow,Export (US$ Thousand),Import (US$ Thousand),Export Partner Share (%)\n"+
+		"Kazakhstan,\"Russian Federation\",2021,Exports & Imports,10,15,2\n World,China,2018,Export,1.5,,3\n")
+}
+
+func FuzzWITSProduct(f *testing.F) {
+	fuzzFormat(f, "wits-product", "Reporter Name,Partner Name,Year,Trade Flow,Product Group,Import (US$ Thousand),Import Product Share (%)\n"+
+		"United States,China,2018,Import,  All Products,563203119.5,100\nUnited States,China,2018,Import, Capital goods,2.5,47.33\n")
+}
+
+func FuzzWITSSeries(f *testing.F) {
+	fuzzFormat(f, "wits-series", "Reporter Name,Partner Name,Trade Flow,Indicator,2018,2019\nKyrgyz Republic,World,Export,Export (US$ Thousand),1.5,\n")
+}
+
+func FuzzBACICountries(f *testing.F) {
+	fuzzFormat(f, "baci-countries", "country_code,country_name,country_iso2,country_iso3\n398,Kazakhstan,KZ,KAZ\n156,China,CN,CHN\n0,World,,\n")
+}
+
+func FuzzBACIProducts(f *testing.F) {
+	fuzzFormat(f, "baci-products", "code,description\n010121,\"Horses: live, pure-bred\"\n270900,Petroleum oils\n")
+}

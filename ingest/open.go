@@ -15,7 +15,18 @@ type FileReader struct {
 	Format Format
 	rc     io.Closer
 	sum    func() (string, error)
+	dec    *decodeReader
+	// Vintage is the publisher's release the file belongs to (BACI's
+	// V202401), "" if its name gives none.
+	Vintage string
+	// ReleaseCodes names the country-code file the reader read the
+	// release's codes with (BACI), "" if none.
+	ReleaseCodes string
 }
+
+// Encoding tells what the text was read as (EncodingUTF8 ...): at the end
+// of the text, what all of it was read as.
+func (f *FileReader) Encoding() string { return f.dec.Encoding() }
 
 // SHA256 returns the source's hash (Source.Hash) when the reader was
 // opened WithSHA256, reading what the reader left unread. Call it before
@@ -78,10 +89,27 @@ func OpenReader(src Source, format string, opts ...Option) (*FileReader, error) 
 	if o.progress != nil {
 		r = countingReader{r: rc, onRead: o.progress}
 	}
+	dec := newDecodeReader(src.Name, r)
+	r = dec
 	if format == "" {
 		if f, r, err = Detect(src.Name, r); err != nil {
 			rc.Close()
 			return nil, err
+		}
+	}
+	fr := &FileReader{Format: f, rc: rc, sum: sum, dec: dec}
+	if strings.HasPrefix(f.Name, "baci") { // a BACI release's files name it
+		fr.Vintage = Vintage(src.Name)
+	}
+	if f.Name == "baci" && o.codes != nil {
+		rel, err := releaseCountries(src, o.codes)
+		if err != nil {
+			rc.Close()
+			return nil, fmt.Errorf("%s: reading its release's country codes: %w", src.Name, err)
+		}
+		if rel != nil {
+			opts = append(opts, WithCodes(rel))
+			fr.ReleaseCodes = rel.file
 		}
 	}
 	rr, err := f.NewReader(r, append(opts, WithName(src.Name))...)
@@ -89,7 +117,8 @@ func OpenReader(src Source, format string, opts ...Option) (*FileReader, error) 
 		rc.Close()
 		return nil, err
 	}
-	return &FileReader{RecordReader: rr, Format: f, rc: rc, sum: sum}, nil
+	fr.RecordReader = rr
+	return fr, nil
 }
 
 // FormatNames lists the names --format accepts.

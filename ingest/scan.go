@@ -95,7 +95,7 @@ func (s *scanner) readLine() error {
 // readErr turns a decompression failure into a positioned, typed error.
 func readErr(file string, line int, err error) error {
 	var pe *ParseError
-	if errors.As(err, &pe) {
+	if errors.As(err, &pe) { // positioned already (the decoder's)
 		return err
 	}
 	if isCorruption(err) {

@@ -23,8 +23,9 @@ const depsRules = `
 	STD < transform/country, sql/sqlfile, transform/country/internal/genseed;
 
 	# Readers: bytes to Arrow batches, codes through the country table;
-	# workbooks (IMF DOTS .xlsx) through excelize, pure Go.
-	transform/country, ARROW, EXCELIZE < ingest;
+	# workbooks (IMF DOTS .xlsx) through excelize, pure Go; Windows-1252
+	# text through x/text.
+	transform/country, ARROW, EXCELIZE, XTEXT < ingest;
 
 	# Reference data and the set-wise transforms, as SQL.
 	transform/country, sql/sqlfile < transform;
@@ -67,6 +68,7 @@ var modules = map[string]string{
 	"PROGRESSBAR":    "github.com/schollz/progressbar/v3",
 	"TERM":           "golang.org/x/term",
 	"EXCELIZE":       "github.com/xuri/excelize/v2",
+	"XTEXT":          "golang.org/x/text/", // Windows-1252 decoding
 }
 
 const module = "github.com/tradepipe/tradepipe/"

@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -53,6 +54,12 @@ func (c *ingestCmd) Run(e *env) error {
 				if r.Replaced > 0 {
 					extra = fmt.Sprintf(", replaced %d earlier rows", r.Replaced)
 				}
+				if strings.HasPrefix(r.Encoding, ingest.EncodingWindows1252) {
+					extra += ", read as " + r.Encoding
+				}
+				if r.ReleaseCodes != "" {
+					extra += ", codes of " + filepath.Base(strings.ReplaceAll(r.ReleaseCodes, "!", "/"))
+				}
 				fmt.Fprintf(e.stdout, "loaded  %s: %d rows (format %s, dataset %s%s)\n", src.Name, r.Rows, r.Format, r.Dataset, extra)
 			case store.Skipped:
 				hint := ""
@@ -77,7 +84,7 @@ type formatsCmd struct{}
 
 func (formatsCmd) Run(e *env) error {
 	for _, f := range ingest.Formats() {
-		fmt.Fprintf(e.stdout, "%-16s %-6s %s\n%16s        header: %s\n", f.Name, f.Kind, f.Title, "", f.Example())
+		fmt.Fprintf(e.stdout, "%-16s %-9s %s\n%16s           header: %s\n", f.Name, f.Kind, f.Title, "", f.Example())
 	}
 	return nil
 }

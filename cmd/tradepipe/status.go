@@ -33,13 +33,13 @@ func (c *statusCmd) Run(e *env) error {
 	w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
 	fmt.Fprintf(w, "database: %s\n\nfiles loaded: %d\n", s.Database, len(s.Files))
 	if len(s.Files) > 0 {
-		fmt.Fprintln(w, "id\tpath\tsha256\tformat\tdataset\trows\treplaced\tloaded_at")
+		fmt.Fprintln(w, "id\tpath\tsha256\tformat\tdataset\trows\treplaced\tloaded_at\tencoding\tvintage")
 		for _, f := range s.Files {
 			p := f.Path
 			if f.Entry != "" {
 				p += "!" + f.Entry
 			}
-			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", f.FileID, p, f.SHA256[:12], f.Format, f.Dataset, f.Rows, f.Replaced, f.LoadedAt.Format(time.RFC3339))
+			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", f.FileID, p, f.SHA256[:12], f.Format, f.Dataset, f.Rows, f.Replaced, f.LoadedAt.Format(time.RFC3339), orDash(f.Encoding), orDash(f.Vintage))
 		}
 	}
 	if len(s.Services) == 0 {
@@ -84,4 +84,12 @@ func sortedKeys(m map[string]int64) []string {
 	}
 	sort.Strings(ks)
 	return ks
+}
+
+// orDash shows "-" for a value the ledger does not have.
+func orDash(s string) string {
+	if s == "" {
+		return "-"
+	}
+	return s
 }

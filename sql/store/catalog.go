@@ -22,7 +22,7 @@ import (
 // DatasetInfo is one dataset: what its files are and what its rows cover.
 type DatasetInfo struct {
 	Name    string   `json:"dataset"`
-	Kind    string   `json:"kind"` // trade or fx (both, comma separated, if a name holds both)
+	Kind    string   `json:"kind"` // trade, fx or reference (comma separated, if a name holds several)
 	Formats []string `json:"formats"`
 	Files   int64    `json:"files"`
 	Rows    int64    `json:"rows"`
@@ -49,11 +49,15 @@ func (s *Store) Datasets(ctx context.Context) ([]DatasetInfo, error) {
 		), x AS (
 			SELECT dataset, count(*) AS n, count(DISTINCT country_code) AS reporters, list(DISTINCT year ORDER BY year) AS years
 			FROM fx_rates GROUP BY dataset
+		), ref AS (
+			SELECT f.dataset, count(*) AS n
+			FROM (SELECT file_id FROM product_descriptions UNION ALL SELECT file_id FROM release_countries) r JOIN files f USING (file_id)
+			GROUP BY f.dataset
 		)
-		SELECT f.dataset, f.kind, f.formats, f.files, coalesce(t.n, 0) + coalesce(x.n, 0),
+		SELECT f.dataset, f.kind, f.formats, f.files, coalesce(t.n, 0) + coalesce(x.n, 0) + coalesce(ref.n, 0),
 		       coalesce(t.reporters, 0) + coalesce(x.reporters, 0),
 		       list_sort(list_distinct(coalesce(t.years, []) || coalesce(x.years, []))), coalesce(cl.classifications, [])
-		FROM f LEFT JOIN t USING (dataset) LEFT JOIN cl USING (dataset) LEFT JOIN x USING (dataset)
+		FROM f LEFT JOIN t USING (dataset) LEFT JOIN cl USING (dataset) LEFT JOIN x USING (dataset) LEFT JOIN ref USING (dataset)
 		ORDER BY f.dataset`)
 	if err != nil {
 		return nil, err
@@ -264,8 +268,11 @@ func (s *Store) Forget(ctx context.Context, ids []int64) ([]Forgotten, error) {
 		if f.FXRates, err = exec(ctx, tx, `DELETE FROM fx_rates WHERE file_id = ?`, id); err != nil {
 			return nil, err
 		}
-		if _, err = exec(ctx, tx, `DELETE FROM files WHERE file_id = ?`, id); err != nil {
-			return nil, err
+		for _, q := range []string{`DELETE FROM product_descriptions WHERE file_id = ?`, `DELETE FROM release_countries WHERE file_id = ?`,
+			`DELETE FROM files WHERE file_id = ?`} {
+			if _, err = exec(ctx, tx, q, id); err != nil {
+				return nil, err
+			}
 		}
 	}
 	if err := t.remake(ctx, tx); err != nil {
@@ -371,6 +378,12 @@ func (s *Store) DropDataset(ctx context.Context, name string) (DatasetChange, er
 	}
 	if c.FXRates, err = exec(ctx, tx, `DELETE FROM fx_rates WHERE dataset = ?`, name); err != nil {
 		return c, err
+	}
+	for _, q := range []string{`DELETE FROM product_descriptions WHERE file_id IN (SELECT file_id FROM files WHERE dataset = ?)`,
+		`DELETE FROM release_countries WHERE file_id IN (SELECT file_id FROM files WHERE dataset = ?)`} {
+		if _, err := exec(ctx, tx, q, name); err != nil {
+			return c, err
+		}
 	}
 	if c.Files, err = exec(ctx, tx, `DELETE FROM files WHERE dataset = ?`, name); err != nil {
 		return c, err

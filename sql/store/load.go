@@ -74,6 +74,12 @@ type LoadResult struct {
 	EarlierDataset string
 	EarlierID      int64
 	Err            error
+	// for loaded: the encoding the text was read as (ingest.EncodingUTF8
+	// ...) and the publisher's release it belongs to ("" if none)
+	Encoding, Vintage string
+	// for loaded: the release's country-code file that read the codes
+	// (BACI), "" if none
+	ReleaseCodes string
 }
 
 // Load loads one source in one transaction: all its rows or none. The same
@@ -266,6 +272,22 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 
 func (l *load) trade() bool { return l.fr.Format.Kind == ingest.KindTrade }
 
+// reference tells a file of reference data (a BACI release's product and
+// country codes): its rows go to their own table, replacing the same keys.
+func (l *load) reference() bool { return l.fr.Format.Kind == ingest.KindReference }
+
+// referenceInsert is the statement that stores a reference format's rows.
+// Every column of the reader is selected: duckdb-go's Arrow scan fails on a
+// projection of some of them.
+func referenceInsert(format string) string {
+	if format == "baci-products" {
+		return `INSERT OR REPLACE INTO product_descriptions (file_id, line, classification, code, description)
+			SELECT ?, line, classification, code, description FROM tp_incoming`
+	}
+	return `INSERT OR REPLACE INTO release_countries (file_id, line, vintage, code, name, iso2, iso3, country)
+		SELECT ?, line, vintage, code, name, iso2, iso3, country FROM tp_incoming`
+}
+
 // stage tells LoadOptions.Stage what the load does next.
 func (l *load) stage(what string) {
 	if l.opts.Stage != nil {
@@ -311,6 +333,8 @@ func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID i
 		n := newNarrower(st.years, l.opts.Allocator, st.dims)
 		defer n.Release()
 		incoming = n
+	} else if l.reference() {
+		insert, args = referenceInsert(l.fr.Format.Name), []any{fileID}
 	} else {
 		cols := columnList(ingest.FXSchema)
 		insert = fmt.Sprintf(`INSERT INTO fx_rates (dataset, file_id, %s) SELECT ?, ?, %s FROM tp_incoming`, cols, cols)
@@ -372,6 +396,9 @@ func (l *load) dimensions(ctx context.Context, tx *dsql.Tx, st *streamed) error 
 // new file has. Only earlier rows in the file's years can share a key with
 // it; with none (a first load, a new year) there is nothing to do.
 func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, error) {
+	if l.reference() {
+		return 0, nil // INSERT OR REPLACE did it
+	}
 	name := "replace_fx"
 	if l.trade() {
 		name = "replace_trade"
@@ -410,6 +437,9 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 // totals of its years and reporters; for exchange rates, the totals in
 // the file's currencies.
 func (l *load) totals(ctx context.Context, tx *dsql.Tx, st *streamed, replaced int64) error {
+	if l.reference() {
+		return nil
+	}
 	if !l.trade() {
 		cs, err := strings1(ctx, tx, `SELECT DISTINCT currency FROM fx_rates WHERE file_id = ? ORDER BY 1`, st.fileID)
 		if err == nil && len(cs) > 0 {
@@ -496,10 +526,11 @@ func (l *load) ledger(ctx context.Context, tx *dsql.Tx, st *streamed, replaced i
 		mtime = res.Source.ModTime.UTC()
 	}
 	res.LoadedAt = time.Now().UTC().Truncate(time.Microsecond)
-	_, err = tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at, mtime)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res.Encoding, res.Vintage, res.ReleaseCodes = l.fr.Encoding(), l.fr.Vintage, l.fr.ReleaseCodes
+	_, err = tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at, mtime, encoding, vintage)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		st.fileID, abs, entry, res.SHA256, res.Source.Size, res.Source.Compression, res.Format, string(l.fr.Format.Kind),
-		res.Dataset, st.rows, replaced, res.LoadedAt, mtime)
+		res.Dataset, st.rows, replaced, res.LoadedAt, mtime, nullIfEmpty(res.Encoding), nullIfEmpty(res.Vintage))
 	if err != nil {
 		return fmt.Errorf("%s: recording the file: %w", l.src.Name, err)
 	}

@@ -21,6 +21,8 @@ type FileInfo struct {
 	Rows        int64     `json:"rows"`
 	Replaced    int64     `json:"replaced"`
 	LoadedAt    time.Time `json:"loaded_at"`
+	Encoding    string    `json:"encoding,omitempty"` // what the text was read as; "" for files loaded before it was kept
+	Vintage     string    `json:"vintage,omitempty"`  // the publisher's release (BACI's V202401), "" if none
 }
 
 // Failure is one failed load attempt.
@@ -63,7 +65,7 @@ type Status struct {
 func (s *Store) Files(ctx context.Context) ([]FileInfo, error) {
 	out := []FileInfo{}
 	rows, err := s.db.QueryContext(ctx, `SELECT file_id, path, coalesce(entry, ''), sha256, size, compression, format, kind,
-		dataset, rows, replaced, loaded_at FROM files ORDER BY file_id`)
+		dataset, rows, replaced, loaded_at, coalesce(encoding, ''), coalesce(vintage, '') FROM files ORDER BY file_id`)
 	if err != nil {
 		return nil, err
 	}
@@ -71,7 +73,7 @@ func (s *Store) Files(ctx context.Context) ([]FileInfo, error) {
 	for rows.Next() {
 		var f FileInfo
 		if err := rows.Scan(&f.FileID, &f.Path, &f.Entry, &f.SHA256, &f.Size, &f.Compression, &f.Format, &f.Kind,
-			&f.Dataset, &f.Rows, &f.Replaced, &f.LoadedAt); err != nil {
+			&f.Dataset, &f.Rows, &f.Replaced, &f.LoadedAt, &f.Encoding, &f.Vintage); err != nil {
 			return nil, err
 		}
 		f.LoadedAt = f.LoadedAt.UTC()
