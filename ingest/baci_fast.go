@@ -59,6 +59,9 @@ const (
 	colNetWeight
 	colIsReported
 	colIsAggregate
+	colAggrLevel
+	colIsLeaf
+	colTradeType
 	nTradeCols
 )
 
@@ -110,9 +113,11 @@ func (r *baciReader) buildConsts() {
 	for _, c := range []int{colCIF, colFOB, colNetWeight} {
 		r.consts[c] = nulls(array.NewFloat64Builder(mem))
 	}
-	for _, c := range []int{colIsReported, colIsAggregate} {
+	for _, c := range []int{colIsReported, colIsAggregate, colIsLeaf} {
 		r.consts[c] = nulls(array.NewBooleanBuilder(mem))
 	}
+	r.consts[colAggrLevel] = nulls(array.NewInt32Builder(mem))
+	r.consts[colTradeType] = str(TradeGoods)
 }
 
 func (r *baciReader) releaseConsts() {

@@ -25,6 +25,7 @@ var (
 	ErrFieldTooLong   = errors.New("field too long")
 	ErrUTF16          = errors.New("UTF-16 text is not supported; save the file as UTF-8")
 	ErrTruncated      = errors.New("truncated or corrupt compressed file")
+	ErrErrorPage      = errors.New("not data: the publisher's error message saved as a file")
 )
 
 // ParseError reports where in a file a problem was found. Line is the line

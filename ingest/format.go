@@ -19,6 +19,9 @@ type Format struct {
 	sig       []string // leading header fields that identify the format
 	preamble  int      // records that may precede the header
 	newParser func(s *scanner, o *options) (parser, error)
+	// match, if set, tells the format's header instead of sig (which then
+	// only shows the usual header): for layouts read by column name.
+	match func(rec [][]byte) bool
 }
 
 // Header signatures: the leading header fields that identify each format.
@@ -38,7 +41,7 @@ var formats = []Format{
 	{Name: "comtrade", Kind: KindTrade, Title: "UN Comtrade+ (API or bulk CSV)",
 		sig: sigComtrade, newParser: newComtradeParser},
 	{Name: "comtrade-legacy", Kind: KindTrade, Title: "UN Comtrade legacy bulk CSV",
-		sig: sigLegacy, newParser: newLegacyParser},
+		sig: sigLegacy, newParser: newLegacyParser, match: legacyMatches},
 	{Name: "baci", Kind: KindTrade, Title: "CEPII BACI (values in thousand USD)",
 		sig: sigBACI, newParser: newBACIParser},
 	{Name: "wits", Kind: KindTrade, Title: "World Bank WITS partner time series (US$ thousand)",
@@ -69,7 +72,12 @@ func FormatByName(name string) (Format, bool) {
 	return Format{}, false
 }
 
-func (f Format) matches(rec [][]byte) bool { return sigMatches(f.sig, rec) }
+func (f Format) matches(rec [][]byte) bool {
+	if f.match != nil {
+		return f.match(rec)
+	}
+	return sigMatches(f.sig, rec)
+}
 
 func sigMatches(sig []string, rec [][]byte) bool {
 	if len(rec) < len(sig) {
@@ -123,6 +131,9 @@ func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 				return f, br, nil
 			}
 		}
+	}
+	if what, ok := errorPage(first); ok {
+		return Format{}, nil, &ParseError{File: name, Line: 1, Err: fmt.Errorf("%w: %s", ErrErrorPage, what)}
 	}
 	hint := ""
 	if bytes.Count(first, []byte(";")) > 2 {

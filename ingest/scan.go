@@ -36,6 +36,9 @@ type scanner struct {
 	lines   []int    // line of each field's first byte (a quoted field may span lines)
 	fields  [][]byte // views into buf
 	trimCR  bool
+	// sep separates fields: a comma, or a tab where the first line holds
+	// tabs and no comma (Comtrade+ bulk files); 0 until the first line.
+	sep byte
 }
 
 func newScanner(file string, r io.Reader) *scanner {
@@ -84,6 +87,12 @@ func (s *scanner) readLine() error {
 			return s.errAt(1, 0, ErrUTF16)
 		}
 		s.rawLine = bytes.TrimPrefix(s.rawLine, []byte{0xEF, 0xBB, 0xBF})
+		if s.sep == 0 {
+			s.sep = ','
+			if bytes.IndexByte(s.rawLine, '\t') >= 0 && bytes.IndexByte(s.rawLine, ',') < 0 {
+				s.sep = '\t'
+			}
+		}
 	}
 	if i := bytes.IndexByte(s.rawLine, 0); i >= 0 {
 		return s.errAt(s.line, i+1, ErrNUL)
@@ -110,6 +119,9 @@ func (s *scanner) read() ([][]byte, error) {
 		}
 	}
 	s.recLine = s.line
+	if s.sep == 0 {
+		s.sep = ','
+	}
 	s.buf, s.ends, s.cols, s.lines = s.buf[:0], s.ends[:0], s.cols[:0], s.lines[:0]
 	line := s.rawLine
 	pos := 0 // offset in line
@@ -158,7 +170,7 @@ func (s *scanner) read() ([][]byte, error) {
 			if pos == len(line) {
 				break
 			}
-			if line[pos] != ',' {
+			if line[pos] != s.sep {
 				return nil, s.errAt(s.line, pos+1, fmt.Errorf("%w: extraneous %q after closing quote", ErrQuote, line[pos]))
 			}
 			pos++
@@ -170,7 +182,7 @@ func (s *scanner) read() ([][]byte, error) {
 			}
 			continue
 		}
-		i := bytes.IndexByte(line[pos:], ',')
+		i := bytes.IndexByte(line[pos:], s.sep)
 		end := len(line)
 		if i >= 0 {
 			end = pos + i
