@@ -74,6 +74,11 @@ type LoadResult struct {
 	EarlierDataset string
 	EarlierID      int64
 	Err            error
+	// Vintage is the publication date a Comtrade+ bulk file's name
+	// carries ("" for other files); Skipped, the rows the file held and
+	// did not load, and why (aggregate reporters such as the EU-28).
+	Vintage string
+	Skipped ingest.Skipped
 }
 
 // Load loads one source in one transaction: all its rows or none. The same
@@ -426,7 +431,7 @@ func (l *load) totals(ctx context.Context, tx *dsql.Tx, st *streamed, replaced i
 func packedReplace(ctx context.Context, tx *dsql.Tx, st *streamed, text string, args []any) (string, []any, error) {
 	var shared, maxCode, maxProduct int64
 	err := tx.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM (SELECT DISTINCT partner2, flow, freq, classification, customs, mot FROM trade_slices WHERE file_id = ?)),
+		(SELECT count(*) FROM (SELECT DISTINCT partner2, flow, freq, classification, customs, mot, trade_type FROM trade_slices WHERE file_id = ?)),
 		(SELECT coalesce(max(code_id), 0) FROM trade_codes), (SELECT coalesce(max(product_id), 0) FROM trade_products)`,
 		st.fileID).Scan(&shared, &maxCode, &maxProduct)
 	if err != nil {
@@ -465,10 +470,21 @@ func (l *load) ledger(ctx context.Context, tx *dsql.Tx, st *streamed, replaced i
 		entry = res.Source.Entry
 	}
 	res.LoadedAt = time.Now().UTC().Truncate(time.Microsecond)
-	_, err := tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	res.Skipped = l.fr.Skipped()
+	var vintage, reason any
+	if l.fr.Format.Name == "comtrade" {
+		if res.Vintage = ingest.ComtradeVintage(res.Source.Name); res.Vintage != "" {
+			vintage = res.Vintage
+		}
+	}
+	if res.Skipped.Rows > 0 {
+		reason = res.Skipped.Reason
+	}
+	_, err := tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at,
+		vintage, skipped, skipped_reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		st.fileID, abs, entry, res.SHA256, res.Source.Size, res.Source.Compression, res.Format, string(l.fr.Format.Kind),
-		res.Dataset, st.rows, replaced, res.LoadedAt)
+		res.Dataset, st.rows, replaced, res.LoadedAt, vintage, res.Skipped.Rows, reason)
 	return err
 }
 

@@ -28,7 +28,10 @@ CREATE TABLE trade (
     quantity_unit  VARCHAR,
     net_weight_kg  DOUBLE,
     is_reported    BOOLEAN,
-    is_aggregate   BOOLEAN
+    is_aggregate   BOOLEAN,
+    aggr_level     INTEGER,
+    is_leaf        BOOLEAN,
+    trade_type     VARCHAR NOT NULL DEFAULT 'goods'
 );
 
 CREATE TABLE fx_rates (
@@ -68,8 +71,9 @@ CREATE TABLE world_trade (
 );
 
 -- The sums the store keeps of every file's rows (its view
--- trade_file_sums); the harness fills it from trade, with each product's
--- level from transform.ProductLevel, as the store does at each load.
+-- trade_file_sums); the harness fills it from trade, with each row's
+-- level its aggr_level where it has one, else transform.ProductLevel of
+-- its product, as the store does at each load.
 CREATE TABLE trade_file_sums (
     dataset        VARCHAR NOT NULL,
     file_id        BIGINT NOT NULL,
@@ -86,7 +90,8 @@ CREATE TABLE trade_file_sums (
     currency       VARCHAR NOT NULL,
     level          INTEGER NOT NULL,
     value          DOUBLE NOT NULL,
-    rows           BIGINT NOT NULL
+    rows           BIGINT NOT NULL,
+    trade_type     VARCHAR
 );
 
 -- The totals the reports read; the harness fills it with tp_bilateral
