@@ -17,6 +17,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradepipe/tradepipe/ingest"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // LoadOptions says how to load one source.
@@ -135,7 +136,11 @@ func (s *Store) open(ctx context.Context, src ingest.Source, o LoadOptions, res 
 	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM files WHERE size = ?)`, src.Size).Scan(&sameSize); err != nil {
 		return nil, err
 	}
-	opts := []ingest.Option{ingest.WithCodes(o.Codes)}
+	currencies, err := country.LoadCurrencies()
+	if err != nil {
+		return nil, err
+	}
+	opts := []ingest.Option{ingest.WithCodes(o.Codes), ingest.WithCurrencies(currencies)}
 	if sameSize {
 		sha, err := src.Hash()
 		if err != nil {
@@ -391,7 +396,29 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 	if err != nil {
 		return 0, fmt.Errorf("%s: replacing revised rows: %w", l.src.Name, err)
 	}
-	return r.RowsAffected()
+	n, err := r.RowsAffected()
+	if err != nil || l.trade() {
+		return n, err
+	}
+	// One rate per currency and period in the dataset (replace/fx_one_rate.sql).
+	one, err := statement("fx_one_rate")
+	if err != nil {
+		return 0, err
+	}
+	d, err := tx.ExecContext(ctx, one.Text, args[:2]...)
+	if err != nil {
+		return 0, fmt.Errorf("%s: keeping one rate per currency and period: %w", l.src.Name, err)
+	}
+	deleted, _ := d.RowsAffected()
+	// The file's rows are those it keeps; the copies of earlier files it
+	// set aside count as replaced.
+	kept := st.rows
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM fx_rates WHERE file_id = ?`, st.fileID).Scan(&kept); err != nil {
+		return 0, err
+	}
+	n += deleted - (st.rows - kept)
+	st.rows = kept
+	return n, nil
 }
 
 // totals keeps the tables the reports read in step (totals.go): for

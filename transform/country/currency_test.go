@@ -34,7 +34,7 @@ func TestCurrencyIn(t *testing.T) {
 		{"RUS", 1997, "RUR"}, {"RUS", 1998, "RUB"},
 		{"HRV", 2022, "HRK"}, {"HRV", 2023, "EUR"},
 		{"BGR", 1998, "BGL"}, {"BGR", 2000, "BGN"}, {"BGR", 2025, "BGN"}, {"BGR", 2026, "EUR"},
-		{"DEU", 2001, "DEM"}, {"DEU", 2003, "EUR"},
+		{"DEU", 1998, "DEM"}, {"DEU", 1999, "EUR"}, // the euro from 1999, notes from 2002
 		{"PAN", 2019, "PAB"}, // not USD, which Panama also uses: its own is its currency
 		{"CHN", 1960, "CNY"},
 	} {

@@ -48,6 +48,16 @@ CREATE TABLE fx_rates (
     per_usd      DOUBLE NOT NULL
 );
 
+CREATE TABLE currency_changes (
+    country      VARCHAR NOT NULL DEFAULT '',
+    old_currency VARCHAR NOT NULL,
+    new_currency VARCHAR NOT NULL,
+    ratio        DOUBLE NOT NULL,
+    changed_on   DATE NOT NULL,
+    kind         VARCHAR NOT NULL DEFAULT 'redenomination',
+    source       VARCHAR NOT NULL DEFAULT 'fixture'
+);
+
 CREATE TABLE group_membership (
     group_name VARCHAR NOT NULL,
     country    VARCHAR NOT NULL,

@@ -44,3 +44,26 @@ FROM trade_sums u
 JOIN trade_slices s USING (slice_id)
 JOIN trade_codes rc ON rc.code_id = u.reporter
 JOIN trade_codes pc ON pc.code_id = u.partner;
+
+-- Currencies over time (package transform/country: ISO 4217's lists and
+-- the dated changes between them), synced from the seed like the
+-- countries: each country's currencies with the months they were in force
+-- (valid_from inclusive, valid_to exclusive, YYYY-MM; NULL open), and the
+-- dated replacements with their ratios (ratio old units = 1 new unit).
+CREATE TABLE currencies (
+    country    VARCHAR NOT NULL,
+    currency   VARCHAR NOT NULL,
+    numeric    VARCHAR NOT NULL,
+    valid_from VARCHAR,
+    valid_to   VARCHAR
+);
+
+CREATE TABLE currency_changes (
+    country      VARCHAR NOT NULL,
+    old_currency VARCHAR NOT NULL,
+    new_currency VARCHAR NOT NULL,
+    ratio        DOUBLE NOT NULL,
+    changed_on   DATE NOT NULL,
+    kind         VARCHAR NOT NULL,  -- redenomination or changeover
+    source       VARCHAR NOT NULL
+);
