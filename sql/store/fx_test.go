@@ -113,10 +113,24 @@ func TestRealFXOneRatePerCurrency(t *testing.T) {
 			t.Errorf("%s %s: %v, raw %s %s %q", c.currency, c.year, v, c.country, c.year, wdi[c.country+" "+c.year])
 		}
 	}
+	// Neither file's Turkmen series (1994-2001) is in new manat: the IMF
+	// file labels it TMT, and it is relabelled TMM, its figures unchanged.
 	var tmt int
-	s.db.QueryRow(`SELECT count(*) FROM fx_rates WHERE dataset = 'wdi-fx' AND currency = 'TMT'`).Scan(&tmt)
+	s.db.QueryRow(`SELECT count(*) FROM fx_rates WHERE currency = 'TMT'`).Scan(&tmt)
 	if tmt != 0 {
-		t.Errorf("%d WDI rates labelled TMT: the series ends in 2001, before the new manat", tmt)
+		t.Errorf("%d rates labelled TMT: the series end in 2001, before the new manat", tmt)
+	}
+	imf2001 := ""
+	for _, r := range raw[1:] {
+		if r[2] == "TMT" && r[0][:4] == "2001" {
+			imf2001 = r[1]
+		}
+	}
+	var v float64
+	var want float64
+	fmt.Sscan(imf2001, &want)
+	if err := s.db.QueryRow(`SELECT per_usd FROM fx_rates WHERE dataset = 'imf-fx' AND currency = 'TMM' AND year = 2001`).Scan(&v); err != nil || !near(v, want) || want != 5200 {
+		t.Errorf("imf-fx TMM 2001: %v (%v), raw TMT 2001 %q", v, err, imf2001)
 	}
 }
 

@@ -400,7 +400,16 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 	if err != nil || l.trade() {
 		return n, err
 	}
-	// One rate per currency and period in the dataset (replace/fx_one_rate.sql).
+	// Rates labelled with a currency newer than their series take the
+	// one it replaced (replace/fx_series_currency.sql); then one rate per
+	// currency and period in the dataset (replace/fx_one_rate.sql).
+	series, err := statement("fx_series_currency")
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, series.Text, args[:2]...); err != nil {
+		return 0, fmt.Errorf("%s: labelling rates by their series' currency: %w", l.src.Name, err)
+	}
 	one, err := statement("fx_one_rate")
 	if err != nil {
 		return 0, err
