@@ -16,6 +16,13 @@
 //	imf-fx           Date,Rate,Currency,Frequency,Source,Country code,Country
 //	fx-long          date_or_period,currency,per_usd[,country]
 //
+// A first line with tabs and no comma makes the file tab-separated
+// (Comtrade+ bulk files). The legacy Comtrade layout is also told by its
+// column names, in any order (files cut to fewer columns). Rows a reader
+// skips (aggregate reporters or partners, such as the EU-28) are counted,
+// with the reason: FileReader.Skipped. A saved error page (Comtrade's
+// "query too complex") is ErrErrorPage.
+//
 // Every reader maps country codes and names to ISO 3166-1 alpha-3 through
 // the Codes it is given (the repository's table is *country.Table, of
 // package transform/country); an unknown code is an error, never a silent
