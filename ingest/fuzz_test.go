@@ -108,6 +108,9 @@ func FuzzLongFX(f *testing.F) {
 func FuzzDetect(f *testing.F) {
 	f.Add([]byte("t,i,j,k,v,q\n"))
 	f.Add([]byte("\xff\xfe"))
+	f.Add([]byte("typeCode\tfreqCode\trefPeriodId\n"))
+	f.Add([]byte("Query complexity: your query is too complex. Please simplify.\n"))
+	f.Add([]byte("Year,Trade Flow,Reporter Code,Partner Code,Commodity Code,Trade Value (US$)\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _, err := Detect("fuzz.csv", strings.NewReader(string(data)))
 		if err != nil {

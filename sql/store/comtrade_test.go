@@ -196,6 +196,21 @@ func TestRealComtradeDownloads(t *testing.T) {
 	if len(kept) != 0 {
 		t.Errorf("totals not in the goods file: %v", kept)
 	}
+	// The services rows are stored as the raw file gives them, row by row.
+	stored := map[string]float64{}
+	for _, v := range queryStrings(t, s, `SELECT reporter || ' ' || flow || ' ' || product || ' ' || value FROM trade WHERE dataset = 'ct' AND trade_type = 'services'`) {
+		p := strings.Fields(v)
+		var f float64
+		fmt.Sscan(p[3], &f)
+		stored[p[0]+" "+p[1]+" "+p[2]] = f
+	}
+	for _, rec := range rawServices {
+		var want float64
+		fmt.Sscan(rec["primaryValue"], &want)
+		if k := rec["reporterISO"] + " " + rec["flowCode"] + " " + rec["cmdCode"]; !near(stored[k], want) {
+			t.Errorf("services %s: stored %v, raw %v", k, stored[k], want)
+		}
+	}
 	st, err := s.Status(context.Background())
 	if err != nil {
 		t.Fatal(err)
