@@ -60,6 +60,9 @@ const (
 	colIsReported
 	colIsAggregate
 	colIsEstimate
+	colAggrLevel
+	colIsLeaf
+	colTradeType
 	nTradeCols
 )
 
@@ -111,9 +114,11 @@ func (r *baciReader) buildConsts() {
 	for _, c := range []int{colCIF, colFOB, colNetWeight} {
 		r.consts[c] = nulls(array.NewFloat64Builder(mem))
 	}
-	for _, c := range []int{colIsReported, colIsAggregate, colIsEstimate} {
+	for _, c := range []int{colIsReported, colIsAggregate, colIsEstimate, colIsLeaf} {
 		r.consts[c] = nulls(array.NewBooleanBuilder(mem))
 	}
+	r.consts[colAggrLevel] = nulls(array.NewInt32Builder(mem))
+	r.consts[colTradeType] = str(TradeGoods)
 }
 
 func (r *baciReader) releaseConsts() {

@@ -34,6 +34,7 @@ var sentinels = map[string]error{
 	"ErrUnknownCountry": ingest.ErrUnknownCountry, "ErrBadCode": ingest.ErrBadCode, "ErrNUL": ingest.ErrNUL,
 	"ErrQuote": ingest.ErrQuote, "ErrFieldTooLong": ingest.ErrFieldTooLong, "ErrUTF16": ingest.ErrUTF16, "ErrEncoding": ingest.ErrEncoding,
 	"ErrTruncated": ingest.ErrTruncated,
+	"ErrErrorPage": ingest.ErrErrorPage,
 }
 
 var codes = sync.OnceValues(func() (ingest.Codes, error) {

@@ -32,6 +32,9 @@ type chunkPipe struct {
 	src    io.Reader // the text after the header
 	quoted bool
 
+	sep  byte      // the header's field separator, for the chunks' scanners
+	skip skipTally // rows the delivered chunks' parsers skipped
+
 	parse     func(c *chunk)        // fills c.rec, or sets c.failed
 	onePass   func(*scanner) parser // the format's parser on a scanner of the rest
 	onStart   func()                // before the first chunk is parsed (may be nil)
@@ -61,6 +64,8 @@ type chunk struct {
 	failed bool // its parser gave up (set by the worker, read after done)
 	rec    arrow.RecordBatch
 	done   chan struct{}
+
+	skip skipTally // rows its parser skipped (set with rec)
 }
 
 const (
@@ -73,6 +78,7 @@ const (
 // init sets p up to read the rest of s.
 func (p *chunkPipe) init(schema *arrow.Schema, o *options, s *scanner, quoted bool) {
 	p.schema, p.opts, p.file, p.src, p.quoted, p.line = schema, o, s.file, s.br, quoted, s.line
+	p.sep = s.sep
 	p.free = make(chan []byte, chunkWindow+1)
 	p.refs.Store(1)
 }
@@ -159,6 +165,7 @@ func (p *chunkPipe) Next() bool {
 			return p.slow.Next()
 		}
 		p.inflight = p.inflight[1:]
+		p.skip.merge(c.skip)
 		p.recycle(c.data)
 		if c.rec.NumRows() == 0 { // blank lines, or rows the format skips
 			c.rec.Release()
@@ -324,7 +331,7 @@ func (p *chunkPipe) fallback() {
 	}
 	p.inflight, p.tail = nil, nil
 	s := newScanner(p.file, io.MultiReader(parts...))
-	s.line, s.started = first.line-1, true
+	s.line, s.started, s.sep = first.line-1, true, p.sep
 	p.slow = newBatchReader(p.schema, p.opts, p.onePass(s))
 }
 

@@ -22,6 +22,7 @@ var testCountries = []struct {
 	{"WLD", "world", "", "", "0", "world"},
 	{"XNS", "nes", "", "", "899", "unspecified"},
 	{"EAS", "aggregate", "", "", "", "east asia & pacific"},
+	{"EUU", "aggregate", "", "", "97", "eu-28"},
 }
 
 func (testCodes) Lookup(s country.Scheme, code string) (country.Country, bool) {
@@ -44,7 +45,7 @@ func (testCodes) Lookup(s country.Scheme, code string) (country.Country, bool) {
 			code = strings.ToLower(code)
 		}
 		if k != "" && k == code {
-			return country.Country{Code: c.code, Kind: country.Kind(c.kind), Currency: c.cur}, true
+			return country.Country{Code: c.code, Name: c.name, Kind: country.Kind(c.kind), Currency: c.cur}, true
 		}
 	}
 	return country.Country{}, false

@@ -2,7 +2,10 @@ package ingest
 
 import (
 	"fmt"
+	"path"
+	"regexp"
 	"strconv"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 
@@ -17,7 +20,13 @@ import (
 // rows, refMonth 52 for annual data (frequency comes from freqCode), special
 // partners (0 World, 899 areas nes) keyed by their numeric code, breakdown
 // rows (customs procedure, mode of transport, second partner) kept with
-// their codes so that reports can pick the totals.
+// their codes so that reports can pick the totals. Bulk files
+// (COMTRADE-FINAL-CA3982019H5[2024-01-03].gz) are tab-separated, unquoted,
+// and lack the ISO and description columns; the publication date in their
+// name is the file's vintage (ComtradeVintage). typeCode S rows are
+// services (EBOPS), kept as trade_type services; aggrLevel and isLeaf are
+// kept on every row. Rows with an aggregate reporter or partner (EU-28)
+// are skipped and counted (FileReader.Skipped).
 type comtradeParser struct {
 	s     *scanner
 	h     *header
@@ -26,8 +35,25 @@ type comtradeParser struct {
 	c     struct {
 		freq, year, month, reporter, flow, partner, partner2, class, cmd, customs, mot, primary int
 		cif, fob, qty, qtyUnit, netWgt, isReported, isAggregate                                 int
+		typeCode, aggrLevel, isLeaf                                                             int
 	}
-	row tradeRow
+	row  tradeRow
+	skip skipTally
+}
+
+func (p *comtradeParser) skips() skipTally { return p.skip }
+
+// comtradeVintage finds the publication date in a bulk file's name.
+var comtradeVintage = regexp.MustCompile(`\[(\d{4}-\d{2}-\d{2})\]`)
+
+// ComtradeVintage is the publication date a Comtrade+ bulk file's name
+// carries (COMTRADE-FINAL-CA3982019H5[2024-01-03].gz gives 2024-01-03),
+// or "" for a name without one.
+func ComtradeVintage(name string) string {
+	if m := comtradeVintage.FindStringSubmatch(path.Base(name)); m != nil {
+		return m[1]
+	}
+	return ""
 }
 
 func newComtradeParser(s *scanner, o *options) (parser, error) {
@@ -49,6 +75,7 @@ func newComtradeParser(s *scanner, o *options) (parser, error) {
 	c.partner2, c.class, c.cmd, c.customs, c.mot, c.primary = idx[6], idx[7], idx[8], idx[9], idx[10], idx[11]
 	c.cif, c.fob, c.qty, c.qtyUnit = h.optional("cifvalue"), h.optional("fobvalue"), h.optional("qty"), h.optional("qtyUnitAbbr")
 	c.netWgt, c.isReported, c.isAggregate = h.optional("netWgt"), h.optional("isReported"), h.optional("isAggregate")
+	c.typeCode, c.aggrLevel, c.isLeaf = h.optional("typeCode"), h.optional("aggrLevel"), h.optional("isLeaf")
 	return p, nil
 }
 
@@ -93,12 +120,29 @@ func (p *comtradeParser) next(b *array.RecordBuilder) error {
 	if err != nil {
 		return err
 	}
+	if rep.IsAggregate() { // skipped whatever its partner
+		p.skip.add(aggregateSkip("reporter", r.str(c.reporter), rep.Name))
+		return nil
+	}
 	par, err := r.country(p.o.codes, country.Comtrade, c.partner)
 	if err != nil {
 		return err
 	}
-	if rep.IsAggregate() || par.IsAggregate() {
+	if par.IsAggregate() {
+		p.skip.add(aggregateSkip("partner", r.str(c.partner), par.Name))
 		return nil
+	}
+	if c.typeCode >= 0 {
+		switch t := r.str(c.typeCode); t {
+		case "C", "":
+		case "S":
+			row.tradeType = TradeServices
+		default:
+			return r.fail(c.typeCode, fmt.Errorf("%w: typeCode %q (want C goods or S services)", ErrBadCode, clip(fields[c.typeCode])))
+		}
+	}
+	if err := r.level(row, c.aggrLevel, c.isLeaf); err != nil {
+		return err
 	}
 	row.reporter, row.reporterCode = rep.Code, r.str(c.reporter)
 	row.partner, row.partnerCode = par.Code, r.str(c.partner)
@@ -135,4 +179,41 @@ func (p *comtradeParser) next(b *array.RecordBuilder) error {
 	}
 	appendTrade(b, row)
 	return nil
+}
+
+// level parses a product level (Comtrade+ aggrLevel, legacy Aggregate
+// Level: 0 to 9, empty for not given) and a leaf flag (isLeaf true/false,
+// legacy Is Leaf Code 1/0) from the columns at li and fi (-1: none).
+func (r *rec) level(row *tradeRow, li, fi int) error {
+	if li >= 0 {
+		if s := r.str(li); s != "" {
+			n, err := strconv.Atoi(s)
+			if err != nil || n < 0 || n > 9 {
+				return r.fail(li, fmt.Errorf("%w: product level %q (want 0-9)", ErrBadCode, clip(r.fields[li])))
+			}
+			row.aggrLevel, row.hasLevel = int32(n), true
+		}
+	}
+	if fi >= 0 {
+		row.isLeaf = parseBool(r.fields[fi])
+	}
+	return nil
+}
+
+// comtradeErrors are how UN Comtrade's answers that hold no data begin,
+// when they are saved as a .csv: what each means, for the error.
+var comtradeErrors = []struct{ prefix, what string }{
+	{"Query complexity:", "UN Comtrade's legacy API answered \"query too complex\" and returned no rows; download again with fewer reporters, partners or years"},
+}
+
+// errorPage tells whether the first line of a file is one of the
+// publishers' answers that hold no data.
+func errorPage(first []byte) (string, bool) {
+	line := strings.TrimSpace(string(first))
+	for _, e := range comtradeErrors {
+		if strings.HasPrefix(line, e.prefix) {
+			return fmt.Sprintf("%s (the file begins %q)", e.what, clip([]byte(line))), true
+		}
+	}
+	return "", false
 }

@@ -25,6 +25,13 @@
 // Excel's CSV on Windows), decided from its bytes as they stream: see
 // decodeReader. FileReader.Encoding tells which it was read as.
 //
+// A first line with tabs and no comma makes the file tab-separated
+// (Comtrade+ bulk files). The legacy Comtrade layout is also told by its
+// column names, in any order (files cut to fewer columns). Rows a reader
+// skips (aggregate reporters or partners, such as the EU-28) are counted,
+// with the reason: FileReader.Skipped. A saved error page (Comtrade's
+// "query too complex") is ErrErrorPage.
+//
 // Every reader maps country codes and names to ISO 3166-1 alpha-3 through
 // the Codes it is given (the repository's table is *country.Table, of
 // package transform/country); an unknown code is an error, never a silent

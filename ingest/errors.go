@@ -35,6 +35,7 @@ var (
 	ErrNotRegular = errors.New("not a regular file (a FIFO, device or socket); copy it to a file first")
 	// SDMX-CSV: a dataflow that no table of tradepipe's reads.
 	ErrUnknownDataflow = errors.New("unknown SDMX dataflow")
+	ErrErrorPage       = errors.New("not data: the publisher's error message saved as a file")
 )
 
 // ParseError reports where in a file a problem was found. Line is the line

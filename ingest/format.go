@@ -32,6 +32,9 @@ type Format struct {
 	// whose kind is its dataflow's) from the start of the text; an error
 	// stops detection with its message.
 	sniff func(name string, peek []byte) (bool, error)
+	// match, if set, tells the format's header instead of sig (which then
+	// only shows the usual header): for layouts read by column name.
+	match func(rec [][]byte) bool
 }
 
 // Header signatures: the leading header fields that identify each format.
@@ -51,7 +54,7 @@ var formats = []Format{
 	{Name: "comtrade", Kind: KindTrade, Title: "UN Comtrade+ (API or bulk CSV)",
 		sig: sigComtrade, newParser: newComtradeParser},
 	{Name: "comtrade-legacy", Kind: KindTrade, Title: "UN Comtrade legacy bulk CSV",
-		sig: sigLegacy, newParser: newLegacyParser},
+		sig: sigLegacy, newParser: newLegacyParser, match: legacyMatches},
 	{Name: "baci", Kind: KindTrade, Title: "CEPII BACI (values in thousand USD)",
 		sig: sigBACI, newParser: newBACIParser, example: "t,i,j,k,v,q"},
 	{Name: "wits", Kind: KindTrade, Title: "World Bank WITS partner time series (US$ thousand)",
@@ -120,7 +123,12 @@ func FormatByName(name string) (Format, bool) {
 	return Format{}, false
 }
 
-func (f Format) matches(rec [][]byte) bool { return len(f.sig) > 0 && sigMatches(f.sig, rec) }
+func (f Format) matches(rec [][]byte) bool {
+	if f.match != nil {
+		return f.match(rec)
+	}
+	return len(f.sig) > 0 && sigMatches(f.sig, rec)
+}
 
 func sigMatches(sig []string, rec [][]byte) bool {
 	if len(rec) < len(sig) {
@@ -193,6 +201,9 @@ func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 				return f, br, nil
 			}
 		}
+	}
+	if what, ok := errorPage(first); ok {
+		return Format{}, nil, &ParseError{File: name, Line: 1, Err: fmt.Errorf("%w: %s", ErrErrorPage, what)}
 	}
 	hint := ""
 	if bytes.Count(first, []byte(";")) > 2 {

@@ -70,11 +70,14 @@ func checkParseError(t *testing.T, err error) {
 }
 
 func FuzzComtrade(f *testing.F) {
-	fuzzFormat(f, "comtrade", comtradeHeader+comtradeRow("2019", "398", "M", "0", "TOTAL", "5"))
+	fuzzFormat(f, "comtrade", comtradeHeader+comtradeRow("2019", "398", "M", "0", "TOTAL", "5"),
+		string(bulkTSV(f, filepath.Join("testdata", "comtrade", "COMTRADE-FINAL-CA3982019H5[2024-01-03].gz"))),
+		strings.Replace(comtradeHeader+comtradeRow("2019", "398", "M", "97", "27", "5"), `"C"`, `"S"`, 1))
 }
 
 func FuzzLegacy(f *testing.F) {
-	fuzzFormat(f, "comtrade-legacy", "Classification,Year,Period,Period Desc.,Aggregate Level,Trade Flow Code,Reporter Code,Partner Code,Commodity Code,Trade Value (US$)\nHS,2018,2018,2018,0,1,860,0,TOTAL,5\n")
+	fuzzFormat(f, "comtrade-legacy", "Classification,Year,Period,Period Desc.,Aggregate Level,Trade Flow Code,Reporter Code,Partner Code,Commodity Code,Trade Value (US$)\nHS,2018,2018,2018,0,1,860,0,TOTAL,5\n",
+		fixture(f, "comtrade", "legacy_flowcode0.csv"), fixture(f, "comtrade", "legacy_cut_year.csv"), fixture(f, "comtrade", "legacy_eu28_only.csv"))
 }
 
 func FuzzBACI(f *testing.F) {
@@ -105,6 +108,9 @@ func FuzzLongFX(f *testing.F) {
 func FuzzDetect(f *testing.F) {
 	f.Add([]byte("t,i,j,k,v,q\n"))
 	f.Add([]byte("\xff\xfe"))
+	f.Add([]byte("typeCode\tfreqCode\trefPeriodId\n"))
+	f.Add([]byte("Query complexity: your query is too complex. Please simplify.\n"))
+	f.Add([]byte("Year,Trade Flow,Reporter Code,Partner Code,Commodity Code,Trade Value (US$)\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
 		_, _, err := Detect("fuzz.csv", strings.NewReader(string(data)))
 		if err != nil {

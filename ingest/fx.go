@@ -20,8 +20,13 @@ import (
 //	"Country Name","Country Code","Indicator Name","Indicator Code","1960",...,"2024",
 //
 // A BOM, every field quoted, a trailing comma on every line. Regions and
-// income groups (WLD, EAS, HIC ...) are recognised and skipped; each
-// country's currency comes from the country table.
+// income groups (WLD, EAS, HIC ...) are recognised and skipped. The file
+// names no currency: each rate is labelled with the currency the series
+// gives that year in (WithCurrencies: the one in force then, carried
+// through the redenominations made by the series' last year, as the World
+// Bank restates them: Tajikistan's 1995 rate is in somoni, Turkmenistan's
+// 1994-2001 rates, a series that ends in 2001, in old manat TMM);
+// without WithCurrencies, the country's currency today.
 type wdiParser struct {
 	s     *scanner
 	h     *header
@@ -74,6 +79,13 @@ func (p *wdiParser) next(b *array.RecordBuilder) error {
 		if c.Kind != "country" && c.Kind != "former" {
 			continue // regions, income groups, World
 		}
+		last := int32(0) // the series' last year with a value
+		for k := len(p.years) - 1; k >= 0; k-- {
+			if len(strings.TrimSpace(string(fields[4+k]))) > 0 {
+				last = p.years[k]
+				break
+			}
+		}
 		n := 0
 		for k, y := range p.years {
 			v, ok, err := r.optFloat(4 + k)
@@ -86,7 +98,13 @@ func (p *wdiParser) next(b *array.RecordBuilder) error {
 			if v <= 0 {
 				return r.fail(4+k, valueError(ErrBadRate, fields[4+k]))
 			}
-			row := fxRow{line: int64(p.s.recLine), country: c.Code, countryCode: r.str(1), currency: c.Currency,
+			cur := c.Currency
+			if p.o.currencies != nil {
+				if sc, ok := p.o.currencies.SeriesCurrency(c.Code, int(y), int(last)); ok {
+					cur = sc
+				}
+			}
+			row := fxRow{line: int64(p.s.recLine), country: c.Code, countryCode: r.str(1), currency: cur,
 				freq: "A", year: y, period: fmt.Sprint(y), perUSD: v}
 			appendFX(b, &row)
 			n++

@@ -38,7 +38,7 @@ func newParallelReader(schema *arrow.Schema, o *options, p chunkable, s *scanner
 // error.
 func (r *parallelReader) parseChunk(c *chunk) {
 	s := newScanner(r.file, bytes.NewReader(c.data))
-	s.line, s.started = c.line-1, true
+	s.line, s.started, s.sep = c.line-1, true, r.sep
 	p := r.p.withScanner(s)
 	b := array.NewRecordBuilder(r.opts.mem, r.schema)
 	defer b.Release()
@@ -54,4 +54,5 @@ func (r *parallelReader) parseChunk(c *chunk) {
 		}
 	}
 	c.rec = b.NewRecordBatch()
+	c.skip = parserSkips(p)
 }

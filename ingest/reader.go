@@ -39,7 +39,19 @@ type options struct {
 	// sequential keeps a chunkable format on one goroutine (tests compare
 	// the two paths).
 	sequential bool
+	currencies CurrencyHistory
 }
+
+// CurrencyHistory tells the currency a publisher's series for a country
+// gives a year in, when the series runs to last (redenominations
+// restated); *country.Currencies is the one tradepipe uses.
+type CurrencyHistory interface {
+	SeriesCurrency(country string, year, last int) (string, bool)
+}
+
+// WithCurrencies sets the currencies over time. Without it, a reader
+// that labels rates by country (WDI) gives each country's currency today.
+func WithCurrencies(h CurrencyHistory) Option { return func(o *options) { o.currencies = h } }
 
 func withSequential() Option { return func(o *options) { o.sequential = true } }
 

@@ -30,7 +30,8 @@ func readAll(t testing.TB, name, in string, opts ...Option) (format string, rows
 	return f.Name, rows, rr.Err()
 }
 
-// renderBatch prints rows as name=value pairs, skipping nulls and empties.
+// renderBatch prints rows as name=value pairs, skipping nulls, empties
+// and the defaults month 0 and trade_type goods.
 func renderBatch(rec arrow.RecordBatch) []string {
 	out := make([]string, rec.NumRows())
 	for i := range out {
@@ -52,7 +53,7 @@ func renderBatch(rec arrow.RecordBatch) []string {
 			case *array.Boolean:
 				v = fmt.Sprint(a.Value(i))
 			}
-			if v == "" || (rec.ColumnName(c) == "month" && v == "0") {
+			if v == "" || (rec.ColumnName(c) == "month" && v == "0") || (rec.ColumnName(c) == "trade_type" && v == TradeGoods) {
 				continue
 			}
 			if b.Len() > 0 {
@@ -74,7 +75,11 @@ func comtradeRow(year, reporter, flow, partner, cmd, value string) string {
 	if flow == "X" {
 		cif, fob = "", `"`+value+`"`
 	}
-	return `"C","A","` + year + `0101","` + year + `","52","` + year + `","` + reporter + `","KAZ","Kazakhstan","` + flow + `","Import","` + partner + `","W00","World","0","W00","World","H4","HS","true","` + cmd + `","All","0","false","C00","TOTAL CPC","0","0","TOTAL MOT","-1","N/A",,"false","-1","N/A",,"false",,"false",,"false",` + cif + `,` + fob + `,"` + value + `","0","true","false",` + "\r\n"
+	level, leaf := fmt.Sprint(len(cmd)), fmt.Sprint(len(cmd) == 6)
+	if cmd == "TOTAL" {
+		level = "0"
+	}
+	return `"C","A","` + year + `0101","` + year + `","52","` + year + `","` + reporter + `","KAZ","Kazakhstan","` + flow + `","Import","` + partner + `","W00","World","0","W00","World","H4","HS","true","` + cmd + `","All","` + level + `","` + leaf + `","C00","TOTAL CPC","0","0","TOTAL MOT","-1","N/A",,"false","-1","N/A",,"false",,"false",,"false",` + cif + `,` + fob + `,"` + value + `","0","true","false",` + "\r\n"
 }
 
 func TestReaders(t *testing.T) {
@@ -90,8 +95,8 @@ func TestReaders(t *testing.T) {
 			name: "comtrade+ rows", file: "c.csv", format: "comtrade",
 			in: comtradeHeader + comtradeRow("2019", "398", "M", "0", "TOTAL", "39708836450.91") + comtradeRow("2019", "398", "X", "156", "26", "1122228171.67"),
 			rows: []string{
-				"line=2 freq=A year=2019 reporter=KAZ reporter_code=398 partner=WLD partner_code=0 partner2=0 flow=M classification=H4 product=TOTAL customs=C00 mot=0 value=3.970883645091e+10 currency=USD cif_value=3.970883645091e+10 is_reported=true is_aggregate=false",
-				"line=3 freq=A year=2019 reporter=KAZ reporter_code=398 partner=CHN partner_code=156 partner2=0 flow=X classification=H4 product=26 customs=C00 mot=0 value=1.12222817167e+09 currency=USD fob_value=1.12222817167e+09 is_reported=true is_aggregate=false",
+				"line=2 freq=A year=2019 reporter=KAZ reporter_code=398 partner=WLD partner_code=0 partner2=0 flow=M classification=H4 product=TOTAL customs=C00 mot=0 value=3.970883645091e+10 currency=USD cif_value=3.970883645091e+10 is_reported=true is_aggregate=false aggr_level=0 is_leaf=false",
+				"line=3 freq=A year=2019 reporter=KAZ reporter_code=398 partner=CHN partner_code=156 partner2=0 flow=X classification=H4 product=26 customs=C00 mot=0 value=1.12222817167e+09 currency=USD fob_value=1.12222817167e+09 is_reported=true is_aggregate=false aggr_level=2 is_leaf=false",
 			},
 		},
 		{
@@ -223,8 +228,8 @@ func TestReaders(t *testing.T) {
 				"HS,2018,2018,2018,0,0,2,Export,860,Uzbekistan,UZB,0,World,WLD,TOTAL,All Commodities,10000\n" +
 				"HS,2018,201803,March 2018,0,0,3,Re-Export,860,Uzbekistan,UZB,398,Kazakhstan,KAZ,TOTAL,All Commodities,5\n",
 			rows: []string{
-				"line=2 freq=A year=2018 reporter=UZB reporter_code=860 partner=WLD partner_code=0 flow=X classification=HS product=TOTAL value=10000 currency=USD",
-				"line=3 freq=M year=2018 month=3 reporter=UZB reporter_code=860 partner=KAZ partner_code=398 flow=RX classification=HS product=TOTAL value=5 currency=USD",
+				"line=2 freq=A year=2018 reporter=UZB reporter_code=860 partner=WLD partner_code=0 flow=X classification=HS product=TOTAL value=10000 currency=USD aggr_level=0 is_leaf=false",
+				"line=3 freq=M year=2018 month=3 reporter=UZB reporter_code=860 partner=KAZ partner_code=398 flow=RX classification=HS product=TOTAL value=5 currency=USD aggr_level=0 is_leaf=false",
 			},
 		},
 		{name: "empty", file: "e.csv", in: "", err: "e.csv: empty file"},

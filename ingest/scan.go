@@ -36,11 +36,14 @@ type scanner struct {
 	lines   []int    // line of each field's first byte (a quoted field may span lines)
 	fields  [][]byte // views into buf
 	trimCR  bool
-	comma   byte // the field separator: ',' (SDMX-CSV may use ';')
+	// sep separates fields: a comma, or a tab where the first line holds
+	// tabs and no comma (Comtrade+ bulk files); 0 until the first line,
+	// unless the format sets it (SDMX-CSV may use ';').
+	sep byte
 }
 
 func newScanner(file string, r io.Reader) *scanner {
-	return &scanner{file: file, br: bufio.NewReaderSize(r, 256<<10), trimCR: true, comma: ','}
+	return &scanner{file: file, br: bufio.NewReaderSize(r, 256<<10), trimCR: true}
 }
 
 func (s *scanner) errAt(line, col int, err error) *ParseError {
@@ -85,6 +88,12 @@ func (s *scanner) readLine() error {
 			return s.errAt(1, 0, ErrUTF16)
 		}
 		s.rawLine = bytes.TrimPrefix(s.rawLine, []byte{0xEF, 0xBB, 0xBF})
+		if s.sep == 0 {
+			s.sep = ','
+			if bytes.IndexByte(s.rawLine, '\t') >= 0 && bytes.IndexByte(s.rawLine, ',') < 0 {
+				s.sep = '\t'
+			}
+		}
 	}
 	if i := bytes.IndexByte(s.rawLine, 0); i >= 0 {
 		return s.errAt(s.line, i+1, ErrNUL)
@@ -115,6 +124,9 @@ func (s *scanner) read() ([][]byte, error) {
 		}
 	}
 	s.recLine = s.line
+	if s.sep == 0 {
+		s.sep = ','
+	}
 	s.buf, s.ends, s.cols, s.lines = s.buf[:0], s.ends[:0], s.cols[:0], s.lines[:0]
 	line := s.rawLine
 	pos := 0 // offset in line
@@ -163,7 +175,7 @@ func (s *scanner) read() ([][]byte, error) {
 			if pos == len(line) {
 				break
 			}
-			if line[pos] != s.comma {
+			if line[pos] != s.sep {
 				return nil, s.errAt(s.line, pos+1, fmt.Errorf("%w: extraneous %q after closing quote", ErrQuote, line[pos]))
 			}
 			pos++
@@ -175,7 +187,7 @@ func (s *scanner) read() ([][]byte, error) {
 			}
 			continue
 		}
-		i := bytes.IndexByte(line[pos:], s.comma)
+		i := bytes.IndexByte(line[pos:], s.sep)
 		end := len(line)
 		if i >= 0 {
 			end = pos + i

@@ -48,7 +48,22 @@ var TradeSchema = arrow.NewSchema([]arrow.Field{
 	// the publisher's own estimate (IMF DOTS's "e" figures); null where the
 	// format does not say
 	{Name: "is_estimate", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
+	// The product's level as the file gives it (Comtrade+ aggrLevel,
+	// legacy Aggregate Level: 0 TOTAL, 2 HS chapter, 4 heading, 6
+	// subheading; null where the file does not say) and whether the code
+	// is a leaf of its classification (isLeaf, Is Leaf Code).
+	{Name: "aggr_level", Type: arrow.PrimitiveTypes.Int32, Nullable: true},
+	{Name: "is_leaf", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
+	// goods or services (Comtrade+ typeCode C or S; every other format
+	// holds goods). Services are kept, never counted as goods.
+	{Name: "trade_type", Type: arrow.BinaryTypes.String},
 }, nil)
+
+// Trade types (TradeSchema's trade_type).
+const (
+	TradeGoods    = "goods"
+	TradeServices = "services"
+)
 
 // FXSchema is the canonical shape of exchange-rate readers: local currency
 // units per US dollar for a period.
@@ -89,6 +104,10 @@ type tradeRow struct {
 	qtyUnit                        string // "" = null
 	isReported, isAggregate        optBool
 	isEstimate                     optBool
+	aggrLevel                      int32 // when hasLevel
+	hasLevel                       bool
+	isLeaf                         optBool
+	tradeType                      string // "" is goods
 }
 
 func appendTrade(b *array.RecordBuilder, r *tradeRow) {
@@ -121,6 +140,17 @@ func appendTrade(b *array.RecordBuilder, r *tradeRow) {
 	appendOptBool(f[21].(*array.BooleanBuilder), r.isReported)
 	appendOptBool(f[22].(*array.BooleanBuilder), r.isAggregate)
 	appendOptBool(f[23].(*array.BooleanBuilder), r.isEstimate)
+	if !r.hasLevel {
+		f[24].AppendNull()
+	} else {
+		f[24].(*array.Int32Builder).Append(r.aggrLevel)
+	}
+	appendOptBool(f[25].(*array.BooleanBuilder), r.isLeaf)
+	tt := r.tradeType
+	if tt == "" {
+		tt = TradeGoods
+	}
+	f[26].(*array.StringBuilder).Append(tt)
 }
 
 type fxRow struct {

@@ -113,7 +113,7 @@ func sdmxSniff(kind Kind) func(name string, peek []byte) (bool, error) {
 			return false, nil
 		}
 		s := newScanner(name, bytes.NewReader(peek))
-		s.comma = comma
+		s.sep = comma
 		h, err := readSDMXHeader(s, v2)
 		if err != nil {
 			return false, nil // let the formats' reader say what is wrong
@@ -241,7 +241,7 @@ func newSDMXParser(kind Kind) func(s *scanner, o *options) (parser, error) {
 			return nil, &ParseError{File: s.file, Line: 1,
 				Err: fmt.Errorf("%w for SDMX-CSV: want a header starting DATAFLOW (1.0) or STRUCTURE,STRUCTURE_ID (2.x)", ErrUnknownFormat)}
 		}
-		s.comma = comma
+		s.sep = comma
 		h, err := readSDMXHeader(s, v2)
 		if err != nil {
 			return nil, err
@@ -321,7 +321,7 @@ func (p *sdmxParser) mapper(r *rec) (sdmxMapper, error) {
 // UNIT_MULT), if any; a decimal comma is read in a semicolon file.
 func (p *sdmxParser) value(r *rec) (float64, error) {
 	b := bytes.TrimSpace(r.fields[p.h.value])
-	if p.s.comma == ';' && bytes.IndexByte(b, ',') >= 0 && bytes.IndexByte(b, '.') < 0 {
+	if p.s.sep == ';' && bytes.IndexByte(b, ',') >= 0 && bytes.IndexByte(b, '.') < 0 {
 		b = bytes.ReplaceAll(b, []byte(","), []byte("."))
 	}
 	v, err := parseNumber(b)

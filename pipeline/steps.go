@@ -197,7 +197,14 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 				res.Files++
 				res.Rows += lr.Rows
 				known.Loaded[lr.SHA256] = true
-				r.jlog.Info("file loaded", "file", src.Name, "rows", lr.Rows, "replaced", lr.Replaced, "format", lr.Format, "dataset", lr.Dataset)
+				attrs := []any{"file", src.Name, "rows", lr.Rows, "replaced", lr.Replaced, "format", lr.Format, "dataset", lr.Dataset}
+				if lr.Vintage != "" {
+					attrs = append(attrs, "vintage", lr.Vintage)
+				}
+				if lr.Skipped.Rows > 0 { // rows read and not loaded (aggregate reporters), and why
+					attrs = append(attrs, "skipped", lr.Skipped.Rows, "skipped_reason", lr.Skipped.Reason)
+				}
+				r.jlog.Info("file loaded", attrs...)
 			case store.Skipped: // the same bytes under another name, loaded earlier in this run
 				known.Loaded[sha] = true
 			default:

@@ -22,6 +22,9 @@ const depsRules = `
 	# Leaves: the standard library only.
 	STD < transform/country, sql/sqlfile, transform/country/internal/genseed;
 
+	# The generator of the currency seed reads the country table's names.
+	transform/country < transform/country/internal/gencurrency;
+
 	# Readers: bytes to Arrow batches, codes through the country table;
 	# workbooks (IMF DOTS .xlsx) through excelize, pure Go; Windows-1252
 	# text through x/text.

@@ -60,6 +60,12 @@ func (c *ingestCmd) Run(e *env) error {
 				if r.ReleaseCodes != "" {
 					extra += ", codes of " + filepath.Base(strings.ReplaceAll(r.ReleaseCodes, "!", "/"))
 				}
+				if r.Vintage != "" {
+					extra += ", vintage " + r.Vintage
+				}
+				if r.Skipped.Rows > 0 {
+					extra += fmt.Sprintf("; skipped %d rows: %s", r.Skipped.Rows, r.Skipped.Reason)
+				}
 				fmt.Fprintf(e.stdout, "loaded  %s: %d rows (format %s, dataset %s%s)\n", src.Name, r.Rows, r.Format, r.Dataset, extra)
 			case store.Skipped:
 				hint := ""

@@ -41,6 +41,16 @@ func (c *statusCmd) Run(e *env) error {
 			}
 			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\t%s\t%s\n", f.FileID, p, f.SHA256[:12], f.Format, f.Dataset, f.Rows, f.Replaced, f.LoadedAt.Format(time.RFC3339), orDash(f.Encoding), orDash(f.Vintage))
 		}
+		notes := false
+		for _, f := range s.Files {
+			if f.Vintage != "" || f.Skipped > 0 {
+				if !notes {
+					fmt.Fprintln(w, "\nfile\tvintage\trows skipped\twhy")
+					notes = true
+				}
+				fmt.Fprintf(w, "%d\t%s\t%d\t%s\n", f.FileID, f.Vintage, f.Skipped, f.SkippedReason)
+			}
+		}
 	}
 	if len(s.Services) == 0 {
 		fmt.Fprintln(w, "\ndataset\trows")

@@ -17,6 +17,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradepipe/tradepipe/ingest"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // LoadOptions says how to load one source.
@@ -75,11 +76,15 @@ type LoadResult struct {
 	EarlierID      int64
 	Err            error
 	// for loaded: the encoding the text was read as (ingest.EncodingUTF8
-	// ...) and the publisher's release it belongs to ("" if none)
+	// ...) and the publisher's release it belongs to ("" if none): BACI's
+	// V202401, the publication date a Comtrade+ bulk file's name carries
 	Encoding, Vintage string
 	// for loaded: the release's country-code file that read the codes
 	// (BACI), "" if none
 	ReleaseCodes string
+	// Skipped: the rows the file held and did not load, and why
+	// (aggregate reporters such as the EU-28).
+	Skipped ingest.Skipped
 }
 
 // Load loads one source in one transaction: all its rows or none. The same
@@ -151,7 +156,11 @@ func (s *Store) open(ctx context.Context, src ingest.Source, o LoadOptions, res 
 	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM files WHERE size = ?)`, src.Size).Scan(&sameSize); err != nil {
 		return nil, err
 	}
-	opts := []ingest.Option{ingest.WithCodes(o.Codes), ingest.WithContext(ctx)}
+	currencies, err := country.LoadCurrencies()
+	if err != nil {
+		return nil, err
+	}
+	opts := []ingest.Option{ingest.WithCodes(o.Codes), ingest.WithContext(ctx), ingest.WithCurrencies(currencies)}
 	if sameSize {
 		sha, err := src.HashContext(ctx)
 		if err != nil {
@@ -428,7 +437,38 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 	if err != nil {
 		return 0, fmt.Errorf("%s: replacing revised rows: %w", l.src.Name, err)
 	}
-	return r.RowsAffected()
+	n, err := r.RowsAffected()
+	if err != nil || l.trade() {
+		return n, err
+	}
+	// Rates labelled with a currency newer than their series take the
+	// one it replaced (replace/fx_series_currency.sql); then one rate per
+	// currency and period in the dataset (replace/fx_one_rate.sql).
+	series, err := statement("fx_series_currency")
+	if err != nil {
+		return 0, err
+	}
+	if _, err := tx.ExecContext(ctx, series.Text, args[:2]...); err != nil {
+		return 0, fmt.Errorf("%s: labelling rates by their series' currency: %w", l.src.Name, err)
+	}
+	one, err := statement("fx_one_rate")
+	if err != nil {
+		return 0, err
+	}
+	d, err := tx.ExecContext(ctx, one.Text, args[:2]...)
+	if err != nil {
+		return 0, fmt.Errorf("%s: keeping one rate per currency and period: %w", l.src.Name, err)
+	}
+	deleted, _ := d.RowsAffected()
+	// The file's rows are those it keeps; the copies of earlier files it
+	// set aside count as replaced.
+	kept := st.rows
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM fx_rates WHERE file_id = ?`, st.fileID).Scan(&kept); err != nil {
+		return 0, err
+	}
+	n += deleted - (st.rows - kept)
+	st.rows = kept
+	return n, nil
 }
 
 // totals keeps the tables the reports read in step (totals.go): for
@@ -471,7 +511,7 @@ func (l *load) totals(ctx context.Context, tx *dsql.Tx, st *streamed, replaced i
 func packedReplace(ctx context.Context, tx *dsql.Tx, st *streamed, text string, args []any) (string, []any, error) {
 	var shared, maxCode, maxProduct int64
 	err := tx.QueryRowContext(ctx, `SELECT
-		(SELECT count(*) FROM (SELECT DISTINCT partner2, flow, freq, classification, customs, mot FROM trade_slices WHERE file_id = ?)),
+		(SELECT count(*) FROM (SELECT DISTINCT partner2, flow, freq, classification, customs, mot, trade_type FROM trade_slices WHERE file_id = ?)),
 		(SELECT coalesce(max(code_id), 0) FROM trade_codes), (SELECT coalesce(max(product_id), 0) FROM trade_products)`,
 		st.fileID).Scan(&shared, &maxCode, &maxProduct)
 	if err != nil {
@@ -527,10 +567,19 @@ func (l *load) ledger(ctx context.Context, tx *dsql.Tx, st *streamed, replaced i
 	}
 	res.LoadedAt = time.Now().UTC().Truncate(time.Microsecond)
 	res.Encoding, res.Vintage, res.ReleaseCodes = l.fr.Encoding(), l.fr.Vintage, l.fr.ReleaseCodes
-	_, err = tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at, mtime, encoding, vintage)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	if res.Vintage == "" && l.fr.Format.Name == "comtrade" {
+		res.Vintage = ingest.ComtradeVintage(res.Source.Name)
+	}
+	res.Skipped = l.fr.Skipped()
+	var reason any
+	if res.Skipped.Rows > 0 {
+		reason = res.Skipped.Reason
+	}
+	_, err = tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at,
+		mtime, encoding, vintage, skipped, skipped_reason)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		st.fileID, abs, entry, res.SHA256, res.Source.Size, res.Source.Compression, res.Format, string(l.fr.Format.Kind),
-		res.Dataset, st.rows, replaced, res.LoadedAt, mtime, nullIfEmpty(res.Encoding), nullIfEmpty(res.Vintage))
+		res.Dataset, st.rows, replaced, res.LoadedAt, mtime, nullIfEmpty(res.Encoding), nullIfEmpty(res.Vintage), res.Skipped.Rows, reason)
 	if err != nil {
 		return fmt.Errorf("%s: recording the file: %w", l.src.Name, err)
 	}

@@ -48,6 +48,9 @@ type slice struct {
 	hasUnit                                                      bool
 	reported, aggregate                                          int8 // -1 null, 0 false, 1 true
 	estimate                                                     int8 // as reported
+	tradeType                                                    string
+	level                                                        int8 // the file's product level, -1 null
+	leaf                                                         int8 // -1 null, 0 false, 1 true
 }
 
 // codePair is one row of trade_codes without its ids.
@@ -132,7 +135,7 @@ func (in *interner) slice(s slice) int32 {
 	if id, ok := in.slices[s]; ok {
 		return id
 	}
-	for _, p := range []*string{&s.freq, &s.partner2, &s.flow, &s.classification, &s.customs, &s.mot, &s.currency, &s.unit} {
+	for _, p := range []*string{&s.freq, &s.partner2, &s.flow, &s.classification, &s.customs, &s.mot, &s.currency, &s.unit, &s.tradeType} {
 		*p = strings.Clone(*p)
 	}
 	id := in.nextSlice
@@ -173,14 +176,18 @@ func (in *interner) product(p string) int32 {
 // write inserts the slices, code pairs and products first seen in this load.
 func (in *interner) write(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64) error {
 	first := in.nextSlice - int32(len(in.newSlices))
-	err := insertBatched(ctx, tx, `INSERT INTO trade_slices VALUES `, 14, len(in.newSlices), func(i int) []any {
+	err := insertBatched(ctx, tx, `INSERT INTO trade_slices (slice_id, dataset, file_id, freq, partner2, flow, classification, customs, mot,
+		currency, quantity_unit, is_reported, is_aggregate, is_estimate, trade_type, aggr_level, is_leaf) VALUES `, 17, len(in.newSlices), func(i int) []any {
 		s := in.newSlices[i]
-		var unit any
+		var unit, level any
 		if s.hasUnit {
 			unit = s.unit
 		}
+		if s.level >= 0 {
+			level = int32(s.level)
+		}
 		return []any{first + int32(i), dataset, fileID, s.freq, s.partner2, s.flow, s.classification, s.customs, s.mot,
-			s.currency, unit, triBool(s.reported), triBool(s.aggregate), triBool(s.estimate)}
+			s.currency, unit, triBool(s.reported), triBool(s.aggregate), triBool(s.estimate), s.tradeType, level, triBool(s.leaf)}
 	})
 	if err != nil {
 		return fmt.Errorf("writing trade_slices: %w", err)
@@ -276,8 +283,9 @@ func (n *narrower) narrow(rec arrow.RecordBatch) arrow.RecordBatch {
 	freq, partner2, flow, class := str("freq"), str("partner2"), str("flow"), str("classification")
 	customs, mot, currency, unit := str("customs"), str("mot"), str("currency"), str("quantity_unit")
 	reported, aggregate, estimate := boolean("is_reported"), boolean("is_aggregate"), boolean("is_estimate")
-	if !n.constantSlices(sliceIDs, []*array.String{freq, partner2, flow, class, customs, mot, currency}, unit, reported, aggregate, estimate) {
-		n.rowSlices(sliceIDs, freq, partner2, flow, class, customs, mot, currency, unit, reported, aggregate, estimate)
+	tradeType, aggrLevel, leaf := str("trade_type"), n.column(rec, "aggr_level").(*array.Int32), boolean("is_leaf")
+	if !n.constantSlices(sliceIDs, []*array.String{freq, partner2, flow, class, customs, mot, currency, tradeType}, unit, reported, aggregate, estimate, aggrLevel, leaf) {
+		n.rowSlices(sliceIDs, freq, partner2, flow, class, customs, mot, currency, unit, reported, aggregate, estimate, tradeType, aggrLevel, leaf)
 	}
 
 	codes := func(country, code *array.String) *memory.Buffer {
@@ -292,6 +300,15 @@ func (n *narrower) narrow(rec arrow.RecordBatch) arrow.RecordBatch {
 	n.levels = slices.Grow(n.levels[:0], rows)[:rows]
 	for i, id := range prodIDs {
 		n.levels[i] = n.in.levels[id]
+	}
+	// The file's own level, where it gives one (Comtrade's aggrLevel), is
+	// the level its sums are kept by.
+	if aggrLevel.NullN() < rows {
+		for i, v := range aggrLevel.Int32Values() {
+			if aggrLevel.IsValid(i) {
+				n.levels[i] = v
+			}
+		}
 	}
 	int32s := func(b *memory.Buffer) []int32 { return arrow.Int32Traits.CastFromBytes(b.Bytes())[:rows] }
 	n.sums.add(sliceIDs, n.column(rec, "year").(*array.Int32).Int32Values(), n.column(rec, "month").(*array.Int32).Int32Values(),
@@ -338,13 +355,15 @@ func tri(a *array.Boolean, i int) int8 {
 
 // rowSlices gives each row its slice id, comparing a row with the one
 // before it before looking it up.
-func (n *narrower) rowSlices(ids []int32, freq, partner2, flow, class, customs, mot, currency, unit *array.String, reported, aggregate, estimate *array.Boolean) {
+func (n *narrower) rowSlices(ids []int32, freq, partner2, flow, class, customs, mot, currency, unit *array.String, reported, aggregate, estimate *array.Boolean,
+	tradeType *array.String, aggrLevel *array.Int32, leaf *array.Boolean) {
 	var last slice
 	lastID := int32(-1)
 	for i := range ids {
 		s := slice{freq: freq.Value(i), partner2: partner2.Value(i), flow: flow.Value(i), classification: class.Value(i),
 			customs: customs.Value(i), mot: mot.Value(i), currency: currency.Value(i),
-			reported: tri(reported, i), aggregate: tri(aggregate, i), estimate: tri(estimate, i)}
+			reported: tri(reported, i), aggregate: tri(aggregate, i), estimate: tri(estimate, i),
+			tradeType: tradeType.Value(i), level: level8(aggrLevel, i), leaf: tri(leaf, i)}
 		if unit.IsValid(i) {
 			s.unit, s.hasUnit = unit.Value(i), true
 		}
@@ -359,8 +378,9 @@ func (n *narrower) rowSlices(ids []int32, freq, partner2, flow, class, customs, 
 // same values except that the quantity unit is missing where the quantity
 // is (BACI): one or two slices, and no row-by-row comparison. It reports
 // false when the batch is not like that.
-func (n *narrower) constantSlices(ids []int32, strs []*array.String, unit *array.String, reported, aggregate, estimate *array.Boolean) bool {
-	var vals [7]string
+func (n *narrower) constantSlices(ids []int32, strs []*array.String, unit *array.String, reported, aggregate, estimate *array.Boolean,
+	aggrLevel *array.Int32, leaf *array.Boolean) bool {
+	var vals [8]string
 	for i, a := range strs {
 		v, ok := sameValue(a)
 		if !ok || a.NullN() > 0 {
@@ -375,11 +395,13 @@ func (n *narrower) constantSlices(ids []int32, strs []*array.String, unit *array
 	rep, ok1 := sameBool(reported)
 	agg, ok2 := sameBool(aggregate)
 	est, ok3 := sameBool(estimate)
-	if !ok1 || !ok2 || !ok3 {
+	lf, ok4 := sameBool(leaf)
+	lvl, ok5 := sameLevel(aggrLevel)
+	if !ok1 || !ok2 || !ok3 || !ok4 || !ok5 {
 		return false
 	}
 	s := slice{freq: vals[0], partner2: vals[1], flow: vals[2], classification: vals[3], customs: vals[4], mot: vals[5],
-		currency: vals[6], reported: rep, aggregate: agg, estimate: est}
+		currency: vals[6], reported: rep, aggregate: agg, estimate: est, tradeType: vals[7], level: lvl, leaf: lf}
 	nulls := unit.NullN()
 	var without, with int32
 	if nulls > 0 {
@@ -455,6 +477,32 @@ func sameValue(a *array.String) (string, bool) {
 		return "", false
 	}
 	return a.Value(first), true
+}
+
+// level8 is a product level as a slice keeps it: -1 for null.
+func level8(a *array.Int32, i int) int8 {
+	if a.IsNull(i) {
+		return -1
+	}
+	return int8(a.Value(i))
+}
+
+// sameLevel reports whether every entry of a is the same level, and
+// that level (-1 for all null).
+func sameLevel(a *array.Int32) (int8, bool) {
+	if a.Len() == 0 || a.NullN() == a.Len() {
+		return -1, true
+	}
+	if a.NullN() > 0 {
+		return 0, false
+	}
+	v := a.Value(0)
+	for _, w := range a.Int32Values() {
+		if w != v {
+			return 0, false
+		}
+	}
+	return int8(v), true
 }
 
 // sameBool reports whether every entry of a is the same: all null (-1),

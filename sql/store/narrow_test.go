@@ -103,10 +103,15 @@ func TestMigrationToNarrowTrade(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s.Close()
-	// (009_estimates appends is_estimate, which rows loaded before lack.)
-	after, afterCols := dump(t, s.db, `SELECT * EXCLUDE (is_estimate) FROM trade`)
+	// 009_estimates appends is_estimate, which rows loaded before lack;
+	// schema 011 the trade type, the file's product level and its leaf
+	// flag: goods and unknown for every row loaded before.
+	after, afterCols := dump(t, s.db, `SELECT * EXCLUDE (is_estimate, aggr_level, is_leaf, trade_type) FROM trade`)
 	if flags, _ := dump(t, s.db, `SELECT count(is_estimate) FROM trade`); !slices.Equal(flags, []string{"0"}) {
 		t.Errorf("is_estimate set on %v rows loaded before it existed", flags)
+	}
+	if added, _ := dump(t, s.db, `SELECT DISTINCT trade_type, aggr_level, is_leaf FROM trade`); !slices.Equal(added, []string{"goods <nil> <nil>"}) {
+		t.Errorf("columns schema 011 added: %v", added)
 	}
 	if !slices.Equal(afterCols, beforeCols) {
 		t.Errorf("columns of trade after the migration:\n%v\nbefore:\n%v", afterCols, beforeCols)
@@ -376,20 +381,49 @@ func TestConstantSlicesAgreeWithRows(t *testing.T) {
 			}
 			return b.NewBooleanArray()
 		}
-		rep, agg, est := boolCol(), boolCol(), boolCol()
+		rep, agg, est, leaf := boolCol(), boolCol(), boolCol(), boolCol()
+		levelCol := func() *array.Int32 {
+			b := array.NewInt32Builder(memory.DefaultAllocator)
+			defer b.Release()
+			mode := r.IntN(3)
+			for range rows {
+				switch {
+				case mode == 0:
+					b.AppendNull()
+				case mode == 1:
+					b.Append(6)
+				default:
+					b.Append(int32(r.IntN(3) * 2))
+				}
+			}
+			return b.NewInt32Array()
+		}
+		level := levelCol()
+		types := strArray(func() []*string {
+			goods, services := "goods", "services"
+			out := make([]*string, rows)
+			mode := r.IntN(2)
+			for i := range out {
+				out[i] = &goods
+				if mode == 1 && r.IntN(2) == 0 {
+					out[i] = &services
+				}
+			}
+			return out
+		}())
 
 		in1 := &interner{slices: map[slice]int32{}, nextSlice: 1}
 		n1 := &narrower{in: in1}
 		fast := make([]int32, rows)
-		if n1.constantSlices(fast, strs[:7], strs[7], rep, agg, est) {
+		if n1.constantSlices(fast, append(strs[:7:7], types), strs[7], rep, agg, est, level, leaf) {
 			batchWide++
 		} else {
-			n1.rowSlices(fast, strs[0], strs[1], strs[2], strs[3], strs[4], strs[5], strs[6], strs[7], rep, agg, est)
+			n1.rowSlices(fast, strs[0], strs[1], strs[2], strs[3], strs[4], strs[5], strs[6], strs[7], rep, agg, est, types, level, leaf)
 		}
 		in2 := &interner{slices: map[slice]int32{}, nextSlice: 1}
 		n2 := &narrower{in: in2}
 		slow := make([]int32, rows)
-		n2.rowSlices(slow, strs[0], strs[1], strs[2], strs[3], strs[4], strs[5], strs[6], strs[7], rep, agg, est)
+		n2.rowSlices(slow, strs[0], strs[1], strs[2], strs[3], strs[4], strs[5], strs[6], strs[7], rep, agg, est, types, level, leaf)
 		// Ids may be handed out in another order: compare the slices.
 		for i := range rows {
 			a, b := in1.newSlices[fast[i]-1], in2.newSlices[slow[i]-1]
@@ -402,6 +436,9 @@ func TestConstantSlicesAgreeWithRows(t *testing.T) {
 		}
 		rep.Release()
 		agg.Release()
+		leaf.Release()
+		level.Release()
+		types.Release()
 	}
 	if batchWide < 10 {
 		t.Errorf("only %d of 300 batches took the batch-wide path", batchWide)

@@ -207,6 +207,7 @@ type model struct {
 	seen map[string]bool
 	rows map[string][]modelRow // natural key -> rows (several when a file repeats a key)
 	n    int                   // files loaded
+	kept int                   // rows the last file loaded kept
 }
 
 func newModel() *model { return &model{seen: map[string]bool{}, rows: map[string][]modelRow{}} }
@@ -218,10 +219,28 @@ func (m *model) load(f *genFile) (loaded bool) {
 	m.seen[f.identity()] = true
 	m.n++
 	byKey := map[string][]modelRow{}
+	m.kept = 0
 	for _, r := range f.rows {
 		byKey[f.kind+"|"+r.key] = append(byKey[f.kind+"|"+r.key], r)
 	}
 	for k, rs := range byKey {
+		if f.kind == "fx" && len(rs) > 1 {
+			// One rate per currency and period (replace/fx_one_rate.sql):
+			// no row here is a country's, so the value most rows give,
+			// the first of them in the file.
+			count := map[string]int{}
+			for _, r := range rs {
+				count[r.dump]++
+			}
+			best := rs[0]
+			for _, r := range rs {
+				if count[r.dump] > count[best.dump] {
+					best = r
+				}
+			}
+			rs = []modelRow{best}
+		}
+		m.kept += len(rs)
 		m.rows[k] = rs
 	}
 	return true
@@ -360,8 +379,8 @@ func propertyLoads(t *testing.T, form ReplaceForm) {
 					t.Fatalf("%s: %v\n%s", f.name, res.Err, f.text)
 				}
 				want := m.load(f)
-				if (res.Status == Loaded) != want || (res.Status == Loaded && res.Rows != int64(len(f.rows))) {
-					t.Fatalf("%s: %s with %d rows; model: loaded=%v with %d rows", f.name, res.Status, res.Rows, want, len(f.rows))
+				if (res.Status == Loaded) != want || (res.Status == Loaded && res.Rows != int64(m.kept)) {
+					t.Fatalf("%s: %s with %d rows; model: loaded=%v with %d rows", f.name, res.Status, res.Rows, want, m.kept)
 				}
 			}
 			gotT, gotF := dumpDB(t, s)

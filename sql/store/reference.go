@@ -35,7 +35,7 @@ func (s *Store) syncReference(ctx context.Context) error {
 	if err != nil {
 		return err
 	}
-	return s.syncSeeds(ctx, []seed{countrySeed(), groupSeed(groups), worldSeed(world)})
+	return s.syncSeeds(ctx, []seed{countrySeed(), groupSeed(groups), worldSeed(world), currencySeed()})
 }
 
 // seed is one reference table's sync: the hash of its seed and how to
@@ -155,6 +155,53 @@ func writeCountries(ctx context.Context, tx *dsql.Tx, all []country.Country, cod
 		return fmt.Errorf("seeding country codes: %w", err)
 	}
 	return nil
+}
+
+// currencySeed syncs the currencies and currency_changes tables from the
+// table of currencies over time.
+func currencySeed() seed {
+	var ps []country.CurrencyPeriod
+	var cs []country.CurrencyChange
+	return seed{name: "currencies",
+		sum: func() (string, error) {
+			t, err := country.LoadCurrencies()
+			if err != nil {
+				return "", err
+			}
+			ps, cs = t.Periods(), t.Changes()
+			h := sha256.New()
+			for _, p := range ps {
+				fmt.Fprintf(h, "%s|%s|%s|%s|%s\n", p.Country, p.Currency, p.Numeric, p.From, p.To)
+			}
+			for _, c := range cs {
+				fmt.Fprintf(h, "%s|%s|%s|%g|%s|%s|%s\n", c.Country, c.Old, c.New, c.Ratio, c.Date, c.Kind, c.Source)
+			}
+			return hex.EncodeToString(h.Sum(nil)), nil
+		},
+		write: func(ctx context.Context, tx *dsql.Tx) error {
+			for _, q := range []string{`DELETE FROM currencies`, `DELETE FROM currency_changes`} {
+				if _, err := tx.ExecContext(ctx, q); err != nil {
+					return err
+				}
+			}
+			orNull := func(s string) any {
+				if s == "" {
+					return nil
+				}
+				return s
+			}
+			if err := insertBatched(ctx, tx, `INSERT INTO currencies VALUES `, 5, len(ps), func(i int) []any {
+				p := ps[i]
+				return []any{p.Country, p.Currency, p.Numeric, orNull(p.From), orNull(p.To)}
+			}); err != nil {
+				return fmt.Errorf("seeding currencies: %w", err)
+			}
+			return insertBatched(ctx, tx, `INSERT INTO currency_changes VALUES `, 7, len(cs), func(i int) []any {
+				c := cs[i]
+				return []any{c.Country, c.Old, c.New, c.Ratio, c.Date, c.Kind, c.Source}
+			})
+		},
+	}
 }
 
 // worldSeed syncs the world_trade table.

@@ -22,7 +22,12 @@ type FileInfo struct {
 	Replaced    int64     `json:"replaced"`
 	LoadedAt    time.Time `json:"loaded_at"`
 	Encoding    string    `json:"encoding,omitempty"` // what the text was read as; "" for files loaded before it was kept
-	Vintage     string    `json:"vintage,omitempty"`  // the publisher's release (BACI's V202401), "" if none
+	// Vintage is the publisher's release: BACI's V202401, the publication
+	// date of a Comtrade+ bulk file (from its name); "" if none. Skipped:
+	// the rows the file held and did not load, and why.
+	Vintage       string `json:"vintage,omitempty"`
+	Skipped       int64  `json:"skipped,omitempty"`
+	SkippedReason string `json:"skipped_reason,omitempty"`
 }
 
 // Failure is one failed load attempt.
@@ -54,7 +59,8 @@ type Status struct {
 	Files    []FileInfo       `json:"files"`
 	Datasets map[string]int64 `json:"datasets"`
 	// Services counts, per dataset, the trade rows that are services
-	// (an EBOPS classification): kept, never in the goods totals.
+	// (typeCode S, or an EBOPS classification): kept, never in the goods
+	// totals.
 	Services map[string]int64 `json:"services"`
 	Tables   map[string]int64 `json:"tables"`
 	Failures []Failure        `json:"failures"`
@@ -65,7 +71,8 @@ type Status struct {
 func (s *Store) Files(ctx context.Context) ([]FileInfo, error) {
 	out := []FileInfo{}
 	rows, err := s.db.QueryContext(ctx, `SELECT file_id, path, coalesce(entry, ''), sha256, size, compression, format, kind,
-		dataset, rows, replaced, loaded_at, coalesce(encoding, ''), coalesce(vintage, '') FROM files ORDER BY file_id`)
+		dataset, rows, replaced, loaded_at, coalesce(encoding, ''), coalesce(vintage, ''), coalesce(skipped, 0), coalesce(skipped_reason, '')
+		FROM files ORDER BY file_id`)
 	if err != nil {
 		return nil, err
 	}
@@ -73,7 +80,7 @@ func (s *Store) Files(ctx context.Context) ([]FileInfo, error) {
 	for rows.Next() {
 		var f FileInfo
 		if err := rows.Scan(&f.FileID, &f.Path, &f.Entry, &f.SHA256, &f.Size, &f.Compression, &f.Format, &f.Kind,
-			&f.Dataset, &f.Rows, &f.Replaced, &f.LoadedAt, &f.Encoding, &f.Vintage); err != nil {
+			&f.Dataset, &f.Rows, &f.Replaced, &f.LoadedAt, &f.Encoding, &f.Vintage, &f.Skipped, &f.SkippedReason); err != nil {
 			return nil, err
 		}
 		f.LoadedAt = f.LoadedAt.UTC()
@@ -163,7 +170,7 @@ func (s *Store) services(ctx context.Context, into map[string]int64) error {
 		return err
 	}
 	defer c.Close()
-	rows, err := c.QueryContext(ctx, `SELECT dataset, count(*) FROM trade WHERE tp_is_services(classification) GROUP BY dataset`)
+	rows, err := c.QueryContext(ctx, `SELECT dataset, count(*) FROM trade WHERE tp_is_services(trade_type, classification) GROUP BY dataset`)
 	if err != nil {
 		return err
 	}

@@ -8,10 +8,12 @@
 -- parameters: none (the macros take arguments: ds, the dataset; years and
 --          reporters, lists that limit tp_bilateral, NULL for all)
 
--- Services are the rows of an EBOPS classification (EB02, EB10, EB10S:
--- Comtrade+'s services downloads, typeCode S): kept, and counted apart by
--- status, but never goods.
-CREATE OR REPLACE TEMP MACRO tp_is_services(classification) AS classification LIKE 'EB%';
+-- Services are the rows the reader marked so (trade_type services:
+-- Comtrade+'s typeCode S) and the rows of an EBOPS classification (EB02,
+-- EB10, EB10S: Comtrade+'s services downloads), whatever their product
+-- code: kept, and counted apart by status, but never goods.
+CREATE OR REPLACE TEMP MACRO tp_is_services(trade_type, classification) AS
+    trade_type = 'services' OR classification LIKE 'EB%';
 
 -- The goods totals of every file's rows, from the sums the store keeps
 -- of them (the view trade_file_sums: per file, slice, period, reporter,
@@ -21,8 +23,9 @@ CREATE OR REPLACE TEMP MACRO tp_is_services(classification) AS classification LI
 -- and currency. Flows X and M only (re-exports and re-imports kept apart);
 -- Comtrade's breakdowns dropped (customs C00, transport 0, second partner
 -- 0 are the totals); services never counted as goods. level is the
--- product level (transform.ProductLevel: 0 for TOTAL, else the length of
--- the code). rows counts the rows summed, estimated those of them the
+-- product level: the file's own (Comtrade's aggrLevel) where it gives
+-- one, else transform.ProductLevel (0 for TOTAL, else the length of the
+-- code). rows counts the rows summed, estimated those of them the
 -- publisher estimated (is_estimate: IMF DOTS's "e" figures).
 CREATE OR REPLACE TEMP MACRO tp_row_totals() AS TABLE
     SELECT dataset, file_id, year, month, freq, reporter, partner, flow, classification, level, currency,
@@ -30,7 +33,7 @@ CREATE OR REPLACE TEMP MACRO tp_row_totals() AS TABLE
            coalesce(sum(rows) FILTER (WHERE is_estimate), 0) AS estimated
     FROM trade_file_sums
     WHERE flow IN ('X', 'M') AND customs IN ('', 'C00') AND mot IN ('', '0') AND partner2 IN ('', '0')
-      AND NOT tp_is_services(classification)
+      AND NOT tp_is_services(trade_type, classification)
     GROUP BY ALL;
 
 -- The kept sums of a dataset, in USD at the rate of their period; years

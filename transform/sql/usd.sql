@@ -7,14 +7,39 @@
 -- parameters: none (the macros take arguments: ds, the dataset)
 
 -- One exchange rate per currency and period: local units per US dollar.
--- Where several datasets give one, the first dataset by name wins.
+-- Where several datasets give one, the first dataset by name wins. A
+-- currency that a redenomination replaced (currency_changes: ratio old
+-- units = 1 new unit) converts at its own rate: where no dataset gives
+-- the old currency's rate for a year before the change, it is the new
+-- currency's (a publisher's restated series) times the ratio, so a 1999
+-- value in Tajik roubles converts at the somoni rate times 1000. One step
+-- only, from the latest change that replaced it (the rouble from the
+-- Russian rouble of 1998 before the tenge of 1993). Changeovers (to the
+-- euro) are never used: the old money's own rates apply.
 CREATE OR REPLACE TEMP MACRO tp_rates() AS TABLE
+    WITH direct AS (
+        SELECT currency, freq, year, month, per_usd, dataset
+        FROM fx_rates
+        WHERE freq IN ('A', 'M') AND currency <> ''
+    ), links AS (
+        SELECT old_currency, new_currency, ratio, changed_on
+        FROM currency_changes WHERE kind = 'redenomination'
+    ), derived AS (
+        SELECT currency, freq, year, month, per_usd, dataset FROM (
+            SELECT l.old_currency AS currency, d.freq, d.year, d.month, d.per_usd * l.ratio AS per_usd, d.dataset,
+                   row_number() OVER (PARTITION BY l.old_currency, d.freq, d.year, d.month
+                                      ORDER BY l.changed_on DESC, d.dataset) AS k
+            FROM direct d JOIN links l ON l.new_currency = d.currency AND d.year < year(l.changed_on)
+        ) WHERE k = 1
+    )
     SELECT currency, freq, year, month,
            arg_min(per_usd, dataset) AS per_usd,
            min(dataset) AS fx_dataset
-    FROM fx_rates
-    WHERE freq IN ('A', 'M') AND currency <> ''
-    GROUP BY currency, freq, year, month;
+    FROM direct
+    GROUP BY currency, freq, year, month
+    UNION ALL
+    SELECT currency, freq, year, month, per_usd, dataset
+    FROM derived ANTI JOIN direct USING (currency, freq, year, month);
 
 -- The rate for every period a value can have: an annual value (freq A)
 -- the year's average; a monthly value (freq M) its month's rate where one

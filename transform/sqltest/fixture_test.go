@@ -106,8 +106,9 @@ func runCase(t *testing.T, path string, files []sqlfile.File) {
 		}
 	}
 	// The store keeps these as it loads; here they are made once: the
-	// sums of the rows by product level (the level of each product from
-	// transform.ProductLevel), then the totals of every dataset.
+	// sums of the rows by product level (the row's aggr_level, else the
+	// level of its product from transform.ProductLevel), then the totals
+	// of every dataset.
 	products, err := queryRows(ctx, conn, `SELECT DISTINCT product FROM trade ORDER BY 1`)
 	if err != nil {
 		t.Fatalf("trade: %v", err)
@@ -122,7 +123,7 @@ func runCase(t *testing.T, path string, files []sqlfile.File) {
 	}
 	if _, err := conn.ExecContext(ctx, `INSERT INTO trade_file_sums
 		SELECT dataset, file_id, freq, year, month, reporter, partner, partner2, flow, classification, customs, mot, currency,
-		       l.level, sum(value), count(*), is_estimate
+		       coalesce(aggr_level, l.level), sum(value), count(*), is_estimate, trade_type
 		FROM trade JOIN product_levels l USING (product) GROUP BY ALL`); err != nil {
 		t.Fatalf("trade_file_sums: %v", err)
 	}

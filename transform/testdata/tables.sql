@@ -29,7 +29,10 @@ CREATE TABLE trade (
     net_weight_kg  DOUBLE,
     is_reported    BOOLEAN,
     is_aggregate   BOOLEAN,
-    is_estimate    BOOLEAN
+    is_estimate    BOOLEAN,
+    aggr_level     INTEGER,
+    is_leaf        BOOLEAN,
+    trade_type     VARCHAR NOT NULL DEFAULT 'goods'
 );
 
 CREATE TABLE fx_rates (
@@ -44,6 +47,16 @@ CREATE TABLE fx_rates (
     month        INTEGER NOT NULL DEFAULT 0,
     period       VARCHAR NOT NULL DEFAULT '',
     per_usd      DOUBLE NOT NULL
+);
+
+CREATE TABLE currency_changes (
+    country      VARCHAR NOT NULL DEFAULT '',
+    old_currency VARCHAR NOT NULL,
+    new_currency VARCHAR NOT NULL,
+    ratio        DOUBLE NOT NULL,
+    changed_on   DATE NOT NULL,
+    kind         VARCHAR NOT NULL DEFAULT 'redenomination',
+    source       VARCHAR NOT NULL DEFAULT 'fixture'
 );
 
 CREATE TABLE group_membership (
@@ -69,8 +82,9 @@ CREATE TABLE world_trade (
 );
 
 -- The sums the store keeps of every file's rows (its view
--- trade_file_sums); the harness fills it from trade, with each product's
--- level from transform.ProductLevel, as the store does at each load.
+-- trade_file_sums); the harness fills it from trade, with each row's
+-- level its aggr_level where it has one, else transform.ProductLevel of
+-- its product, as the store does at each load.
 CREATE TABLE trade_file_sums (
     dataset        VARCHAR NOT NULL,
     file_id        BIGINT NOT NULL,
@@ -88,7 +102,8 @@ CREATE TABLE trade_file_sums (
     level          INTEGER NOT NULL,
     value          DOUBLE NOT NULL,
     rows           BIGINT NOT NULL,
-    is_estimate    BOOLEAN
+    is_estimate    BOOLEAN,
+    trade_type     VARCHAR
 );
 
 -- The totals the reports read; the harness fills it with tp_bilateral

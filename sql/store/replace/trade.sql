@@ -5,7 +5,8 @@
 --          file's slices, codes and products are written.
 --          The natural key (reporter, partner, second partner, flow,
 --          frequency, year, month, classification, product, customs,
---          transport) is compared as numbers: the shared part as the number
+--          transport, trade type: services never replace goods) is
+--          compared as numbers: the shared part as the number
 --          of its combination among the new file's slices, countries as
 --          country_id (so rows that name one country with different codes,
 --          Comtrade's 842 and 840, still match), products as product_id; the
@@ -21,12 +22,12 @@
 --   $file_id: the new file's id
 --   $dataset: its dataset
 WITH shared AS (
-    SELECT partner2, flow, freq, classification, customs, mot, row_number() OVER () AS n
-    FROM (SELECT DISTINCT partner2, flow, freq, classification, customs, mot
+    SELECT partner2, flow, freq, classification, customs, mot, trade_type, row_number() OVER () AS n
+    FROM (SELECT DISTINCT partner2, flow, freq, classification, customs, mot, trade_type
           FROM trade_slices WHERE file_id = $file_id)
 ), s AS (
     SELECT t.slice_id, shared.n, t.file_id = $file_id AS new
-    FROM trade_slices t JOIN shared USING (partner2, flow, freq, classification, customs, mot)
+    FROM trade_slices t JOIN shared USING (partner2, flow, freq, classification, customs, mot, trade_type)
     WHERE t.dataset = $dataset
 )
 DELETE FROM trade_rows

@@ -16,12 +16,12 @@
 --   $year_min: the new file's first year
 --   $year_max: and last
 WITH shared AS (
-    SELECT partner2, flow, freq, classification, customs, mot, row_number() OVER () AS n
-    FROM (SELECT DISTINCT partner2, flow, freq, classification, customs, mot
+    SELECT partner2, flow, freq, classification, customs, mot, trade_type, row_number() OVER () AS n
+    FROM (SELECT DISTINCT partner2, flow, freq, classification, customs, mot, trade_type
           FROM trade_slices WHERE file_id = $file_id)
 ), s AS (
     SELECT t.slice_id, shared.n, t.file_id = $file_id AS new
-    FROM trade_slices t JOIN shared USING (partner2, flow, freq, classification, customs, mot)
+    FROM trade_slices t JOIN shared USING (partner2, flow, freq, classification, customs, mot, trade_type)
     WHERE t.dataset = $dataset
 )
 DELETE FROM trade_rows

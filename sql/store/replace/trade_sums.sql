@@ -4,14 +4,16 @@
 --          $to, after a revision replaced some of their rows (the store
 --          deletes their old sums first); or, with every parameter NULL,
 --          those of every file. A load makes its own file's sums as its
---          rows stream in; this is the same sum.
+--          rows stream in; this is the same sum, by the same level (the
+--          file's own, aggr_level, where it gives one, else the product
+--          code's).
 -- parameters:
 --   $dataset: the dataset, or NULL for all
 --   $file_id: the file whose sums are left alone, or NULL
 --   $from: first year, or NULL
 --   $to: last year, or NULL
 INSERT INTO trade_sums
-SELECT r.slice_id, r.year, r.month, r.reporter, r.partner, p.level, sum(r.value), count(*)
+SELECT r.slice_id, r.year, r.month, r.reporter, r.partner, coalesce(s.aggr_level, p.level), sum(r.value), count(*)
 FROM trade_rows r
 JOIN trade_products p ON p.product_id = r.product
 JOIN trade_slices s USING (slice_id)

@@ -1,0 +1,21 @@
+-- name: fx_series_currency
+-- purpose: a rate labelled with a currency that did not exist yet is in
+--          the currency it replaced. A file that gives a country's series
+--          under the country's currency today, when the series ends before
+--          that currency was introduced by a redenomination, holds the old
+--          unit's figures: the IMF's Turkmen series of 1994-2001, labelled
+--          TMT (the new manat of 2009), is 5200 old manat (TMM) per dollar
+--          in 2001. Such rows take the old currency's code. A series that
+--          reaches the new currency is left as labelled: publishers restate
+--          its earlier years in the new unit. Runs in the file's load
+--          transaction, before fx_one_rate.
+-- parameters:
+--   $file_id: the new file's id
+--   $dataset: its dataset (unused: the rule reads the file's own rows)
+UPDATE fx_rates f SET currency = c.old_currency
+FROM currency_changes c,
+     (SELECT country, currency, max(year) AS last_year FROM fx_rates WHERE file_id = $file_id GROUP BY ALL) s
+WHERE f.file_id = $file_id AND $dataset IS NOT NULL
+  AND c.country = f.country AND c.new_currency = f.currency AND c.kind = 'redenomination'
+  AND s.country = f.country AND s.currency = f.currency
+  AND s.last_year < year(c.changed_on) AND f.year < year(c.changed_on);
