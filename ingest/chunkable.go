@@ -29,3 +29,16 @@ func (p *imfParser) withScanner(s *scanner) parser {
 	q.s, q.cache = s, map[string]country.Country{}
 	return &q
 }
+
+func (p *witsParser) withScanner(s *scanner) parser {
+	q := *p
+	q.s, q.pending = s, nil
+	return &q
+}
+
+func (p *sdmxParser) withScanner(s *scanner) parser {
+	q := *p
+	q.s, q.skipped = s, 0
+	q.cache, q.mappers = map[string]country.Country{}, map[string]sdmxMapper{}
+	return &q
+}

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// TestParallelLineLayouts: trade-long and the exchange-rate layouts read
+// TestParallelLineLayouts: trade-long, WITS, SDMX-CSV and the exchange-rate layouts read
 // in parallel chunks give exactly the rows and the error of one pass, for
 // the bundled samples, with rows repeated, blank lines, CRLF and, now and
 // then, a broken row.
@@ -23,6 +23,9 @@ func TestParallelLineLayouts(t *testing.T) {
 		{"fx-long", "../testdata/sample/fx_kgs_monthly_2019.csv", 1, []string{",KGS,", "2019-"}},
 		{"wdi-fx", "../testdata/sample/fx_wdi_sample.csv", 5, []string{`"PA.NUS.FCRF"`, `"KAZ"`}},
 		{"imf-fx", "testdata/bad/ok_quoted_newline_imf.csv", 1, []string{",KZT,", "2019-"}},
+		{"wits", "testdata/bad/ok_mixed_quoting_wits.csv", 1, []string{",Import,", "Thousand"}},
+		{"sdmx-trade", "testdata/sdmx/imf_imts_kaz_2019.csv", 1, []string{"XG_FOB_USD", ",2019,"}},
+		{"sdmx-fx", "testdata/sdmx/bis_ws_xru_2.0_semicolon_labels.csv", 1, []string{"KZT: ", "2019: "}},
 	} {
 		b, err := os.ReadFile(tc.file)
 		if err != nil {
