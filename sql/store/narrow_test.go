@@ -334,7 +334,7 @@ func TestConstantSlicesAgreeWithRows(t *testing.T) {
 		}
 	}
 	batchWide := 0
-	for round := range 300 {
+	for round := range 800 {
 		rows := 1 + r.IntN(40)
 		// Each column is constant or varies, at random.
 		cols := make([][]*string, 8)
@@ -436,12 +436,13 @@ func TestConstantSlicesAgreeWithRows(t *testing.T) {
 		}
 		rep.Release()
 		agg.Release()
+		est.Release()
 		leaf.Release()
 		level.Release()
 		types.Release()
 	}
-	if batchWide < 10 {
-		t.Errorf("only %d of 300 batches took the batch-wide path", batchWide)
+	if batchWide < 15 { // one batch in 40 or so: the batch-wide path needs every column constant
+		t.Errorf("only %d of 800 batches took the batch-wide path", batchWide)
 	}
 }
 
