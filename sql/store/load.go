@@ -51,6 +51,15 @@ const (
 	ReplaceGeneral ReplaceForm = "general"
 )
 
+// CheckDataset checks a dataset name given for a load ("" is the
+// format's name: fine) by the rule a rename's new name meets.
+func CheckDataset(name string) error {
+	if name == "" {
+		return nil
+	}
+	return checkDatasetName(name)
+}
+
 // Load outcomes.
 const (
 	Loaded  = "loaded"
@@ -94,6 +103,9 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	}()
 	if s.readOnly {
 		res.Err = errors.New("database opened read-only")
+		return
+	}
+	if res.Err = CheckDataset(o.Dataset); res.Err != nil {
 		return
 	}
 	fr, err := s.open(ctx, src, o, &res)
