@@ -1,12 +1,15 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/tradepipe/tradepipe/sql/store"
 )
@@ -130,5 +133,85 @@ func TestStatusOneLinePerFailure(t *testing.T) {
 	lines := strings.Split(strings.TrimSpace(table), "\n")
 	if len(lines) != 3 || !strings.Contains(lines[1]+lines[2], "Binder Error: no such column | LINE 1: SELECT x | ^") {
 		t.Errorf("failures table:\n%s", table)
+	}
+}
+
+// Issue 17, case 7: query has a time bound (--timeout, none by default)
+// and a row bound (--max-rows) of its own.
+func TestQueryTimeoutAndMaxRows(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "t.duckdb")
+	if code, _, errs := tp(t, "ingest", "--db", db, "--dataset", "sample", sample("asean_long_1996_2020.csv")); code != 0 {
+		t.Fatal(errs)
+	}
+	start := time.Now()
+	code, out, errs := tp(t, "query", "--db", db, "--timeout", "300ms", "SELECT count(*) FROM range(1000000000000) a, range(1000) b")
+	if took := time.Since(start); code != 1 || out != "" || !strings.Contains(errs, "the statement ran longer than --timeout 300ms") || took > 5*time.Second {
+		t.Errorf("timeout: exit %d after %s, %q %q", code, took, out, errs)
+	}
+	for _, f := range []string{"csv", "json", "table"} {
+		code, out, errs = tp(t, "query", "--db", db, "--max-rows", "3", "--format", f, "SELECT i FROM range(10) t(i) ORDER BY i")
+		want := map[string]string{"csv": "i\n0\n1\n2\n", "json": `{"columns":["i"],"rows":[{"i":0},{"i":1},{"i":2}],"notes":[]}` + "\n", "table": "i\n0\n1\n2\n"}[f]
+		if code != 0 || out != want || errs != "tradepipe: stopped after 3 rows (--max-rows); the statement gives more\n" {
+			t.Errorf("--max-rows 3 --format %s: exit %d\n%q\nwant %q\n%q", f, code, out, want, errs)
+		}
+	}
+	// Without a bound, every row, and no note.
+	code, out, errs = tp(t, "query", "--db", db, "--format", "csv", "SELECT i FROM range(3) t(i) ORDER BY i")
+	if code != 0 || out != "i\n0\n1\n2\n" || errs != "" {
+		t.Errorf("unbounded: exit %d %q %q", code, out, errs)
+	}
+	for _, a := range [][]string{{"--timeout=-1s"}, {"--max-rows=-1"}} {
+		if code, _, _ := tp(t, append(append([]string{"query", "--db", db}, a...), "SELECT 1")...); code != 2 {
+			t.Errorf("%v: exit %d, want 2", a, code)
+		}
+	}
+}
+
+// countWriter counts what is written and keeps none of it.
+type countWriter struct{ n int64 }
+
+func (c *countWriter) Write(p []byte) (int, error) { c.n += int64(len(p)); return len(p), nil }
+
+// Issue 17, case 7: query writes CSV and JSON as the rows come, holding
+// none: a result of 3 million rows (some 200 MB held whole) grows the heap
+// by a few MB only. Not parallel: the heap is measured alone.
+func TestQueryStreamsRows(t *testing.T) {
+	db := filepath.Join(t.TempDir(), "t.duckdb")
+	if code, _, errs := tp(t, "ingest", "--db", db, "--dataset", "sample", sample("asean_long_1996_2020.csv")); code != 0 {
+		t.Fatal(errs)
+	}
+	for _, f := range []string{"csv", "json"} {
+		runtime.GC()
+		var ms runtime.MemStats
+		runtime.ReadMemStats(&ms)
+		base := ms.HeapInuse
+		var peak uint64
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			for {
+				select {
+				case <-stop:
+					return
+				case <-time.After(5 * time.Millisecond):
+				}
+				var m runtime.MemStats
+				runtime.ReadMemStats(&m)
+				peak = max(peak, m.HeapInuse)
+			}
+		}()
+		var out countWriter
+		var errs bytes.Buffer
+		code := run(context.Background(), []string{"query", "--db", db, "--format", f, "SELECT i, i * 2 AS j FROM range(3000000) t(i)"}, strings.NewReader(""), &out, &errs)
+		close(stop)
+		<-done
+		if code != 0 || out.n < 3000000*4 {
+			t.Fatalf("%s: exit %d, %d bytes, %s", f, code, out.n, errs.String())
+		}
+		if grew := int64(peak) - int64(base); grew > 64<<20 {
+			t.Errorf("%s: the heap grew by %d MB for %d bytes of output", f, grew>>20, out.n)
+		}
 	}
 }
