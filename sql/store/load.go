@@ -570,8 +570,21 @@ func (s *Store) recordFailure(src ingest.Source, res *LoadResult) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	s.db.ExecContext(ctx, `INSERT INTO load_failures (path, sha256, format, dataset, error, failed_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.db.ExecContext(ctx, `INSERT INTO load_failures (path, sha256, format, dataset, error, failed_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		name, nullIfEmpty(res.SHA256), nullIfEmpty(res.Format), nullIfEmpty(res.Dataset), res.Err.Error(), time.Now().UTC(), string(Classify(res.Err)))
+	if err != nil && strings.Contains(err.Error(), "database has been invalidated") {
+		// A fatal error (a checkpoint on a full disk) invalidates the
+		// database until it is opened again: open it again, then record.
+		if err = s.reopen(ctx); err == nil {
+			_, err = s.db.ExecContext(ctx, `INSERT INTO load_failures (path, sha256, format, dataset, error, failed_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				name, nullIfEmpty(res.SHA256), nullIfEmpty(res.Format), nullIfEmpty(res.Dataset), res.Err.Error(), time.Now().UTC(), string(Classify(res.Err)))
+		}
+	}
+	if err != nil {
+		// Say so rather than lose the failure without a word (a full
+		// disk can refuse this row too).
+		res.Err = fmt.Errorf("%w (and load_failures could not record it: %v)", res.Err, err)
+	}
 }
 
 func nullIfEmpty(s string) any {
