@@ -18,6 +18,7 @@ import (
 // file system of its own: a 3 MB tmpfs, mounted where the process may
 // (root); skipped elsewhere.
 func TestDiskFullRecorded(t *testing.T) {
+	t.Parallel()
 	dir := t.TempDir()
 	if err := syscall.Mount("tmpfs", dir, "tmpfs", 0, "size=3m"); err != nil {
 		t.Skip("cannot mount a small tmpfs here (needs root):", err)
