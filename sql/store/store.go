@@ -191,7 +191,7 @@ func dataSource(path string, readOnly bool) (string, error) {
 		return "", fmt.Errorf("%s: %w", path, ErrPathOption)
 	}
 	if _, err := url.Parse(abs); err != nil {
-		return "", fmt.Errorf("%s: a database path DuckDB can open as a connection string is needed: %w", path, err)
+		return "", fmt.Errorf("%s: DuckDB cannot open this path (a '%%' must start a %%XX escape in it: %w); rename the file", path, err)
 	}
 	return abs, nil
 }
