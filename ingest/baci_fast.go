@@ -59,6 +59,7 @@ const (
 	colNetWeight
 	colIsReported
 	colIsAggregate
+	colIsEstimate
 	nTradeCols
 )
 
@@ -110,7 +111,7 @@ func (r *baciReader) buildConsts() {
 	for _, c := range []int{colCIF, colFOB, colNetWeight} {
 		r.consts[c] = nulls(array.NewFloat64Builder(mem))
 	}
-	for _, c := range []int{colIsReported, colIsAggregate} {
+	for _, c := range []int{colIsReported, colIsAggregate, colIsEstimate} {
 		r.consts[c] = nulls(array.NewBooleanBuilder(mem))
 	}
 }

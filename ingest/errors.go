@@ -33,6 +33,8 @@ var (
 	// ErrNotRegular: a FIFO, device or socket. Such a file is refused at
 	// once, never opened (opening a FIFO blocks, reading a device may never end).
 	ErrNotRegular = errors.New("not a regular file (a FIFO, device or socket); copy it to a file first")
+	// SDMX-CSV: a dataflow that no table of tradepipe's reads.
+	ErrUnknownDataflow = errors.New("unknown SDMX dataflow")
 )
 
 // ParseError reports where in a file a problem was found. Line is the line

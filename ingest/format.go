@@ -19,6 +19,17 @@ type Format struct {
 	sig       []string // leading header fields that identify the format
 	preamble  int      // records that may precede the header
 	newParser func(s *scanner, o *options) (parser, error)
+
+	// A format that is not CSV text (a workbook) is told by the first
+	// bytes of the file (magic) and read by newReader from them; example
+	// describes it for people in place of a header.
+	magic     string
+	example   string
+	newReader func(r io.Reader, o *options) (array.RecordReader, error)
+	// sniff tells a CSV text that no fixed header identifies (SDMX-CSV,
+	// whose kind is its dataflow's) from the start of the text; an error
+	// stops detection with its message.
+	sniff func(name string, peek []byte) (bool, error)
 }
 
 // Header signatures: the leading header fields that identify each format.
@@ -51,10 +62,36 @@ var formats = []Format{
 		sig: sigIMF, newParser: newIMFParser},
 	{Name: "fx-long", Kind: KindFX, Title: "tradepipe long exchange-rate layout",
 		sig: sigLongFX, newParser: newLongFXParser},
+	{Name: "imf-dots", Kind: KindTrade, Title: "IMF Direction of Trade Statistics workbook (.xlsx, US$ million, \"e\" estimates)",
+		magic: zipMagic, example: `(.xlsx) sheets "Exports, FOB", "Imports, CIF": B4 reporter, B5 "US Dollars, Millions", C7... years, B8... partners ("0.14 e" = estimate)`,
+		newReader: newDOTSReader},
+	{Name: "sdmx-trade", Kind: KindTrade, Title: "SDMX-CSV 1.0/2.x trade: IMF IMTS (US$)",
+		example: "DATAFLOW,COUNTRY,INDICATOR,COUNTERPART_COUNTRY,FREQUENCY,TIME_PERIOD,OBS_VALUE,SCALE,... (2.x: STRUCTURE,STRUCTURE_ID,ACTION,...)",
+		sniff:   sdmxSniff(KindTrade), newParser: newSDMXParser(KindTrade)},
+	{Name: "sdmx-fx", Kind: KindFX, Title: "SDMX-CSV 1.0/2.x exchange rates: IMF ER, BIS WS_XRU, ECB EXR (per USD)",
+		example: "DATAFLOW,COUNTRY,INDICATOR,TYPE_OF_TRANSFORMATION,FREQUENCY,TIME_PERIOD,OBS_VALUE,... (BIS: DATAFLOW,FREQ,REF_AREA,CURRENCY,COLLECTION,...)",
+		sniff:   sdmxSniff(KindFX), newParser: newSDMXParser(KindFX)},
 }
 
+// zipMagic starts every zip archive, and so every .xlsx workbook.
+const zipMagic = "PK\x03\x04"
+
 // Header is the start of the header line that identifies the format.
-func (f Format) Header() string { return strings.Join(f.sig, ",") }
+func (f Format) Header() string {
+	if f.example != "" {
+		return f.example
+	}
+	return strings.Join(f.sig, ",")
+}
+
+// Example shows people how a file of the format starts: the header and
+// ",..." for CSV text, a description of the layout for a workbook.
+func (f Format) Example() string {
+	if f.example != "" {
+		return f.example
+	}
+	return f.Header() + ",..."
+}
 
 // Formats lists the formats tradepipe reads, in detection order.
 func Formats() []Format { return append([]Format(nil), formats...) }
@@ -69,7 +106,7 @@ func FormatByName(name string) (Format, bool) {
 	return Format{}, false
 }
 
-func (f Format) matches(rec [][]byte) bool { return sigMatches(f.sig, rec) }
+func (f Format) matches(rec [][]byte) bool { return len(f.sig) > 0 && sigMatches(f.sig, rec) }
 
 func sigMatches(sig []string, rec [][]byte) bool {
 	if len(rec) < len(sig) {
@@ -86,7 +123,7 @@ func sigMatches(sig []string, rec [][]byte) bool {
 func knownFormats() string {
 	var b strings.Builder
 	for _, f := range formats {
-		fmt.Fprintf(&b, "\n  %-16s %s", f.Name, f.Header()+",...")
+		fmt.Fprintf(&b, "\n  %-16s %s", f.Name, f.Example())
 	}
 	return b.String()
 }
@@ -99,6 +136,11 @@ func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 	if err != nil && err != io.EOF && err != bufio.ErrBufferFull {
 		return Format{}, nil, readErr(name, 0, err) // no line: the text broke off somewhere in the first 64 KiB
 	}
+	for _, f := range formats {
+		if f.magic != "" && bytes.HasPrefix(peek, []byte(f.magic)) {
+			return f, br, nil
+		}
+	}
 	if bytes.HasPrefix(peek, []byte{0xFE, 0xFF}) || bytes.HasPrefix(peek, []byte{0xFF, 0xFE}) {
 		return Format{}, nil, &ParseError{File: name, Line: 1, Err: ErrUTF16}
 	}
@@ -107,6 +149,18 @@ func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 	}
 	if len(peek) >= 4 && peek[1] == 0 && peek[3] == 0 {
 		return Format{}, nil, &ParseError{File: name, Line: 1, Err: ErrUTF16}
+	}
+	for _, f := range formats {
+		if f.sniff == nil {
+			continue
+		}
+		ok, err := f.sniff(name, peek)
+		if err != nil {
+			return Format{}, nil, err
+		}
+		if ok {
+			return f, br, nil
+		}
 	}
 	s := newScanner(name, bytes.NewReader(peek))
 	var first []byte
@@ -136,6 +190,9 @@ func Detect(name string, r io.Reader) (Format, io.Reader, error) {
 // checked before it returns.
 func (f Format) NewReader(r io.Reader, opts ...Option) (array.RecordReader, error) {
 	o := buildOptions(opts)
+	if f.newReader != nil {
+		return f.newReader(r, o)
+	}
 	s := newScanner(o.name, r)
 	p, err := f.newParser(s, o)
 	if err != nil {

@@ -36,10 +36,11 @@ type scanner struct {
 	lines   []int    // line of each field's first byte (a quoted field may span lines)
 	fields  [][]byte // views into buf
 	trimCR  bool
+	comma   byte // the field separator: ',' (SDMX-CSV may use ';')
 }
 
 func newScanner(file string, r io.Reader) *scanner {
-	return &scanner{file: file, br: bufio.NewReaderSize(r, 256<<10), trimCR: true}
+	return &scanner{file: file, br: bufio.NewReaderSize(r, 256<<10), trimCR: true, comma: ','}
 }
 
 func (s *scanner) errAt(line, col int, err error) *ParseError {
@@ -164,7 +165,7 @@ func (s *scanner) read() ([][]byte, error) {
 			if pos == len(line) {
 				break
 			}
-			if line[pos] != ',' {
+			if line[pos] != s.comma {
 				return nil, s.errAt(s.line, pos+1, fmt.Errorf("%w: extraneous %q after closing quote", ErrQuote, line[pos]))
 			}
 			pos++
@@ -176,7 +177,7 @@ func (s *scanner) read() ([][]byte, error) {
 			}
 			continue
 		}
-		i := bytes.IndexByte(line[pos:], ',')
+		i := bytes.IndexByte(line[pos:], s.comma)
 		end := len(line)
 		if i >= 0 {
 			end = pos + i

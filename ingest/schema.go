@@ -45,6 +45,9 @@ var TradeSchema = arrow.NewSchema([]arrow.Field{
 	{Name: "net_weight_kg", Type: arrow.PrimitiveTypes.Float64, Nullable: true},
 	{Name: "is_reported", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
 	{Name: "is_aggregate", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
+	// the publisher's own estimate (IMF DOTS's "e" figures); null where the
+	// format does not say
+	{Name: "is_estimate", Type: arrow.FixedWidthTypes.Boolean, Nullable: true},
 }, nil)
 
 // FXSchema is the canonical shape of exchange-rate readers: local currency
@@ -85,6 +88,7 @@ type tradeRow struct {
 	cif, fob, qty, netWeight       optFloat
 	qtyUnit                        string // "" = null
 	isReported, isAggregate        optBool
+	isEstimate                     optBool
 }
 
 func appendTrade(b *array.RecordBuilder, r *tradeRow) {
@@ -116,6 +120,7 @@ func appendTrade(b *array.RecordBuilder, r *tradeRow) {
 	appendOptFloat(f[20].(*array.Float64Builder), r.netWeight)
 	appendOptBool(f[21].(*array.BooleanBuilder), r.isReported)
 	appendOptBool(f[22].(*array.BooleanBuilder), r.isAggregate)
+	appendOptBool(f[23].(*array.BooleanBuilder), r.isEstimate)
 }
 
 type fxRow struct {

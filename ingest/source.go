@@ -19,9 +19,9 @@ import (
 	"time"
 )
 
-// Source is one CSV text to load: a plain file, a gzip file, or one .csv
-// entry of a zip archive. Zip entry names are labels only; nothing is ever
-// written to disk under them.
+// Source is one text to load: a plain file, a gzip file, one .csv entry
+// of a zip archive, or a workbook (.xlsx, read whole). Zip entry names are
+// labels only; nothing is ever written to disk under them.
 type Source struct {
 	Name        string // what messages show: the path, or "archive.zip!entry.csv"
 	Path        string // the file on disk
@@ -58,6 +58,9 @@ func Sources(p string) ([]Source, error) {
 		zr, err := zip.NewReader(f, st.Size())
 		if err != nil {
 			return nil, &ParseError{File: p, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
+		}
+		if isWorkbook(zr) { // an .xlsx file is a zip archive read whole
+			return []Source{{Name: p, Path: p, Compression: "none", Size: st.Size(), ModTime: st.ModTime()}}, nil
 		}
 		var out []Source
 		names := map[string]int{}
@@ -205,6 +208,17 @@ func (e entryReader) Read(p []byte) (int, error) {
 		err = e.ar.check(err)
 	}
 	return n, err
+}
+
+// isWorkbook reports whether a zip archive is an Office Open XML
+// workbook (.xlsx).
+func isWorkbook(zr *zip.Reader) bool {
+	for _, e := range zr.File {
+		if e.Name == "xl/workbook.xml" {
+			return true
+		}
+	}
+	return false
 }
 
 // Open returns the decompressed text of the source.

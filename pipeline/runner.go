@@ -25,10 +25,16 @@ type Runner struct {
 	// Now is the clock (default time.Now): run times and the inbox's
 	// settle check read it.
 	Now func() time.Time
+	// Force makes every report and export step run even when no data and
+	// no step changed since the job's last successful run.
+	Force bool
 
 	mu      sync.Mutex
 	pending []store.Run // runs to record at the next open: skips, and ends that could not be written
 	hashes  map[hashKey]string
+	// hashesRecalled: hashes were read from the database (once per
+	// Runner); hashesDirty: they changed since they were last written.
+	hashesRecalled, hashesDirty bool
 
 	// Test hooks: the wait before a retry (default time.After) and a
 	// load's progress.
@@ -167,8 +173,22 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 	}
 	var fileErrs []error
 	pages := map[string]render.Page{} // this run's report pages, for the HTML site
+	// The reports stand or are made again together, each export alone
+	// (outputs.go).
+	var reportSteps []Step
 	for _, s := range j.Steps {
+		if s.Kind == StepReport {
+			reportSteps = append(reportSteps, s)
+		}
+	}
+	var (
+		reportsKey    string   // what the reports are made from, once the first is reached
+		reportsStand  bool     // ... and the last run's reports were made from it, untouched
+		reportsOutput []string // the files this run's report steps wrote
+	)
+	for i, s := range j.Steps {
 		var err error
+		part, key := "", ""
 		switch s.Kind {
 		case StepIngest:
 			var bad error
@@ -179,18 +199,47 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 		case StepTransform:
 			err = r.refreshGroups(actx, st)
 		case StepReport:
-			err = r.report(actx, st, s, pages)
+			part = reportsPart
+			if reportsKey == "" {
+				if reportsKey, err = r.outputsKey(actx, st, reportSteps); err != nil {
+					return st, err
+				}
+				if reportsStand = !r.Force && r.outputsCurrent(j.Name, part, reportsKey); reportsStand {
+					r.jlog.Info("no data and no step changed since the last run: its reports stand", "state", r.statePath())
+				}
+			}
+			if !reportsStand {
+				err = r.report(actx, st, s, pages, &reportsOutput)
+			}
 		case StepExport:
-			err = r.export(actx, st, s)
+			part = exportPart(i)
+			if key, err = r.outputsKey(actx, st, []Step{s}); err != nil {
+				return st, err
+			}
+			if !r.Force && r.outputsCurrent(j.Name, part, key) {
+				r.jlog.Info("no data and no step changed since the last run: its export stands", "step", s.Text)
+				continue
+			}
+			var written []string
+			if err = r.export(actx, st, s, &written); err == nil {
+				r.keepOutputs(j.Name, part, key, written)
+			}
 		}
 		if err != nil {
+			if part != "" {
+				r.forgetOutputs(j.Name, part)
+			}
 			return st, r.timedOut(actx, ctx, j, fmt.Errorf("step %q: %w", s.Text, err))
 		}
 	}
 	if len(pages) > 0 {
-		if err := r.writeSite(pages); err != nil {
+		if err := r.writeSite(pages, &reportsOutput); err != nil {
+			r.forgetOutputs(j.Name, reportsPart)
 			return st, fmt.Errorf("report pages: %w", err)
 		}
+	}
+	if reportsKey != "" && !reportsStand {
+		r.keepOutputs(j.Name, reportsPart, reportsKey, reportsOutput)
 	}
 	if len(fileErrs) > 0 {
 		return st, joinErrors(fileErrs)

@@ -22,8 +22,9 @@ const depsRules = `
 	# Leaves: the standard library only.
 	STD < transform/country, sql/sqlfile, transform/country/internal/genseed;
 
-	# Readers: bytes to Arrow batches, codes through the country table.
-	transform/country, ARROW < ingest;
+	# Readers: bytes to Arrow batches, codes through the country table;
+	# workbooks (IMF DOTS .xlsx) through excelize, pure Go.
+	transform/country, ARROW, EXCELIZE < ingest;
 
 	# Reference data and the set-wise transforms, as SQL.
 	transform/country, sql/sqlfile < transform;
@@ -65,6 +66,7 @@ var modules = map[string]string{
 	"ROFF":           "github.com/muesli/roff",
 	"PROGRESSBAR":    "github.com/schollz/progressbar/v3",
 	"TERM":           "golang.org/x/term",
+	"EXCELIZE":       "github.com/xuri/excelize/v2",
 }
 
 const module = "github.com/tradepipe/tradepipe/"

@@ -80,7 +80,7 @@ type formatsCmd struct{}
 
 func (formatsCmd) Run(e *env) error {
 	for _, f := range ingest.Formats() {
-		fmt.Fprintf(e.stdout, "%-16s %-6s %s\n%16s        header: %s,...\n", f.Name, f.Kind, f.Title, "", f.Header())
+		fmt.Fprintf(e.stdout, "%-16s %-6s %s\n%16s        header: %s\n", f.Name, f.Kind, f.Title, "", f.Example())
 	}
 	return nil
 }

@@ -131,6 +131,11 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	l := &load{src: src, fr: fr, opts: o, res: &res}
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
+	defer func() {
+		if res.Rows+res.Replaced >= bigLoad {
+			s.releaseCache(context.WithoutCancel(ctx))
+		}
+	}()
 	res.Err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error { return l.run(ctx, c, dc) })
 	var same *sameBytes
 	if errors.As(res.Err, &same) {

@@ -47,6 +47,7 @@ type slice struct {
 	unit                                                         string
 	hasUnit                                                      bool
 	reported, aggregate                                          int8 // -1 null, 0 false, 1 true
+	estimate                                                     int8 // as reported
 }
 
 // codePair is one row of trade_codes without its ids.
@@ -172,14 +173,14 @@ func (in *interner) product(p string) int32 {
 // write inserts the slices, code pairs and products first seen in this load.
 func (in *interner) write(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64) error {
 	first := in.nextSlice - int32(len(in.newSlices))
-	err := insertBatched(ctx, tx, `INSERT INTO trade_slices VALUES `, 13, len(in.newSlices), func(i int) []any {
+	err := insertBatched(ctx, tx, `INSERT INTO trade_slices VALUES `, 14, len(in.newSlices), func(i int) []any {
 		s := in.newSlices[i]
 		var unit any
 		if s.hasUnit {
 			unit = s.unit
 		}
 		return []any{first + int32(i), dataset, fileID, s.freq, s.partner2, s.flow, s.classification, s.customs, s.mot,
-			s.currency, unit, triBool(s.reported), triBool(s.aggregate)}
+			s.currency, unit, triBool(s.reported), triBool(s.aggregate), triBool(s.estimate)}
 	})
 	if err != nil {
 		return fmt.Errorf("writing trade_slices: %w", err)
@@ -274,9 +275,9 @@ func (n *narrower) narrow(rec arrow.RecordBatch) arrow.RecordBatch {
 	sliceIDs, sliceBuf := n.int32s(rows)
 	freq, partner2, flow, class := str("freq"), str("partner2"), str("flow"), str("classification")
 	customs, mot, currency, unit := str("customs"), str("mot"), str("currency"), str("quantity_unit")
-	reported, aggregate := boolean("is_reported"), boolean("is_aggregate")
-	if !n.constantSlices(sliceIDs, []*array.String{freq, partner2, flow, class, customs, mot, currency}, unit, reported, aggregate) {
-		n.rowSlices(sliceIDs, freq, partner2, flow, class, customs, mot, currency, unit, reported, aggregate)
+	reported, aggregate, estimate := boolean("is_reported"), boolean("is_aggregate"), boolean("is_estimate")
+	if !n.constantSlices(sliceIDs, []*array.String{freq, partner2, flow, class, customs, mot, currency}, unit, reported, aggregate, estimate) {
+		n.rowSlices(sliceIDs, freq, partner2, flow, class, customs, mot, currency, unit, reported, aggregate, estimate)
 	}
 
 	codes := func(country, code *array.String) *memory.Buffer {
@@ -337,13 +338,13 @@ func tri(a *array.Boolean, i int) int8 {
 
 // rowSlices gives each row its slice id, comparing a row with the one
 // before it before looking it up.
-func (n *narrower) rowSlices(ids []int32, freq, partner2, flow, class, customs, mot, currency, unit *array.String, reported, aggregate *array.Boolean) {
+func (n *narrower) rowSlices(ids []int32, freq, partner2, flow, class, customs, mot, currency, unit *array.String, reported, aggregate, estimate *array.Boolean) {
 	var last slice
 	lastID := int32(-1)
 	for i := range ids {
 		s := slice{freq: freq.Value(i), partner2: partner2.Value(i), flow: flow.Value(i), classification: class.Value(i),
 			customs: customs.Value(i), mot: mot.Value(i), currency: currency.Value(i),
-			reported: tri(reported, i), aggregate: tri(aggregate, i)}
+			reported: tri(reported, i), aggregate: tri(aggregate, i), estimate: tri(estimate, i)}
 		if unit.IsValid(i) {
 			s.unit, s.hasUnit = unit.Value(i), true
 		}
@@ -358,7 +359,7 @@ func (n *narrower) rowSlices(ids []int32, freq, partner2, flow, class, customs, 
 // same values except that the quantity unit is missing where the quantity
 // is (BACI): one or two slices, and no row-by-row comparison. It reports
 // false when the batch is not like that.
-func (n *narrower) constantSlices(ids []int32, strs []*array.String, unit *array.String, reported, aggregate *array.Boolean) bool {
+func (n *narrower) constantSlices(ids []int32, strs []*array.String, unit *array.String, reported, aggregate, estimate *array.Boolean) bool {
 	var vals [7]string
 	for i, a := range strs {
 		v, ok := sameValue(a)
@@ -373,11 +374,12 @@ func (n *narrower) constantSlices(ids []int32, strs []*array.String, unit *array
 	}
 	rep, ok1 := sameBool(reported)
 	agg, ok2 := sameBool(aggregate)
-	if !ok1 || !ok2 {
+	est, ok3 := sameBool(estimate)
+	if !ok1 || !ok2 || !ok3 {
 		return false
 	}
 	s := slice{freq: vals[0], partner2: vals[1], flow: vals[2], classification: vals[3], customs: vals[4], mot: vals[5],
-		currency: vals[6], reported: rep, aggregate: agg}
+		currency: vals[6], reported: rep, aggregate: agg, estimate: est}
 	nulls := unit.NullN()
 	var without, with int32
 	if nulls > 0 {

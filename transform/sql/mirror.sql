@@ -8,11 +8,13 @@
 --          groups; cif, the CIF/FOB factor; fixed_year, NULL or a year)
 
 -- Where each reporter's total for a year and flow comes from: its own
--- World row (reported), or, with no World row, the sum of its partner rows
--- (partner-sum).
+-- World row (reported; estimate where the publisher estimated it, such as
+-- an IMF DOTS "e" figure), or, with no World row, the sum of its partner
+-- rows (partner-sum).
 CREATE OR REPLACE TEMP MACRO tp_own(ds) AS TABLE
     SELECT year, reporter, flow,
-           CASE WHEN bool_or(partner = 'WLD') THEN 'reported' ELSE 'partner-sum' END AS source,
+           CASE WHEN bool_or(partner = 'WLD' AND estimated > 0) THEN 'estimate'
+                WHEN bool_or(partner = 'WLD') THEN 'reported' ELSE 'partner-sum' END AS source,
            coalesce(sum(value_usd) FILTER (WHERE partner = 'WLD'),
                     sum(value_usd) FILTER (WHERE partner <> reporter)) AS total,
            min(months) AS months

@@ -22,10 +22,12 @@ CREATE OR REPLACE TEMP MACRO tp_is_services(classification) AS classification LI
 -- Comtrade's breakdowns dropped (customs C00, transport 0, second partner
 -- 0 are the totals); services never counted as goods. level is the
 -- product level (transform.ProductLevel: 0 for TOTAL, else the length of
--- the code). rows counts the rows summed.
+-- the code). rows counts the rows summed, estimated those of them the
+-- publisher estimated (is_estimate: IMF DOTS's "e" figures).
 CREATE OR REPLACE TEMP MACRO tp_row_totals() AS TABLE
     SELECT dataset, file_id, year, month, freq, reporter, partner, flow, classification, level, currency,
-           sum(value) AS value, sum(rows) AS rows
+           sum(value) AS value, sum(rows) AS rows,
+           coalesce(sum(rows) FILTER (WHERE is_estimate), 0) AS estimated
     FROM trade_file_sums
     WHERE flow IN ('X', 'M') AND customs IN ('', 'C00') AND mot IN ('', '0') AND partner2 IN ('', '0')
       AND NOT tp_is_services(classification)
@@ -83,7 +85,8 @@ CREATE OR REPLACE TEMP MACRO tp_classifications(ds, years, reporters) AS TABLE
 -- coarsest level present, never two levels added. level is the one used;
 -- unconverted counts the rows summed that have no exchange rate;
 -- set_aside names the reporter's other classifications that year and flow
--- ("S4", "H4, S3"; '' for none). Each total depends only on the reporter's
+-- ("S4", "H4, S3"; '' for none); estimated counts the rows summed that
+-- the publisher estimated. Each total depends only on the reporter's
 -- rows for its year, so the store makes again those of the years and
 -- reporters a load touched.
 CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
@@ -114,7 +117,8 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
            any_value(f.classification) AS classification,
            any_value(f.level) AS level,
            min(f.months) AS months,
-           any_value(a.set_aside) AS set_aside
+           any_value(a.set_aside) AS set_aside,
+           sum(f.estimated) AS estimated
     FROM f JOIN coarsest USING (reporter, partner, year, flow, level)
     JOIN aside a USING (reporter, year, flow)
     GROUP BY f.year, f.reporter, f.partner, f.flow;
@@ -123,5 +127,5 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
 -- tp_bilateral makes, written in the same transaction as every load,
 -- revision, removal and exchange-rate change).
 CREATE OR REPLACE TEMP MACRO tp_totals(ds) AS TABLE
-    SELECT year, reporter, partner, flow, value_usd, unconverted, classification, level, months, set_aside
+    SELECT year, reporter, partner, flow, value_usd, unconverted, classification, level, months, set_aside, estimated
     FROM trade_bilateral WHERE dataset = ds;

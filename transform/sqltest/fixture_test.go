@@ -122,7 +122,7 @@ func runCase(t *testing.T, path string, files []sqlfile.File) {
 	}
 	if _, err := conn.ExecContext(ctx, `INSERT INTO trade_file_sums
 		SELECT dataset, file_id, freq, year, month, reporter, partner, partner2, flow, classification, customs, mot, currency,
-		       l.level, sum(value), count(*)
+		       l.level, sum(value), count(*), is_estimate
 		FROM trade JOIN product_levels l USING (product) GROUP BY ALL`); err != nil {
 		t.Fatalf("trade_file_sums: %v", err)
 	}

@@ -28,7 +28,8 @@ CREATE TABLE trade (
     quantity_unit  VARCHAR,
     net_weight_kg  DOUBLE,
     is_reported    BOOLEAN,
-    is_aggregate   BOOLEAN
+    is_aggregate   BOOLEAN,
+    is_estimate    BOOLEAN
 );
 
 CREATE TABLE fx_rates (
@@ -86,7 +87,8 @@ CREATE TABLE trade_file_sums (
     currency       VARCHAR NOT NULL,
     level          INTEGER NOT NULL,
     value          DOUBLE NOT NULL,
-    rows           BIGINT NOT NULL
+    rows           BIGINT NOT NULL,
+    is_estimate    BOOLEAN
 );
 
 -- The totals the reports read; the harness fills it with tp_bilateral
@@ -102,7 +104,8 @@ CREATE TABLE trade_bilateral (
     classification VARCHAR NOT NULL,
     level          INTEGER NOT NULL,
     months         INTEGER NOT NULL,
-    set_aside      VARCHAR NOT NULL
+    set_aside      VARCHAR NOT NULL,
+    estimated      BIGINT NOT NULL DEFAULT 0
 );
 
 -- The years each dataset's totals cover, kept with them: what the groups'
