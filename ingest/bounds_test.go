@@ -39,3 +39,18 @@ func TestValueBounds(t *testing.T) {
 		}
 	}
 }
+
+// Issue 17, case 7: a last line of nothing but blanks does not reject the
+// file (it did, as a record with too few fields).
+func TestBlankLastLine(t *testing.T) {
+	t.Parallel()
+	const long = "year,month,reporter,partner,flow,product,value,currency\n2019,,KAZ,CHN,X,TOTAL,10,USD\n"
+	for _, tail := range []string{"   ", " \t \n", "\n  \r\n", "\t"} {
+		if _, rows, err := readAll(t, "l.csv", long+tail); err != nil || len(rows) != 1 {
+			t.Errorf("tail %q: %d rows, %v", tail, len(rows), err)
+		}
+		if _, rows, err := readAll(t, "b.csv", "t,i,j,k,v,q\n2019,398,156,010121,1,\n"+tail); err != nil || len(rows) != 1 {
+			t.Errorf("baci, tail %q: %d rows, %v", tail, len(rows), err)
+		}
+	}
+}

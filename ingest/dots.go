@@ -281,6 +281,9 @@ func (p *dotsParser) next(b *array.RecordBuilder) error {
 			if err != nil {
 				return p.fail(i, err)
 			}
+			if err := moneyErr([]byte(s), v*p.scale, p.scale, "USD"); err != nil {
+				return p.fail(i, err)
+			}
 			row := tradeRow{line: int64(p.row), freq: "A", year: y,
 				reporter: p.rep.Code, reporterCode: p.repAt, partner: par.Code, partnerCode: name,
 				flow: p.flow, product: "TOTAL", value: v * p.scale, currency: "USD", isEstimate: optBool{est, true}}

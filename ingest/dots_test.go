@@ -207,6 +207,7 @@ func TestDOTSErrors(t *testing.T) {
 		{"bad value", writeWorkbook(t, exp("Kazakhstan, Rep. of", years, []any{"World", 1.0, "n.a."})), ErrBadNumber, `kaz.xlsx:8:4: Exports, FOB!D8: invalid number "n.a."`},
 		{"bad grouping", writeWorkbook(t, exp("Kazakhstan, Rep. of", years, []any{"World", "12,5 e"})), ErrBadNumber, `kaz.xlsx:8:3: Exports, FOB!C8: invalid number "12,5 e"`},
 		{"negative", writeWorkbook(t, exp("Kazakhstan, Rep. of", years, []any{"World", -4.8})), ErrNegative, `kaz.xlsx:8:3: Exports, FOB!C8: negative value "-4.8"`},
+		{"too large", writeWorkbook(t, exp("Kazakhstan, Rep. of", years, []any{"World", 2e9})), ErrTooLarge, `kaz.xlsx:8:3: Exports, FOB!C8: value beyond any trade figure: "2000000000" millions is above 1e+15 USD`},
 		{"no year for value", writeWorkbook(t, exp("Kazakhstan, Rep. of", years, []any{"World", 1.0, 2.0, 3.0})), ErrBadCode, `kaz.xlsx:8:5: Exports, FOB!E8: invalid code: a value in a column with no year`},
 		{"value without partner", writeWorkbook(t, exp("Kazakhstan, Rep. of", years, []any{"", 1.0})), ErrBadCode, `kaz.xlsx:8:3: Exports, FOB!C8: invalid code: a value in a row with no partner`},
 		{"reporters differ", writeWorkbook(t, exp("Kazakhstan, Rep. of", years),

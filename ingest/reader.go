@@ -254,15 +254,23 @@ const MaxLocal = 1e21
 // bound of its currency ("USD" or another code).
 func (r *rec) money(i int, v, scale float64, currency string) (float64, error) {
 	v *= scale
+	if err := moneyErr(bytes.TrimSpace(r.fields[i]), v, scale, currency); err != nil {
+		return 0, r.fail(i, err)
+	}
+	return v, nil
+}
+
+// moneyErr is the bound money checks: an error (ErrTooLarge) when v, the
+// value raw gave after scaling, is beyond the bound of its currency.
+func moneyErr(raw []byte, v, scale float64, currency string) error {
 	lim := MaxUSD
 	if currency != "USD" {
 		lim = MaxLocal
 	}
 	if v > lim {
-		return 0, r.fail(i, fmt.Errorf("%w: %q %s is above %s %s", ErrTooLarge, clip(bytes.TrimSpace(r.fields[i])),
-			scaled(scale), strconv.FormatFloat(lim, 'g', -1, 64), currency))
+		return fmt.Errorf("%w: %q %s is above %s %s", ErrTooLarge, clip(raw), scaled(scale), strconv.FormatFloat(lim, 'g', -1, 64), currency)
 	}
-	return v, nil
+	return nil
 }
 
 func scaled(scale float64) string {

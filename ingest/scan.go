@@ -113,13 +113,15 @@ func readErr(file string, line int, err error) error {
 	return &ParseError{File: file, Line: line, Err: err}
 }
 
-// read returns the next non-blank record. At the end of input it returns io.EOF.
+// read returns the next non-blank record: a line of nothing but spaces
+// and tabs is blank too (an editor's stray last line). At the end of input
+// it returns io.EOF.
 func (s *scanner) read() ([][]byte, error) {
 	for {
 		if err := s.readLine(); err != nil {
 			return nil, err
 		}
-		if len(s.rawLine) > 0 {
+		if len(bytes.Trim(s.rawLine, " \t")) > 0 {
 			break
 		}
 	}

@@ -544,6 +544,9 @@ func bindIMTS(h *sdmxHeader) (sdmxMapper, error) {
 		if row.value, err = p.value(r); err != nil {
 			return false, err
 		}
+		if row.value, err = r.money(p.h.value, row.value, 1, "USD"); err != nil {
+			return false, err
+		}
 		switch row.flow {
 		case "X", "MG_FOB_USD":
 			row.fob = optFloat{row.value, true}

@@ -142,6 +142,8 @@ func TestSDMXErrors(t *testing.T) {
 		{"empty value", imts + "IMF.STA:IMTS(1.0.0),KAZ,XG_FOB_USD,G001,A,2019,,0,\n", ErrBadNumber, "f.csv:2:48: OBS_VALUE: invalid number: empty, and no status attribute says why"},
 		{"bad value", imts + "IMF.STA:IMTS(1.0.0),KAZ,XG_FOB_USD,G001,A,2019,1.2.3,0,\n", ErrBadNumber, `f.csv:2:48: OBS_VALUE: invalid number "1.2.3"`},
 		{"scale", imts + "IMF.STA:IMTS(1.0.0),KAZ,XG_FOB_USD,G001,A,2019,1,M,\n", ErrBadCode, `f.csv:2:50: SCALE: invalid code: scale "M"`},
+		{"too large", imts + "IMF.STA:IMTS(1.0.0),KAZ,XG_FOB_USD,G001,A,2019,2,15,\n", ErrTooLarge,
+			`f.csv:2:48: OBS_VALUE: value beyond any trade figure: "2" units is above 1e+15 USD`},
 		{"fields", imts + "IMF.STA:IMTS(1.0.0),KAZ,XG_FOB_USD,G001,A,2019,1,0\n", ErrFieldCount, "f.csv:2:51: wrong number of fields: got 8, want 9"},
 		{"per euro", er + "IMF.STA:ER(4.0.1),ARG,XDC_EUR,EOP_RT,M,1999-M01,1.1378308\n", ErrBadCode,
 			`f.csv:2:23: INDICATOR: invalid code: indicator "XDC_EUR"; tradepipe keeps rates per US dollar (XDC_USD)`},

@@ -683,6 +683,11 @@ func parseSchedule(spec, tz string) (s cron.Schedule, zoned bool, problem string
 	if err != nil {
 		return nil, zoned, err.Error()
 	}
+	// robfig/cron gives the zero time for a spec with no time in the next
+	// five years, such as 0 0 31 2 * (February has no 31st).
+	if s.Next(time.Now()).IsZero() {
+		return nil, zoned, "never fires (no such date, as the 31st of February)"
+	}
 	return s, zoned, ""
 }
 
@@ -783,14 +788,9 @@ func parseStepArgs(s *Step, args []string) string {
 	p := report.Params{Basis: o.Basis, Membership: o.Membership, CIFFOB: o.CIFFOB, From: o.From, To: o.To, Partial: o.Partial,
 		Flows: o.Flows, Coverage: o.Coverage, Top: o.Top, MinReporters: o.MinReporters, MinWorldShare: o.MinWorldShare,
 		MinPartnerShare: o.MinPartnerShare}
+	fs.Visit(func(f *flag.Flag) { p.Given = append(p.Given, strings.ReplaceAll(f.Name, "-", "_")) })
 	if err := p.Check(); err != nil {
 		return err.Error()
-	}
-	switch {
-	case fs.Lookup("top") != nil && o.Top < 0:
-		return fmt.Sprintf("--top %d: a count of partners, 1 or more", o.Top)
-	case fs.Lookup("min-reporters") != nil && o.MinReporters < 0:
-		return fmt.Sprintf("--min-reporters %d: a count of countries, 0 or more", o.MinReporters)
 	}
 	var compare []string
 	if o.Compare != "" {

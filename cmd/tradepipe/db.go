@@ -38,6 +38,9 @@ func (d dbFlag) openWrite(ctx context.Context, opts ...store.Option) (*store.Sto
 }
 
 func (d dbFlag) open(ctx context.Context, opts ...store.Option) (*store.Store, error) {
+	if d.LockWait < 0 {
+		return nil, usageError("--lock-wait %s: a duration of 0s or more", d.LockWait)
+	}
 	s, err := store.Open(ctx, d.DB, append([]store.Option{store.LockWait(d.LockWait)}, opts...)...)
 	if errors.Is(err, store.ErrLocked) {
 		return nil, fmt.Errorf("%w; try again when it finishes, or wait longer with --lock-wait", err)

@@ -29,6 +29,9 @@ type exportCmd struct {
 }
 
 func (c *exportCmd) Run(e *env) error {
+	if err := (report.Params{CIFFOB: c.CIFFOB, Given: []string{"cif_fob"}}).Check(); err != nil {
+		return &exitError{code: 2, err: err}
+	}
 	st, err := c.open(e.ctx, store.ReadOnly(), store.AllowExternalAccess(true))
 	if err != nil {
 		return err

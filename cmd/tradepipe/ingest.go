@@ -24,6 +24,9 @@ func (c *ingestCmd) Run(e *env) error {
 			return usageError("unknown --format %q (known: %s)", c.Format, strings.Join(ingest.FormatNames(), ", "))
 		}
 	}
+	if err := store.CheckDataset(c.Dataset); err != nil {
+		return &exitError{code: 2, err: err}
+	}
 	codes, err := country.Load()
 	if err != nil {
 		return err

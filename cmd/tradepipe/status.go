@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"fmt"
 	"sort"
+	"strings"
 	"text/tabwriter"
 	"time"
+	"unicode"
 
 	"github.com/tradepipe/tradepipe/sql/store"
 )
@@ -71,7 +73,7 @@ func (c *statusCmd) Run(e *env) error {
 	if len(s.Failures) > 0 {
 		fmt.Fprintln(w, "\nrecent failed loads\tat\tkind\terror")
 		for _, f := range s.Failures {
-			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", f.Path, f.FailedAt.UTC().Format(time.RFC3339), f.Kind, f.Error)
+			fmt.Fprintf(w, "%s\t%s\t%s\t%s\n", oneLine(f.Path), f.FailedAt.UTC().Format(time.RFC3339), f.Kind, oneLine(f.Error))
 		}
 	}
 	if len(s.Runs) > 0 {
@@ -81,7 +83,7 @@ func (c *statusCmd) Run(e *env) error {
 			if r.EndedAt != nil {
 				end = r.EndedAt.Format(time.RFC3339)
 			}
-			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.RunID, r.Job, r.StartedAt.UTC().Format(time.RFC3339), end, r.Outcome, r.FilesLoaded, r.RowsLoaded, r.Error)
+			fmt.Fprintf(w, "%d\t%s\t%s\t%s\t%s\t%d\t%d\t%s\n", r.RunID, r.Job, r.StartedAt.UTC().Format(time.RFC3339), end, r.Outcome, r.FilesLoaded, r.RowsLoaded, oneLine(r.Error))
 		}
 	}
 	return w.Flush()
@@ -102,4 +104,22 @@ func orDash(s string) string {
 		return "-"
 	}
 	return s
+}
+
+// oneLine flattens text for one row of a table: each run of line breaks,
+// tabs and other control characters becomes " | " or a space, so a
+// multi-line error (DuckDB's show the statement and a caret) keeps to its
+// row.
+func oneLine(s string) string {
+	lines := strings.FieldsFunc(s, func(r rune) bool { return r == '\n' || r == '\r' })
+	for i, l := range lines {
+		lines[i] = strings.Join(strings.FieldsFunc(l, func(r rune) bool { return unicode.IsSpace(r) || unicode.IsControl(r) }), " ")
+	}
+	out := lines[:0]
+	for _, l := range lines {
+		if l != "" {
+			out = append(out, l)
+		}
+	}
+	return strings.Join(out, " | ")
 }

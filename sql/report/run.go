@@ -172,14 +172,32 @@ func Run(ctx context.Context, st *store.Store, name string, p Params) (*Table, e
 // membership, a CIF/FOB factor from 1 to 2, --from not after --to, flows
 // X, M or all. Zero fields, which take their defaults, pass. The pipeline
 // checks its config's report steps with it.
+//
+// A parameter given (p.Given names it) is checked even when zero: only an
+// unset one takes its default, so --cif-fob 0 is an error, not 1.06. Every
+// number must be finite: NaN is in no range.
 func (p Params) Check() error {
+	given := func(name string) bool { return slices.Contains(p.Given, name) }
+	year := func(y int, name string) bool { return (y != 0 || given(name)) && !(y >= 1900 && y <= 2100) }
 	switch {
+	case (p.CIFFOB != 0 || given("cif_fob")) && !(p.CIFFOB >= MinCIFFOB && p.CIFFOB <= MaxCIFFOB):
+		return fmt.Errorf("cif/fob factor %g outside %g-%g", p.CIFFOB, MinCIFFOB, MaxCIFFOB)
+	case p.Top < 0 || given("top") && p.Top == 0:
+		return fmt.Errorf("--top %d: a count of partners, 1 or more", p.Top)
+	case p.MinReporters < 0:
+		return fmt.Errorf("--min-reporters %d: a count of countries, 0 or more", p.MinReporters)
+	case year(p.From, "from"):
+		return fmt.Errorf("--from %d: a year from 1900 to 2100", p.From)
+	case year(p.To, "to"):
+		return fmt.Errorf("--to %d: a year from 1900 to 2100", p.To)
+	case given("min_world_share") && !(p.MinWorldShare > 0 && p.MinWorldShare <= 100):
+		return fmt.Errorf("min world share %g outside 0-100", p.MinWorldShare)
+	case given("min_partner_share") && !(p.MinPartnerShare > 0 && p.MinPartnerShare <= 100):
+		return fmt.Errorf("min partner share %g outside 0-100", p.MinPartnerShare)
 	case p.Basis != "" && !slices.Contains(Bases, p.Basis):
 		return fmt.Errorf("unknown basis %q (known: %s)", p.Basis, strings.Join(Bases, ", "))
 	case p.Membership != "" && p.Membership != "as-of" && p.Membership != "fixed":
 		return fmt.Errorf("membership %q (want as-of or fixed)", p.Membership)
-	case p.CIFFOB != 0 && (p.CIFFOB < MinCIFFOB || p.CIFFOB > MaxCIFFOB):
-		return fmt.Errorf("cif/fob factor %g outside %g-%g", p.CIFFOB, MinCIFFOB, MaxCIFFOB)
 	case p.From != 0 && p.To != 0 && p.From > p.To:
 		return fmt.Errorf("--from %d is after --to %d", p.From, p.To)
 	case p.Flows != "" && !slices.Contains([]string{"all", "X,M", "M,X", "X", "M"}, p.Flows):
@@ -202,6 +220,9 @@ func resolve(ctx context.Context, conn *dsql.Conn, f sqlfile.File, p *Params) er
 	d, err := Defaults()
 	if err != nil {
 		return err
+	}
+	if err := p.Check(); err != nil { // before the defaults fill what was given as zero
+		return fmt.Errorf("%w: %w", ErrUsage, err)
 	}
 	if err := p.fill(d); err != nil {
 		return err

@@ -52,6 +52,15 @@ const (
 	ReplaceGeneral ReplaceForm = "general"
 )
 
+// CheckDataset checks a dataset name given for a load ("" is the
+// format's name: fine) by the rule a rename's new name meets.
+func CheckDataset(name string) error {
+	if name == "" {
+		return nil
+	}
+	return checkDatasetName(name)
+}
+
 // Load outcomes.
 const (
 	Loaded  = "loaded"
@@ -105,6 +114,9 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	}()
 	if s.readOnly {
 		res.Err = errors.New("database opened read-only")
+		return
+	}
+	if res.Err = CheckDataset(o.Dataset); res.Err != nil {
 		return
 	}
 	fr, err := s.open(ctx, src, o, &res)
@@ -643,8 +655,21 @@ func (s *Store) recordFailure(src ingest.Source, res *LoadResult) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	s.db.ExecContext(ctx, `INSERT INTO load_failures (path, sha256, format, dataset, error, failed_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+	_, err := s.db.ExecContext(ctx, `INSERT INTO load_failures (path, sha256, format, dataset, error, failed_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 		name, nullIfEmpty(res.SHA256), nullIfEmpty(res.Format), nullIfEmpty(res.Dataset), res.Err.Error(), time.Now().UTC(), string(Classify(res.Err)))
+	if err != nil && strings.Contains(err.Error(), "database has been invalidated") {
+		// A fatal error (a checkpoint on a full disk) invalidates the
+		// database until it is opened again: open it again, then record.
+		if err = s.reopen(ctx); err == nil {
+			_, err = s.db.ExecContext(ctx, `INSERT INTO load_failures (path, sha256, format, dataset, error, failed_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+				name, nullIfEmpty(res.SHA256), nullIfEmpty(res.Format), nullIfEmpty(res.Dataset), res.Err.Error(), time.Now().UTC(), string(Classify(res.Err)))
+		}
+	}
+	if err != nil {
+		// Say so rather than lose the failure without a word (a full
+		// disk can refuse this row too).
+		res.Err = fmt.Errorf("%w (and load_failures could not record it: %v)", res.Err, err)
+	}
 }
 
 func nullIfEmpty(s string) any {

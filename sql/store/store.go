@@ -30,6 +30,7 @@ import (
 type Store struct {
 	db       *dsql.DB
 	path     string
+	dsn      string // what a writable open opened (reopen)
 	readOnly bool
 	// macros: the database holds this tradepipe's transform macros, so a
 	// connection needs none of its own (macros.go).
@@ -152,7 +153,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	s := &Store{db: db, path: path, readOnly: c.readOnly}
+	s := &Store{db: db, path: path, dsn: dsn, readOnly: c.readOnly}
 	if c.readOnly {
 		err = s.checkCurrent(ctx)
 	} else {
@@ -193,7 +194,7 @@ func dataSource(path string, readOnly bool) (string, error) {
 		return "", fmt.Errorf("%s: %w", path, ErrPathOption)
 	}
 	if _, err := url.Parse(abs); err != nil {
-		return "", fmt.Errorf("%s: a database path DuckDB can open as a connection string is needed: %w", path, err)
+		return "", fmt.Errorf("%s: DuckDB cannot open this path (a '%%' must start a %%XX escape in it: %w); rename the file", path, err)
 	}
 	return abs, nil
 }
@@ -269,6 +270,22 @@ func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'
 
 func isLockErr(err error) bool {
 	return err != nil && (strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock"))
+}
+
+// reopen opens a writable database again after DuckDB invalidated it (a
+// fatal error: a checkpoint on a full disk). Loads run one at a time; the
+// caller holds no connection.
+func (s *Store) reopen(ctx context.Context) error {
+	if s.readOnly {
+		return errors.New("database opened read-only")
+	}
+	s.db.Close()
+	db, err := openWritable(ctx, s.dsn)
+	if err != nil {
+		return fmt.Errorf("opening %s again: %w", s.path, err)
+	}
+	s.db = db
+	return nil
 }
 
 // Close closes the database.
