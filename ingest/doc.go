@@ -15,6 +15,13 @@
 //	wdi-fx           (4 preamble lines) "Country Name","Country Code","Indicator Name","Indicator Code",<years>
 //	imf-fx           Date,Rate,Currency,Frequency,Source,Country code,Country
 //	fx-long          date_or_period,currency,per_usd[,country]
+//	imf-dots         (.xlsx, told by its zip signature) sheets "Exports, FOB", "Imports, CIF": B4 reporter, B5 unit, row 7 years
+//	sdmx-trade       DATAFLOW,COUNTRY,INDICATOR,COUNTERPART_COUNTRY,FREQUENCY,TIME_PERIOD,OBS_VALUE,...   IMF IMTS
+//	sdmx-fx          DATAFLOW,... or STRUCTURE,STRUCTURE_ID,ACTION,...      IMF ER, BIS WS_XRU, ECB EXR
+//
+// The SDMX-CSV formats are told from the first row's dataflow (sdmxFlows
+// in sdmx.go is their table); a dataflow tradepipe does not read is an
+// error naming it.
 //
 // Every reader maps country codes and names to ISO 3166-1 alpha-3 through
 // the Codes it is given (the repository's table is *country.Table, of
