@@ -8,6 +8,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/tradepipe/tradepipe/ingest"
 )
 
 // writeConfig puts text in dir/tradepipe.yaml, with an inbox folder beside
@@ -185,7 +187,7 @@ func TestConfigErrors(t *testing.T) {
 		{"timeout", "jobs:\n  - name: j\n    steps: [ingest]\n    timeout: 1 hour\n", `tradepipe.yaml:4: jobs[0].timeout: want a duration such as 30s, 10m or 2h, got "1 hour"`},
 		{"dataset no name", "datasets:\n  - files: [a.csv]\n" + job, `tradepipe.yaml:2: datasets[0].name: required`},
 		{"dataset no files", "datasets:\n  - name: a\n" + job, `tradepipe.yaml:2: datasets[0].files: required: the file name patterns of the dataset, such as comtrade_*.csv`},
-		{"dataset format", "datasets:\n  - name: a\n    files: x.csv\n    format: csv\n" + job, `tradepipe.yaml:4: datasets[0].format: unknown format "csv" (known: comtrade, comtrade-legacy, baci, wits, trade-long, wdi-fx, imf-fx, fx-long)`},
+		{"dataset format", "datasets:\n  - name: a\n    files: x.csv\n    format: csv\n" + job, `tradepipe.yaml:4: datasets[0].format: unknown format "csv" (known: ` + strings.Join(ingest.FormatNames(), ", ") + `)`},
 		{"dataset folder pattern", "datasets:\n  - name: a\n    files: [in/x.csv]\n" + job, `tradepipe.yaml:3: datasets[0].files[0]: "in/x.csv": patterns match file names, without folders`},
 		{"dataset cif", "datasets:\n  - name: a\n    files: x.csv\n    cif_fob: 0.9\n" + job, `tradepipe.yaml:4: datasets[0].cif_fob: want a number from 1 to 2, got "0.9"`},
 		{"dataset twice", "datasets:\n  - {name: a, files: x.csv}\n  - {name: a, files: y.csv}\n" + job, `tradepipe.yaml:3: datasets[1].name: dataset "a" is defined twice (first at line 2)`},

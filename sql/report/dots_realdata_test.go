@@ -2,17 +2,24 @@ package report_test
 
 import (
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/xuri/excelize/v2"
 
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store/storetest"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // The IMF direction-of-trade workbooks of the C5, China, Russia and ASEAN
-// in one dataset: regional-shares for the C5 equals a plain SQL
-// computation over the trade rows (each member's exports and imports with
-// the other members, China and Russia over its World rows), and the
-// figures PROVENANCE.md derived from the same workbooks.
+// in one dataset. The kept totals equal the spot values PROVENANCE.md
+// lists; the estimated rows, in the trade rows and counted in the totals,
+// are the workbooks' cells written "... e" (read here with excelize);
+// regional-shares for the C5 equals a plain SQL computation over the trade
+// rows (each member's exports and imports with the other members, China
+// and Russia over its World rows), and the figures PROVENANCE.md derived
+// from the same workbooks.
 func TestRealDOTSRegionalShares(t *testing.T) {
 	t.Parallel()
 	dir := filepath.Join(realData(t), "imf_dots_xlsx_Direction-of-Trade-Map")
@@ -25,6 +32,27 @@ func TestRealDOTSRegionalShares(t *testing.T) {
 	}
 	s := storetest.Open(t)
 	storetest.Load(t, s, "imf", load...)
+
+	for _, c := range []struct {
+		reporter, flow, partner string
+		year                    int
+		millions                float64
+	}{
+		{"KAZ", "X", "WLD", 2019, 57676.727675}, {"KAZ", "X", "CHN", 2019, 7823.406348}, {"KAZ", "X", "RUS", 2020, 4899.4501},
+		{"KAZ", "M", "WLD", 2020, 38142.88939}, {"KAZ", "M", "RUS", 2019, 14065.055226},
+	} {
+		var v float64
+		if err := s.DB().QueryRow(`SELECT value_usd FROM trade_bilateral WHERE dataset = 'imf' AND reporter = ? AND flow = ? AND partner = ? AND year = ?`,
+			c.reporter, c.flow, c.partner, c.year).Scan(&v); err != nil || !closeTo(v, c.millions*1e6, 1e-3) {
+			t.Errorf("%s %s %s %d = %v (%v), want %v million", c.reporter, c.flow, c.partner, c.year, v, err, c.millions)
+		}
+	}
+	cells := estimatedCells(t, load)
+	var estimated, kept int
+	if err := s.DB().QueryRow(`SELECT (SELECT count(*) FROM trade WHERE dataset = 'imf' AND is_estimate),
+		(SELECT sum(estimated) FROM trade_bilateral WHERE dataset = 'imf')`).Scan(&estimated, &kept); err != nil || estimated != cells || kept != cells {
+		t.Errorf("estimated rows %d, counted in the totals %d (%v); the workbooks hold %d estimated cells", estimated, kept, err, cells)
+	}
 
 	want := map[string][3]float64{} // year: intra, China, Russia (per cent)
 	rows, err := s.DB().Query(`
@@ -77,4 +105,41 @@ func TestRealDOTSRegionalShares(t *testing.T) {
 			}
 		}
 	}
+}
+
+// estimatedCells counts the cells written "... e" in the workbooks'
+// partner rows whose partner is not an aggregate.
+func estimatedCells(t *testing.T, paths []string) int {
+	codes := country.Default()
+	n := 0
+	for _, p := range paths {
+		f, err := excelize.OpenFile(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, sheet := range []string{"Exports, FOB", "Imports, CIF"} {
+			rows, err := f.GetRows(sheet)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, row := range rows[7:] {
+				if len(row) < 2 {
+					continue
+				}
+				if c, ok := codes.Lookup(country.Name, row[1]); !ok || c.IsAggregate() {
+					continue
+				}
+				for _, v := range row[2:] {
+					if strings.HasSuffix(v, " e") {
+						n++
+					}
+				}
+			}
+		}
+		f.Close()
+	}
+	if n == 0 {
+		t.Fatal("no estimated cells in the workbooks")
+	}
+	return n
 }
