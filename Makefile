@@ -39,11 +39,11 @@ fuzz:
 		echo "== $$t"; $(GO) test -tags $(TAGS) -run '^$$' -fuzz "^$$t\$$" -fuzztime $(FUZZTIME) -fuzzminimizetime 200x ./ingest/ || exit 1; \
 	done
 
-# Issue 6's benchmark, not part of make test: generates its data once into
+# The benchmark (issues 6 and 16), not part of make test: generates its data once into
 # BENCH_DIR (default: the system temp dir's tradepipe-bench; never inside the
 # repository), then runs each target and its DuckDB-native baseline
 # alternately, BENCH_PAIRS times, and prints medians, ratios, peak RSS and the
-# machine. BENCH_ARGS passes more flags (e.g. -targets 1,2 -sizes 1000000).
+# machine. BENCH_ARGS passes more flags (e.g. -targets ingest,report -sizes 1000000).
 # docs/performance.md holds the results.
 BENCH_PAIRS ?= 3
 bench: build

@@ -1,15 +1,16 @@
-// Command bench measures tradepipe against DuckDB's own CSV reader, COPY
-// and SQL, as issue 6 asks, and prints a table of medians, ratios and peak
-// RSS with the machine it ran on. Run it with make bench; see
-// docs/performance.md.
+// Command bench measures tradepipe against what a user would do instead
+// (DuckDB's own CSV reader and COPY, a plain DuckDB query over the raw rows)
+// and prints a table of medians, ratios and peak RSS with the machine it ran
+// on. Run it with make bench; see docs/performance.md.
 //
-//	bench [-dir DIR] [-tradepipe BIN] [-pairs N] [-targets 1,2,3,4,5] [-sizes 1000000,10000000]
+//	bench [-dir DIR] [-tradepipe BIN] [-pairs N] [-targets ingest,export,report,history]
+//	      [-sizes 1000000,10000000] [-history-years 10] [-history-runs 1]
 //
 // It generates its data once into DIR (outside the repository; reused while
-// the generator is unchanged), then runs each target and its DuckDB-native
-// baseline alternately, A B A B, each run a process of its own. The
-// subcommands gen, native-csv, export, report and duckdb-version are the
-// pieces it runs; gen is useful alone.
+// the generator is unchanged), then runs each target and its baseline
+// alternately, A B A B, each run a process of its own. The subcommands gen,
+// native-csv, native-rows, export, report, plain-shares, parquet-rows and
+// duckdb-version are the pieces it runs; gen is useful alone.
 package main
 
 import (
@@ -54,6 +55,8 @@ func run(args []string, stdout, stderr io.Writer) error {
 			return childReport(args[1:], stdout)
 		case "plain-shares":
 			return childPlainShares(args[1:], stdout)
+		case "parquet-rows":
+			return childParquetRows(args[1:], stdout)
 		case "duckdb-version":
 			return childVersion(stdout)
 		}
@@ -152,6 +155,7 @@ type sample struct {
 	rss  int64         // peak resident set of the process, bytes
 	cpu  time.Duration // user and system CPU time of the process
 	out  string
+	err  string // standard error
 }
 
 // t is the time that counts: the child's own timing where it gives one.
@@ -217,7 +221,7 @@ func runProc(ctx context.Context, name string, args ...string) (sample, error) {
 	cmd.Stdout, cmd.Stderr = &out, &errb
 	start := time.Now()
 	err := cmd.Run()
-	s := sample{wall: time.Since(start), out: out.String()}
+	s := sample{wall: time.Since(start), out: out.String(), err: errb.String()}
 	if cmd.ProcessState != nil {
 		s.rss = maxRSS(cmd.ProcessState)
 		s.cpu = cmd.ProcessState.UserTime() + cmd.ProcessState.SystemTime()
@@ -239,243 +243,6 @@ func removeDB(path string) {
 	os.Remove(path)
 	os.Remove(path + ".wal")
 }
-
-// result is one line of the table.
-type result struct {
-	target, what string
-	a, b         series // tradepipe and its baseline
-	aName, bName string
-	ratio        float64
-	ratioText    string
-	goal         string
-	met          bool
-	note         string
-}
-
-func cmdRun(args []string, stdout, stderr io.Writer) error {
-	fs := flag.NewFlagSet("bench", flag.ContinueOnError)
-	dir := fs.String("dir", defaultDir(), "where generated data and databases go (outside the repository)")
-	tp := fs.String("tradepipe", filepath.Join("bin", "tradepipe"), "the tradepipe binary to measure")
-	pairs := fs.Int("pairs", 3, "A/B pairs per target")
-	targets := fs.String("targets", "1,2,3,4,5", "targets to run")
-	sizesFlag := fs.String("sizes", "1000000,10000000", "BACI sizes in rows for targets 1 and 2; the largest feeds 4 and 5")
-	comtradeRows := fs.Int("comtrade-rows", 1_000_000, "rows of the Comtrade+ file for target 3")
-	if err := fs.Parse(args); err != nil {
-		return err
-	}
-	self, err := os.Executable()
-	if err != nil {
-		return err
-	}
-	if *tp, err = filepath.Abs(*tp); err != nil {
-		return err
-	}
-	if _, err := os.Stat(*tp); err != nil {
-		return fmt.Errorf("tradepipe binary: %w (make build)", err)
-	}
-	var sizes []int
-	for _, s := range strings.Split(*sizesFlag, ",") {
-		n, err := strconv.Atoi(strings.TrimSpace(s))
-		if err != nil || n < 2 {
-			return fmt.Errorf("bad size %q", s)
-		}
-		sizes = append(sizes, n)
-	}
-	slices.Sort(sizes)
-	want := map[string]bool{}
-	for _, t := range strings.Split(*targets, ",") {
-		want[strings.TrimSpace(t)] = true
-	}
-	if err := gen.CheckCodes(gen.BACICodes); err != nil {
-		return err
-	}
-	ctx := context.Background()
-	dbDir := filepath.Join(*dir, "db")
-	if err := os.MkdirAll(dbDir, 0o755); err != nil {
-		return err
-	}
-	log := func(format string, a ...any) { fmt.Fprintf(stderr, format+"\n", a...) }
-	started := time.Now()
-	m := machine(ctx, self)
-	log("%s", m)
-
-	var results []result
-	var largest dataset
-	rss := map[int]int64{}       // peak RSS of tradepipe ingest by size
-	nativeRSS := map[int]int64{} // of DuckDB's read_csv
-	aloneRSS := map[int]int64{}  // of DuckDB alone inserting generated rows
-
-	if want["1"] || want["2"] || want["4"] || want["5"] {
-		for _, n := range sizes {
-			ds, err := prepare(*dir, "baci", n, stderr)
-			if err != nil {
-				return err
-			}
-			largest = ds
-			if !want["1"] && !want["2"] {
-				continue
-			}
-			var a, b, c series
-			tpDB, nDB := filepath.Join(dbDir, "t1.duckdb"), filepath.Join(dbDir, "native.duckdb")
-			for p := 0; p < *pairs; p++ {
-				removeDB(tpDB)
-				s, err := runProc(ctx, *tp, "ingest", "--db", tpDB, "--dataset", "baci", ds.first)
-				if err != nil {
-					return err
-				}
-				if !strings.Contains(s.out, fmt.Sprintf(": %d rows", n)) {
-					return fmt.Errorf("tradepipe ingest: unexpected output %q", s.out)
-				}
-				a = append(a, s)
-				removeDB(nDB)
-				s, err = runProc(ctx, self, "native-csv", "-db", nDB, "-layout", "baci", "-file", ds.first)
-				if err != nil {
-					return err
-				}
-				b = append(b, s)
-				s, err = runProc(ctx, *tp, "ingest", "--db", tpDB, "--dataset", "baci", ds.revised)
-				if err != nil {
-					return err
-				}
-				if !strings.Contains(s.out, fmt.Sprintf("replaced %d earlier rows", n)) {
-					return fmt.Errorf("tradepipe ingest of the revision: unexpected output %q", s.out)
-				}
-				c = append(c, s)
-				log("baci %d rows, pair %d: first load %.2fs, DuckDB read_csv %.2fs, revision %.2fs", n, p+1,
-					a[p].t().Seconds(), b[p].t().Seconds(), c[p].t().Seconds())
-			}
-			removeDB(tpDB)
-			removeDB(nDB)
-			rss[n] = a.maxRSS()
-			nativeRSS[n] = b.maxRSS()
-			// Context for the memory bound: DuckDB alone, the same number
-			// of rows, no CSV and no Go.
-			var alone series
-			for p := 0; p < *pairs; p++ {
-				removeDB(nDB)
-				s, err := runProc(ctx, self, "native-rows", "-db", nDB, "-rows", strconv.Itoa(n))
-				if err != nil {
-					return err
-				}
-				alone = append(alone, s)
-			}
-			removeDB(nDB)
-			aloneRSS[n] = alone.maxRSS()
-			r := result{target: "1", what: fmt.Sprintf("ingest BACI, %s rows", count(n)), a: a, b: b,
-				aName: "tradepipe ingest", bName: "DuckDB read_csv"}
-			r.ratio = b.median().Seconds() / a.median().Seconds()
-			r.ratioText = fmt.Sprintf("%.2fx speed", r.ratio)
-			r.goal, r.met = ">= 0.9x", r.ratio >= 0.9
-			if n < 10_000_000 {
-				// The issue sets target 1 on a 10-million-row file; below
-				// that the fixed costs of a run (a new database with its
-				// schema and country tables) weigh more.
-				r.goal, r.note = "context", "target 1 is set at 10M rows"
-			}
-			results = append(results, r)
-			r2 := result{target: "2", what: fmt.Sprintf("reload a revised BACI file, %s rows", count(n)), a: c, b: a,
-				aName: "revision", bName: "first load"}
-			r2.ratio = c.median().Seconds() / a.median().Seconds()
-			r2.ratioText = fmt.Sprintf("%.2fx time", r2.ratio)
-			r2.goal, r2.met = "<= 1.5x", r2.ratio <= 1.5
-			results = append(results, r2)
-		}
-	}
-	if want["3"] {
-		ds, err := prepare(*dir, "comtrade", *comtradeRows, stderr)
-		if err != nil {
-			return err
-		}
-		var a, b series
-		tpDB, nDB := filepath.Join(dbDir, "t3.duckdb"), filepath.Join(dbDir, "native3.duckdb")
-		for p := 0; p < *pairs; p++ {
-			removeDB(tpDB)
-			s, err := runProc(ctx, *tp, "ingest", "--db", tpDB, "--dataset", "comtrade", ds.first)
-			if err != nil {
-				return err
-			}
-			a = append(a, s)
-			removeDB(nDB)
-			if s, err = runProc(ctx, self, "native-csv", "-db", nDB, "-layout", "comtrade", "-file", ds.first); err != nil {
-				return err
-			}
-			b = append(b, s)
-			log("comtrade+ %d rows, pair %d: tradepipe %.2fs, DuckDB read_csv %.2fs", ds.rows, p+1, a[p].t().Seconds(), b[p].t().Seconds())
-		}
-		removeDB(tpDB)
-		removeDB(nDB)
-		r := result{target: "3", what: fmt.Sprintf("ingest Comtrade+ (47 quoted columns), %s rows", count(ds.rows)), a: a, b: b,
-			aName: "tradepipe ingest", bName: "DuckDB read_csv"}
-		r.ratio = b.median().Seconds() / a.median().Seconds()
-		r.ratioText = fmt.Sprintf("%.2fx speed", r.ratio)
-		r.goal, r.met = ">= 0.5x", r.ratio >= 0.5
-		results = append(results, r)
-	}
-	if want["4"] || want["5"] {
-		db := filepath.Join(dbDir, "t45.duckdb")
-		removeDB(db)
-		if _, err := runProc(ctx, *tp, "ingest", "--db", db, "--dataset", "baci", largest.first); err != nil {
-			return err
-		}
-		if want["4"] {
-			var a, b series
-			pa, pb := filepath.Join(dbDir, "export-tradepipe"), filepath.Join(dbDir, "export-native")
-			var sa, sb int64
-			for p := 0; p < *pairs; p++ {
-				os.RemoveAll(pa)
-				os.RemoveAll(pb)
-				s, err := runProc(ctx, self, "export", "-mode", "tradepipe", "-db", db, "-out", pa)
-				if err != nil {
-					return err
-				}
-				a = append(a, s)
-				if s, err = runProc(ctx, self, "export", "-mode", "native", "-db", db, "-out", pb); err != nil {
-					return err
-				}
-				b = append(b, s)
-				sa, sb = dirSize(pa, ".parquet"), dirSize(pb, ".parquet")
-				log("parquet export %d rows, pair %d: tradepipe %.2fs, DuckDB COPY %.2fs", largest.rows, p+1, a[p].t().Seconds(), b[p].t().Seconds())
-			}
-			os.RemoveAll(pa)
-			os.RemoveAll(pb)
-			r := result{target: "4", what: fmt.Sprintf("Parquet export of trade, %s rows", count(largest.rows)), a: a, b: b,
-				aName: "export.Run", bName: "DuckDB COPY"}
-			r.ratio = b.median().Seconds() / a.median().Seconds()
-			r.ratioText = fmt.Sprintf("%.2fx speed", r.ratio)
-			r.goal, r.met = ">= 0.9x", r.ratio >= 0.9
-			r.note = fmt.Sprintf("Parquet %s (tradepipe, with value_usd) and %s", mb(sa), mb(sb))
-			results = append(results, r)
-		}
-		if want["5"] {
-			var a, b series
-			for p := 0; p < *pairs; p++ {
-				s, err := runProc(ctx, self, "report", "-mode", "tradepipe", "-db", db)
-				if err != nil {
-					return err
-				}
-				a = append(a, s)
-				if s, err = runProc(ctx, self, "report", "-mode", "native", "-db", db); err != nil {
-					return err
-				}
-				b = append(b, s)
-				log("regional-shares over %d rows, pair %d: report.Run %.2fs, SQL in DuckDB %.2fs", largest.rows, p+1, a[p].t().Seconds(), b[p].t().Seconds())
-			}
-			r := result{target: "5", what: fmt.Sprintf("regional-shares report (basis flow), %s rows", count(largest.rows)), a: a, b: b,
-				aName: "report.Run", bName: "same SQL in DuckDB"}
-			r.ratio = a.median().Seconds() / b.median().Seconds()
-			r.ratioText = fmt.Sprintf("%.2fx time", r.ratio)
-			r.goal, r.met = "<= 2x", r.ratio <= 2
-			results = append(results, r)
-		}
-		removeDB(db)
-	}
-	printResults(stdout, m, *pairs, results, peaks{rss, nativeRSS, aloneRSS}, sizes, time.Since(started))
-	return nil
-}
-
-// peaks are peak RSS figures by size: of tradepipe ingest, of DuckDB's
-// read_csv, and of DuckDB alone inserting generated rows.
-type peaks struct{ ingest, native, alone map[int]int64 }
 
 func printResults(w io.Writer, m string, pairs int, rs []result, p peaks, sizes []int, took time.Duration) {
 	rss := p.ingest

@@ -88,7 +88,9 @@ func (p *baciParser) next(b *array.RecordBuilder) error {
 	if err != nil {
 		return err
 	}
-	row.value = v * 1000
+	if row.value, err = r.money(4, v, 1000, "USD"); err != nil {
+		return err
+	}
 	if row.qty, err = r.opt(5); err != nil {
 		return err
 	}

@@ -457,7 +457,7 @@ func (r *baciReader) scanPlain(b []byte, row *baciRow) int {
 	row.prod = b[s:p]
 	p++
 	v, k := decimalUntil(b[p:], ',')
-	if k == 0 || p+k == len(b) {
+	if k == 0 || p+k == len(b) || v*1000 > MaxUSD {
 		return 0
 	}
 	row.v = v
@@ -569,8 +569,8 @@ func (r *baciReader) parseLine(l []byte, row *baciRow) bool {
 		return false
 	}
 	var ok bool
-	if row.v, ok = number(trimBlank(f[4])); !ok {
-		return false
+	if row.v, ok = number(trimBlank(f[4])); !ok || row.v*1000 > MaxUSD {
+		return false // the slow path names the error
 	}
 	q := trimBlank(f[5])
 	row.hasQ = len(q) > 0

@@ -116,6 +116,9 @@ func (p *comtradeParser) next(b *array.RecordBuilder) error {
 	if row.value, err = r.float(c.primary); err != nil {
 		return err
 	}
+	if row.value, err = r.money(c.primary, row.value, 1, "USD"); err != nil {
+		return err
+	}
 	if err := r.measures(row, c.cif, c.fob, c.qty, c.netWgt); err != nil {
 		return err
 	}

@@ -25,6 +25,14 @@ var (
 	ErrFieldTooLong   = errors.New("field too long")
 	ErrUTF16          = errors.New("UTF-16 text is not supported; save the file as UTF-8")
 	ErrTruncated      = errors.New("truncated or corrupt compressed file")
+	ErrTooLarge       = errors.New("value beyond any trade figure")
+	// ErrChanged: the file's size or modification time changed between
+	// its listing and the end of its read. Nothing of it is loaded; the
+	// next run reads it again.
+	ErrChanged = errors.New("the file changed while it was read; it is read again at the next run")
+	// ErrNotRegular: a FIFO, device or socket. Such a file is refused at
+	// once, never opened (opening a FIFO blocks, reading a device may never end).
+	ErrNotRegular = errors.New("not a regular file (a FIFO, device or socket); copy it to a file first")
 	// SDMX-CSV: a dataflow that no table of tradepipe's reads.
 	ErrUnknownDataflow = errors.New("unknown SDMX dataflow")
 )

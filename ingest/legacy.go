@@ -119,6 +119,9 @@ func (p *legacyParser) next(b *array.RecordBuilder) error {
 	if row.value, err = r.float(c.value); err != nil {
 		return err
 	}
+	if row.value, err = r.money(c.value, row.value, 1, "USD"); err != nil {
+		return err
+	}
 	if err := r.measures(row, c.cif, c.fob, c.qty, c.netWgt); err != nil {
 		return err
 	}

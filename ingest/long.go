@@ -104,6 +104,9 @@ func (p *longTradeParser) next(b *array.RecordBuilder) error {
 	if row.currency, err = currencyCode(&r, 7); err != nil {
 		return err
 	}
+	if row.value, err = r.money(6, row.value, 1, row.currency); err != nil {
+		return err
+	}
 	if p.qty >= 0 {
 		if row.qty, err = r.opt(p.qty); err != nil {
 			return err

@@ -67,9 +67,9 @@ func OpenReader(src Source, format string, opts ...Option) (*FileReader, error) 
 	var sum func() (string, error)
 	var err error
 	if o.sha256 {
-		rc, sum, err = src.OpenHashing()
+		rc, sum, err = src.OpenHashingContext(o.ctx)
 	} else {
-		rc, err = src.Open()
+		rc, err = src.OpenContext(o.ctx)
 	}
 	if err != nil {
 		return nil, err

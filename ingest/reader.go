@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -34,6 +35,7 @@ type options struct {
 	batchRows int
 	progress  func(n int64)
 	sha256    bool
+	ctx       context.Context
 	// sequential keeps a chunkable format on one goroutine (tests compare
 	// the two paths).
 	sequential bool
@@ -60,8 +62,13 @@ func WithBatchRows(n int) Option {
 	}
 }
 
+// WithContext makes every read of the source (OpenReader), and the hash
+// of what is left unread (FileReader.SHA256), stop with ctx's error once
+// ctx is done.
+func WithContext(ctx context.Context) Option { return func(o *options) { o.ctx = ctx } }
+
 func buildOptions(opts []Option) *options {
-	o := &options{name: "input", mem: memory.DefaultAllocator, batchRows: 64 << 10}
+	o := &options{name: "input", mem: memory.DefaultAllocator, batchRows: 64 << 10, ctx: context.Background()}
 	for _, f := range opts {
 		f(o)
 	}
@@ -220,6 +227,44 @@ func (r *rec) float(i int) (float64, error) {
 	return v, nil
 }
 
+// MaxUSD bounds a trade value in US dollars, after unit scaling: above
+// any trade figure there is (world merchandise exports are about 2.5e13 a
+// year), so a value beyond it is a mistake, and sums of values within it
+// stay finite.
+const MaxUSD = 1e15
+
+// MaxLocal bounds a trade value in any other currency: MaxUSD at a million
+// local units to the dollar, beyond any annual average rate of the series
+// tradepipe reads.
+const MaxLocal = 1e21
+
+// money scales the value parsed from field i and checks it against the
+// bound of its currency ("USD" or another code).
+func (r *rec) money(i int, v, scale float64, currency string) (float64, error) {
+	v *= scale
+	lim := MaxUSD
+	if currency != "USD" {
+		lim = MaxLocal
+	}
+	if v > lim {
+		return 0, r.fail(i, fmt.Errorf("%w: %q %s is above %s %s", ErrTooLarge, clip(bytes.TrimSpace(r.fields[i])),
+			scaled(scale), strconv.FormatFloat(lim, 'g', -1, 64), currency))
+	}
+	return v, nil
+}
+
+func scaled(scale float64) string {
+	switch scale {
+	case 1:
+		return "units"
+	case 1e3:
+		return "thousands"
+	case 1e6:
+		return "millions"
+	}
+	return "x " + strconv.FormatFloat(scale, 'g', -1, 64)
+}
+
 // optFloat parses a non-negative finite number that may be empty.
 func (r *rec) optFloat(i int) (float64, bool, error) {
 	b := bytes.TrimSpace(r.fields[i])
@@ -252,6 +297,16 @@ func (r *rec) measures(row *tradeRow, cif, fob, qty, netWeight int) error {
 		var err error
 		if *o.v, err = r.opt(o.i); err != nil {
 			return err
+		}
+	}
+	for _, o := range [...]struct {
+		i int
+		v *optFloat
+	}{{cif, &row.cif}, {fob, &row.fob}} {
+		if o.i >= 0 && o.v.ok {
+			if _, err := r.money(o.i, o.v.v, 1, "USD"); err != nil {
+				return err
+			}
 		}
 	}
 	return nil

@@ -94,6 +94,10 @@ func (s *scanner) readLine() error {
 
 // readErr turns a decompression failure into a positioned, typed error.
 func readErr(file string, line int, err error) error {
+	var pe *ParseError
+	if errors.As(err, &pe) {
+		return err
+	}
 	if isCorruption(err) {
 		return &ParseError{File: file, Line: line, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
 	}

@@ -5,6 +5,7 @@ import (
 	"bufio"
 	"compress/flate"
 	"compress/gzip"
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -15,6 +16,7 @@ import (
 	"path"
 	"sort"
 	"strings"
+	"time"
 )
 
 // Source is one text to load: a plain file, a gzip file, one .csv entry
@@ -26,6 +28,15 @@ type Source struct {
 	Entry       string // zip entry name, "" otherwise
 	Compression string // "none", "gzip" or "zip"
 	Size        int64  // bytes on disk; for a zip entry, its uncompressed size
+	// ModTime is the file's (for a zip entry, the archive's) modification
+	// time when it was listed. Opening fails with ErrChanged when the file
+	// no longer has it, or (plain and gzip) no longer has Size; zero checks
+	// nothing at open. Every read checks, at its end, that the file is as
+	// it was when it was opened.
+	ModTime time.Time
+	// Index is a zip entry's position in the archive: entries are distinct
+	// by position, and two may share a name.
+	Index int
 }
 
 // Sources lists the CSV texts in the file at p: itself, or for a zip archive
@@ -33,51 +44,175 @@ type Source struct {
 //
 // Every error it returns is a *ParseError whose message starts with p.
 func Sources(p string) ([]Source, error) {
-	f, err := os.Open(p)
+	f, st, err := openRegular(p)
 	if err != nil {
-		return nil, &ParseError{File: p, Err: pathErr(err)}
+		return nil, &ParseError{File: p, Err: err}
 	}
 	defer f.Close()
-	st, err := f.Stat()
-	if err != nil {
-		return nil, &ParseError{File: p, Err: pathErr(err)}
-	}
-	if st.IsDir() {
-		return nil, &ParseError{File: p, Err: errIsDir}
-	}
 	var magic [4]byte
 	n, _ := io.ReadFull(f, magic[:])
 	switch {
 	case n >= 2 && magic[0] == 0x1f && magic[1] == 0x8b:
-		return []Source{{Name: p, Path: p, Compression: "gzip", Size: st.Size()}}, nil
+		return []Source{{Name: p, Path: p, Compression: "gzip", Size: st.Size(), ModTime: st.ModTime()}}, nil
 	case n == 4 && string(magic[:]) == "PK\x03\x04", n == 4 && string(magic[:]) == "PK\x05\x06":
-		zr, err := zip.OpenReader(p)
+		zr, err := zip.NewReader(f, st.Size())
 		if err != nil {
 			return nil, &ParseError{File: p, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
 		}
-		defer zr.Close()
 		if isWorkbook(zr) { // an .xlsx file is a zip archive read whole
-			return []Source{{Name: p, Path: p, Compression: "none", Size: st.Size()}}, nil
+			return []Source{{Name: p, Path: p, Compression: "none", Size: st.Size(), ModTime: st.ModTime()}}, nil
 		}
 		var out []Source
-		for _, e := range zr.File {
+		names := map[string]int{}
+		for i, e := range zr.File {
 			if e.FileInfo().IsDir() || !strings.EqualFold(path.Ext(e.Name), ".csv") {
 				continue
 			}
-			out = append(out, Source{Name: p + "!" + e.Name, Path: p, Entry: e.Name, Compression: "zip", Size: int64(e.UncompressedSize64)})
+			name := p + "!" + e.Name
+			if names[e.Name]++; names[e.Name] > 1 {
+				name = fmt.Sprintf("%s (entry %d)", name, i+1)
+			}
+			out = append(out, Source{Name: name, Path: p, Entry: e.Name, Compression: "zip",
+				Size: int64(e.UncompressedSize64), ModTime: st.ModTime(), Index: i})
 		}
 		if len(out) == 0 {
 			return nil, &ParseError{File: p, Err: fmt.Errorf("%w: zip archive holds no .csv entry", ErrEmpty)}
 		}
-		sort.Slice(out, func(i, j int) bool { return out[i].Entry < out[j].Entry })
+		sort.SliceStable(out, func(i, j int) bool { return out[i].Entry < out[j].Entry })
 		return out, nil
 	}
-	return []Source{{Name: p, Path: p, Compression: "none", Size: st.Size()}}, nil
+	return []Source{{Name: p, Path: p, Compression: "none", Size: st.Size(), ModTime: st.ModTime()}}, nil
+}
+
+// openRegular opens the regular file at p. Anything else is refused
+// before it is opened: a directory, and a FIFO, device or socket, whose
+// open may block and whose read may never end. The error names no path.
+func openRegular(p string) (*os.File, fs.FileInfo, error) {
+	st, err := os.Stat(p)
+	if err != nil {
+		return nil, nil, pathErr(err)
+	}
+	if err := regular(st); err != nil {
+		return nil, nil, err
+	}
+	f, err := os.Open(p)
+	if err != nil {
+		return nil, nil, pathErr(err)
+	}
+	fst, err := f.Stat()
+	if err == nil {
+		err = regular(fst)
+	}
+	if err == nil && !os.SameFile(st, fst) {
+		err = ErrChanged
+	}
+	if err != nil {
+		f.Close()
+		return nil, nil, err
+	}
+	return f, fst, nil
+}
+
+func regular(st fs.FileInfo) error {
+	switch {
+	case st.IsDir():
+		return errIsDir
+	case !st.Mode().IsRegular():
+		return ErrNotRegular
+	}
+	return nil
+}
+
+// stableFile reads a file as it was when opened: no byte past the size it
+// had then, and at the end (or at any error) it checks that the file still
+// has that size and modification time, failing with ErrChanged otherwise.
+// It stops with the context's error once the context is done.
+type stableFile struct {
+	ctx  context.Context
+	f    *os.File
+	name string
+	size int64
+	mod  time.Time
+	n    int64
+}
+
+// openStable opens the source's file, checking it against the listing.
+func (s Source) openStable(ctx context.Context) (*stableFile, error) {
+	f, st, err := openRegular(s.Path)
+	if err == nil && !s.ModTime.IsZero() && (!st.ModTime().Equal(s.ModTime) || (s.Compression != "zip" && st.Size() != s.Size)) {
+		f.Close()
+		err = fmt.Errorf("%w (since it was listed)", ErrChanged)
+	}
+	if err != nil {
+		return nil, &ParseError{File: s.Name, Err: err}
+	}
+	return &stableFile{ctx: ctx, f: f, name: s.Name, size: st.Size(), mod: st.ModTime()}, nil
+}
+
+func (g *stableFile) Read(p []byte) (int, error) {
+	if err := g.ctx.Err(); err != nil {
+		return 0, err
+	}
+	if g.n >= g.size {
+		return 0, g.check(io.EOF)
+	}
+	if rem := g.size - g.n; int64(len(p)) > rem {
+		p = p[:rem]
+	}
+	n, err := g.f.Read(p)
+	g.n += int64(n)
+	if err != nil {
+		err = g.check(err)
+	}
+	return n, err
+}
+
+func (g *stableFile) ReadAt(p []byte, off int64) (int, error) {
+	if err := g.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := g.f.ReadAt(p, off)
+	if err != nil {
+		err = g.check(err)
+	}
+	return n, err
+}
+
+// check gives ErrChanged if the file is no longer as it was opened, else err.
+func (g *stableFile) check(err error) error {
+	st, serr := g.f.Stat()
+	if serr != nil {
+		return serr
+	}
+	if st.Size() != g.size || !st.ModTime().Equal(g.mod) {
+		return &ParseError{File: g.name, Err: fmt.Errorf("%w (%d bytes when opened, %d now)", ErrChanged, g.size, st.Size())}
+	}
+	return err
+}
+
+func (g *stableFile) Close() error { return g.f.Close() }
+
+// entryReader is a zip entry's text; at its end, or at an error, it checks
+// that the archive is as it was opened.
+type entryReader struct {
+	r  io.Reader
+	ar *stableFile
+}
+
+func (e entryReader) Read(p []byte) (int, error) {
+	if err := e.ar.ctx.Err(); err != nil {
+		return 0, err
+	}
+	n, err := e.r.Read(p)
+	if err != nil {
+		err = e.ar.check(err)
+	}
+	return n, err
 }
 
 // isWorkbook reports whether a zip archive is an Office Open XML
 // workbook (.xlsx).
-func isWorkbook(zr *zip.ReadCloser) bool {
+func isWorkbook(zr *zip.Reader) bool {
 	for _, e := range zr.File {
 		if e.Name == "xl/workbook.xml" {
 			return true
@@ -87,55 +222,90 @@ func isWorkbook(zr *zip.ReadCloser) bool {
 }
 
 // Open returns the decompressed text of the source.
-func (s Source) Open() (io.ReadCloser, error) {
+func (s Source) Open() (io.ReadCloser, error) { return s.OpenContext(context.Background()) }
+
+// OpenContext is Open whose reads stop with ctx's error once ctx is done.
+func (s Source) OpenContext(ctx context.Context) (io.ReadCloser, error) {
+	f, err := s.openStable(ctx)
+	if err != nil {
+		return nil, err
+	}
 	switch s.Compression {
 	case "zip":
-		zr, err := zip.OpenReader(s.Path)
+		rc, err := s.openEntry(f)
 		if err != nil {
-			return nil, &ParseError{File: s.Name, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
-		}
-		for _, e := range zr.File {
-			if e.Name == s.Entry {
-				rc, err := e.Open()
-				if err != nil {
-					zr.Close()
-					return nil, &ParseError{File: s.Name, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
-				}
-				return multiCloser{rc, rc, zr}, nil
-			}
-		}
-		zr.Close()
-		return nil, fmt.Errorf("%s: entry vanished from archive", s.Name)
-	case "gzip":
-		f, err := os.Open(s.Path)
-		if err != nil {
+			f.Close()
 			return nil, err
 		}
+		return multiCloser{entryReader{rc, f}, rc, f}, nil
+	case "gzip":
 		zr, err := gzip.NewReader(bufio.NewReaderSize(f, 256<<10))
 		if err != nil {
 			f.Close()
-			return nil, &ParseError{File: s.Name, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
+			return nil, gzipOpenErr(s.Name, err)
 		}
 		return multiCloser{zr, zr, f}, nil
 	default:
-		return os.Open(s.Path)
+		return f, nil
 	}
+}
+
+func gzipOpenErr(name string, err error) error {
+	var pe *ParseError
+	if errors.As(err, &pe) || errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+		return err
+	}
+	return &ParseError{File: name, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
+}
+
+// openEntry opens the zip entry at the source's position in the archive
+// (by name where the position holds another: a Source made by hand).
+func (s Source) openEntry(f *stableFile) (io.ReadCloser, error) {
+	zr, err := zip.NewReader(f, f.size)
+	if err != nil {
+		return nil, &ParseError{File: s.Name, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
+	}
+	var e *zip.File
+	if s.Index >= 0 && s.Index < len(zr.File) && zr.File[s.Index].Name == s.Entry {
+		e = zr.File[s.Index]
+	} else {
+		for _, x := range zr.File {
+			if x.Name == s.Entry {
+				e = x
+				break
+			}
+		}
+	}
+	if e == nil {
+		return nil, &ParseError{File: s.Name, Err: fmt.Errorf("%w: entry vanished from archive", ErrChanged)}
+	}
+	rc, err := e.Open()
+	if err != nil {
+		return nil, &ParseError{File: s.Name, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
+	}
+	return rc, nil
 }
 
 // Hash returns the hex sha256 of the source's bytes: the file as stored for
 // plain and gzip files, the entry's uncompressed bytes for a zip entry.
-func (s Source) Hash() (string, error) {
-	var r io.ReadCloser
-	var err error
-	if s.Compression == "zip" {
-		r, err = s.Open()
-	} else {
-		r, err = os.Open(s.Path)
-	}
+func (s Source) Hash() (string, error) { return s.HashContext(context.Background()) }
+
+// HashContext is Hash that stops with ctx's error once ctx is done.
+func (s Source) HashContext(ctx context.Context) (string, error) {
+	f, err := s.openStable(ctx)
 	if err != nil {
 		return "", err
 	}
-	defer r.Close()
+	defer f.Close()
+	var r io.Reader = f
+	if s.Compression == "zip" {
+		rc, err := s.openEntry(f)
+		if err != nil {
+			return "", err
+		}
+		defer rc.Close()
+		r = entryReader{rc, f}
+	}
 	h := sha256.New()
 	if _, err := io.Copy(h, r); err != nil {
 		return "", readErr(s.Name, 0, err)
@@ -148,17 +318,23 @@ func (s Source) Hash() (string, error) {
 // returns what Hash would, without the second pass over the file that
 // Hash and then Open would take. Call sum before closing.
 func (s Source) OpenHashing() (rc io.ReadCloser, sum func() (string, error), err error) {
+	return s.OpenHashingContext(context.Background())
+}
+
+// OpenHashingContext is OpenHashing whose reads, sum's among them, stop
+// with ctx's error once ctx is done.
+func (s Source) OpenHashingContext(ctx context.Context) (rc io.ReadCloser, sum func() (string, error), err error) {
 	h := sha256.New()
 	var raw io.Reader // the bytes hashed, read directly by sum's drain
 	switch s.Compression {
 	case "zip":
-		if rc, err = s.Open(); err != nil {
+		if rc, err = s.OpenContext(ctx); err != nil {
 			return nil, nil, err
 		}
 		raw = rc
 		rc = readCloser{io.TeeReader(rc, h), rc}
 	default:
-		f, err := os.Open(s.Path)
+		f, err := s.openStable(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
@@ -171,7 +347,7 @@ func (s Source) OpenHashing() (rc io.ReadCloser, sum func() (string, error), err
 		zr, err := gzip.NewReader(bufio.NewReaderSize(tee, 256<<10))
 		if err != nil {
 			f.Close()
-			return nil, nil, &ParseError{File: s.Name, Err: fmt.Errorf("%w: %v", ErrTruncated, err)}
+			return nil, nil, gzipOpenErr(s.Name, err)
 		}
 		rc = multiCloser{zr, zr, f}
 	}

@@ -118,9 +118,12 @@ func (p *witsParser) next(b *array.RecordBuilder) error {
 			if !ok {
 				continue
 			}
+			if v, err = r.money(5+k, v, scale, "USD"); err != nil {
+				return err
+			}
 			row := tradeRow{line: int64(p.s.recLine), freq: "A", year: y,
 				reporter: rep.Code, reporterCode: r.str(0), partner: par.Code, partnerCode: r.str(1),
-				flow: flow, product: product, value: v * scale, currency: "USD"}
+				flow: flow, product: product, value: v, currency: "USD"}
 			appendTrade(b, &row)
 			n++
 		}

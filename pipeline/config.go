@@ -185,7 +185,16 @@ func FindConfig(path string) (string, error) {
 }
 
 // Load reads and checks the config file at path.
+// A FIFO, device or socket is refused before it is opened: opening a FIFO
+// blocks until something writes to it, reading a device may never end.
 func Load(path string) (*Config, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.Mode().IsRegular() {
+		return nil, fmt.Errorf("config %s: not a regular file (a FIFO, device, socket or folder): name the config file itself", path)
+	}
 	b, err := os.ReadFile(path)
 	if err != nil {
 		return nil, err

@@ -23,7 +23,8 @@ var folderExts = []string{".csv", ".gz", ".zip"}
 
 // scanInbox lists the inbox files, oldest first (so that when two
 // revisions of the same data arrive together, the newer one wins), then by
-// path. Hidden files (.name) in folders are left alone.
+// path. Hidden files (.name) in folders are left alone; a symbolic link
+// in a folder stands for the file it points to.
 func scanInbox(entries []string) ([]inboxFile, error) {
 	seen := map[string]bool{}
 	var out []inboxFile
@@ -64,8 +65,13 @@ func scanInbox(entries []string) ([]inboxFile, error) {
 			if strings.HasPrefix(name, ".") || !hasExt(name) {
 				continue
 			}
-			if fi, err := de.Info(); err == nil {
-				add(filepath.Join(e, name), fi)
+			p := filepath.Join(e, name)
+			fi, err := de.Info()
+			if err == nil && fi.Mode()&fs.ModeSymlink != 0 {
+				fi, err = os.Stat(p) // a link to a download elsewhere: the file it points to
+			}
+			if err == nil {
+				add(p, fi)
 			}
 		}
 	}

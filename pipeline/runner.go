@@ -25,10 +25,16 @@ type Runner struct {
 	// Now is the clock (default time.Now): run times and the inbox's
 	// settle check read it.
 	Now func() time.Time
+	// Force makes every report and export step run even when no data and
+	// no step changed since the job's last successful run.
+	Force bool
 
 	mu      sync.Mutex
 	pending []store.Run // runs to record at the next open: skips, and ends that could not be written
 	hashes  map[hashKey]string
+	// hashesRecalled: hashes were read from the database (once per
+	// Runner); hashesDirty: they changed since they were last written.
+	hashesRecalled, hashesDirty bool
 
 	// Test hooks: the wait before a retry (default time.After) and a
 	// load's progress.
@@ -167,8 +173,24 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 	}
 	var fileErrs []error
 	pages := map[string]render.Page{} // this run's report pages, for the HTML site
+	var (
+		key     string   // what the outputs are made from, once a report or export step is reached
+		current bool     // the outputs of the job's last run are made from key and untouched
+		written []string // the files this run's report and export steps wrote
+	)
 	for _, s := range j.Steps {
 		var err error
+		if (s.Kind == StepReport || s.Kind == StepExport) && key == "" {
+			if key, err = r.outputsKey(actx, st, j); err != nil {
+				return st, err
+			}
+			if current = !r.Force && r.outputsCurrent(j.Name, key); current {
+				r.jlog.Info("no data and no step changed since the last run: its reports and export stand", "state", r.statePath())
+			}
+		}
+		if current && (s.Kind == StepReport || s.Kind == StepExport) {
+			continue
+		}
 		switch s.Kind {
 		case StepIngest:
 			var bad error
@@ -179,17 +201,26 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 		case StepTransform:
 			err = r.refreshGroups(actx, st)
 		case StepReport:
-			err = r.report(actx, st, s, pages)
+			err = r.report(actx, st, s, pages, &written)
 		case StepExport:
-			err = r.export(actx, st, s)
+			err = r.export(actx, st, s, &written)
 		}
 		if err != nil {
+			if key != "" {
+				r.forgetOutputs(j.Name)
+			}
 			return st, r.timedOut(actx, ctx, j, fmt.Errorf("step %q: %w", s.Text, err))
 		}
 	}
 	if len(pages) > 0 {
-		if err := r.writeSite(pages); err != nil {
+		if err := r.writeSite(pages, &written); err != nil {
+			r.forgetOutputs(j.Name)
 			return st, fmt.Errorf("report pages: %w", err)
+		}
+	}
+	if key != "" && !current {
+		if err := r.saveOutputs(j.Name, key, written); err != nil {
+			r.jlog.Warn("could not record what the run wrote: the next run makes its reports and export again", "error", err)
 		}
 	}
 	if len(fileErrs) > 0 {

@@ -26,10 +26,11 @@ import (
 type hashKey struct {
 	path, entry string
 	size, mod   int64
+	index       int // a zip entry's position: two entries may share a name
 }
 
 func (r *Runner) hash(src ingest.Source, f inboxFile) (string, error) {
-	k := hashKey{f.path, src.Entry, f.size, f.mod.UnixNano()}
+	k := hashKey{f.path, src.Entry, f.size, f.mod.UnixNano(), src.Index}
 	r.mu.Lock()
 	h, ok := r.hashes[k]
 	r.mu.Unlock()
@@ -45,6 +46,7 @@ func (r *Runner) hash(src ingest.Source, f inboxFile) (string, error) {
 		r.hashes = map[hashKey]string{}
 	}
 	r.hashes[k] = h
+	r.hashesDirty = true
 	r.mu.Unlock()
 	return h, nil
 }
@@ -60,8 +62,53 @@ func (r *Runner) prune(files []inboxFile) {
 	for k := range r.hashes {
 		if !now[hashKey{path: k.path, size: k.size, mod: k.mod}] {
 			delete(r.hashes, k)
+			r.hashesDirty = true
 		}
 	}
+}
+
+// recallHashes fills the hashes from the database the first time this
+// Runner opens it: a one-off run over an unchanged inbox hashes nothing,
+// as the daemon's later runs do.
+func (r *Runner) recallHashes(ctx context.Context, st *store.Store) error {
+	r.mu.Lock()
+	defer r.mu.Unlock()
+	if r.hashesRecalled {
+		return nil
+	}
+	hs, err := st.InboxHashes(ctx)
+	if err != nil {
+		return err
+	}
+	if r.hashes == nil {
+		r.hashes = map[hashKey]string{}
+	}
+	for _, h := range hs {
+		r.hashes[hashKey{h.Path, h.Entry, h.Size, h.ModNanos, h.Index}] = h.SHA256
+	}
+	r.hashesRecalled = true
+	return nil
+}
+
+// keepHashes writes the hashes back to the database when they changed.
+func (r *Runner) keepHashes(ctx context.Context, st *store.Store) {
+	r.mu.Lock()
+	if !r.hashesDirty {
+		r.mu.Unlock()
+		return
+	}
+	hs := make([]store.InboxHash, 0, len(r.hashes))
+	for k, h := range r.hashes {
+		hs = append(hs, store.InboxHash{Path: k.path, Entry: k.entry, Index: k.index, Size: k.size, ModNanos: k.mod, SHA256: h})
+	}
+	r.mu.Unlock()
+	if err := st.SaveInboxHashes(ctx, hs); err != nil {
+		r.jlog.Warn("could not remember the inbox's hashes: the next run hashes its files again", "error", err)
+		return
+	}
+	r.mu.Lock()
+	r.hashesDirty = false
+	r.mu.Unlock()
 }
 
 // ingest loads the inbox files the ledger does not know. Files failing
@@ -72,7 +119,11 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 	if err != nil {
 		return nil, err
 	}
+	if err := r.recallHashes(ctx, st); err != nil {
+		return nil, err
+	}
 	r.prune(files)
+	defer r.keepHashes(ctx, st)
 	known, err := st.KnownHashes(ctx)
 	if err != nil {
 		return nil, err
@@ -196,7 +247,7 @@ func (r *Runner) refreshGroups(ctx context.Context, st *store.Store) error {
 // report runs the step's reports and writes each as
 // outputs/reports/NAME.csv and NAME.md; it adds each table to pages, which
 // the run writes as NAME.html with an index.html once its steps are done.
-func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[string]render.Page) error {
+func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[string]render.Page, written *[]string) error {
 	dir := filepath.Join(r.Config.Outputs, "reports")
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
@@ -212,10 +263,12 @@ func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[
 			return err
 		}
 		for _, out := range []struct{ ext, format string }{{".csv", "csv"}, {".md", "markdown"}} {
-			err := render.WriteAtomic(filepath.Join(dir, name+out.ext), func(w io.Writer) error { return render.Write(w, t, out.format) })
+			path := filepath.Join(dir, name+out.ext)
+			err := render.WriteAtomic(path, func(w io.Writer) error { return render.Write(w, t, out.format) })
 			if err != nil {
 				return fmt.Errorf("report %s: %w", name, err)
 			}
+			*written = append(*written, path)
 		}
 		pages[name] = render.Page{Name: name, Table: t}
 		r.jlog.Info("report written", "report", name, "rows", len(t.Rows), "to", filepath.Join(dir, name+".{csv,md}"))
@@ -249,7 +302,7 @@ func (r *Runner) reportParams(o StepOptions) report.Params {
 // outputs/parquet), replacing the previous export as a whole. The step's
 // --basis builds the flows table; the dataset's configured basis applies
 // to the reports only (a flows table cannot have basis reporter).
-func (r *Runner) export(ctx context.Context, st *store.Store, s Step) error {
+func (r *Runner) export(ctx context.Context, st *store.Store, s Step, written *[]string) error {
 	o := s.Options
 	out := o.Out
 	if out == "" {
@@ -271,13 +324,14 @@ func (r *Runner) export(ctx context.Context, st *store.Store, s Step) error {
 	for _, t := range m.Tables {
 		rows += t.Rows
 	}
+	*written = append(*written, filepath.Join(opts.Out, export.ManifestName))
 	r.jlog.Info("export written", "to", opts.Out, "dataset", m.Dataset, "tables", len(m.Tables), "rows", rows)
 	return nil
 }
 
 // writeSite writes this run's report pages and an index.html that links
 // them and names the files they were made from, into outputs/reports.
-func (r *Runner) writeSite(pages map[string]render.Page) error {
+func (r *Runner) writeSite(pages map[string]render.Page, written *[]string) error {
 	names := make([]string, 0, len(pages))
 	for n := range pages {
 		names = append(names, n)
@@ -291,6 +345,10 @@ func (r *Runner) writeSite(pages map[string]render.Page) error {
 	if err := render.WriteSite(dir, list, r.now()); err != nil {
 		return err
 	}
+	for _, n := range names {
+		*written = append(*written, filepath.Join(dir, n+".html"))
+	}
+	*written = append(*written, filepath.Join(dir, "index.html"))
 	r.jlog.Info("report pages written", "pages", len(list), "index", filepath.Join(dir, "index.html"))
 	return nil
 }

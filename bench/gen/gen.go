@@ -277,6 +277,10 @@ type Options struct {
 	KeySeed   uint64 // the keys: the same seed gives the same keys
 	ValueSeed uint64 // the values: a revision changes only this
 	EmptyQ    int    // empty quantities per thousand rows
+	// Comtrade+ only: Month 1-12 writes a monthly file for that month
+	// (0: annual); Reporter, when not 0, keeps only that reporter's rows
+	// (its UN M49 code).
+	Month, Reporter int
 }
 
 // WriteBACI writes a BACI file: header t,i,j,k,v,q, rows sorted and unique on
@@ -362,6 +366,11 @@ func WriteComtrade(w io.Writer, o Options) error {
 	bw.WriteString(comtradeHeader + "\r\n")
 	rng := rand.New(rand.NewPCG(o.ValueSeed, 5))
 	year := strconv.Itoa(o.Year)
+	freq, periodID, refMonth, period := "A", year+"0101", "52", year
+	if o.Month > 0 {
+		mm := fmt.Sprintf("%02d", o.Month)
+		freq, periodID, refMonth, period = "M", year+mm+"01", strconv.Itoa(o.Month), year+mm
+	}
 	var b []byte
 	var werr error
 	q := func(s string) {
@@ -375,17 +384,20 @@ func WriteComtrade(w io.Writer, o Options) error {
 		b = append(b, '"', ',')
 	}
 	ks.each(func(row int, i, j int, product string) {
+		if o.Reporter != 0 && i != o.Reporter {
+			return
+		}
 		for _, flow := range []string{"M", "X"} {
 			if werr != nil {
 				return
 			}
 			b = b[:0]
 			q("C")
-			q("A")
-			q(year + "0101")
+			q(freq)
+			q(periodID)
 			q(year)
-			q("52")
-			q(year)
+			q(refMonth)
+			q(period)
 			q(strconv.Itoa(i))
 			q(iso[i])
 			q("Country " + iso[i])
@@ -452,6 +464,103 @@ func WriteComtrade(w io.Writer, o Options) error {
 	})
 	if werr != nil {
 		return werr
+	}
+	return bw.Flush()
+}
+
+// isoCodes maps the key space's numeric codes to ISO 3166 alpha-3.
+func isoCodes(ks *keySpace) (map[int]string, error) {
+	c, err := country.Load()
+	if err != nil {
+		return nil, err
+	}
+	iso := map[int]string{}
+	for _, n := range ks.codes {
+		x, _ := c.Lookup(country.Comtrade, strconv.Itoa(n))
+		iso[n] = x.Code
+	}
+	return iso, nil
+}
+
+// WriteLong writes tradepipe's long trade layout: o.Rows annual rows, an
+// export value in USD for each exporter, importer and HS6 product, as a
+// national office's data converted to the layout would be.
+func WriteLong(w io.Writer, o Options) error {
+	ks, err := newKeySpace(o.Rows, o.KeySeed)
+	if err != nil {
+		return err
+	}
+	iso, err := isoCodes(ks)
+	if err != nil {
+		return err
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	bw.WriteString("year,month,reporter,partner,flow,product,value,currency\n")
+	rng := rand.New(rand.NewPCG(o.ValueSeed, 6))
+	year := strconv.Itoa(o.Year)
+	var b []byte
+	var werr error
+	ks.each(func(_ int, i, j int, product string) {
+		if werr != nil {
+			return
+		}
+		b = append(b[:0], year...)
+		b = append(b, ",,"...)
+		b = append(b, iso[i]...)
+		b = append(b, ',')
+		b = append(b, iso[j]...)
+		b = append(b, ",X,"...)
+		b = append(b, product...)
+		b = append(b, ',')
+		b = appendMilli(b, amount(rng))
+		b = append(b, ",USD\n"...)
+		_, werr = bw.Write(b)
+	})
+	if werr != nil {
+		return werr
+	}
+	return bw.Flush()
+}
+
+// WriteFXLong writes tradepipe's long exchange-rate layout: o.Rows monthly
+// rates, each currency of the country table for every month from January
+// 1900 on, one currency after another.
+func WriteFXLong(w io.Writer, o Options) error {
+	c, err := country.Load()
+	if err != nil {
+		return err
+	}
+	var curs []string
+	for _, x := range c.All() {
+		if len(x.Currency) == 3 && x.Currency != "USD" && !slices.Contains(curs, x.Currency) {
+			curs = append(curs, x.Currency)
+		}
+	}
+	slices.Sort(curs)
+	if len(curs) == 0 {
+		return fmt.Errorf("no currencies")
+	}
+	perCur := (o.Rows + len(curs) - 1) / len(curs)
+	bw := bufio.NewWriterSize(w, 1<<20)
+	bw.WriteString("date_or_period,currency,per_usd\n")
+	rng := rand.New(rand.NewPCG(o.ValueSeed, 7))
+	var b []byte
+	for n := 0; n < o.Rows; n++ {
+		cur, m := curs[n/perCur], n%perCur
+		b = strconv.AppendInt(b[:0], int64(1900+m/12), 10)
+		b = append(b, '-')
+		if m%12 < 9 {
+			b = append(b, '0')
+		}
+		b = strconv.AppendInt(b, int64(m%12+1), 10)
+		b = append(b, ',')
+		b = append(b, cur...)
+		b = append(b, ',')
+		b = appendMilli(b, 1+rng.Int64N(1_000_000))
+		b = append(b, '\n')
+		if _, err := bw.Write(b); err != nil {
+			return err
+		}
 	}
 	return bw.Flush()
 }

@@ -217,7 +217,7 @@ func TestInterruptDuringIngest(t *testing.T) {
 	}
 	abs, _ := filepath.Abs(big)
 	if code := cmd.ProcessState.ExitCode(); code != 1 || out.Len() != 0 ||
-		!strings.HasPrefix(errs.String(), "failed  "+abs+": context canceled") ||
+		!strings.HasPrefix(errs.String(), "failed  "+abs+":") || !strings.Contains(errs.String(), ": context canceled\n") ||
 		!strings.HasSuffix(errs.String(), "tradepipe: 1 of the files failed; the database holds none of their rows\n") {
 		t.Errorf("interrupted ingest: exit %d\nstdout %s\nstderr %s", code, out.String(), errs.String())
 	}

@@ -62,6 +62,7 @@ type runCmd struct {
 	Job       []string `help:"Run only this job (repeatable); default: every job, in the config's order." placeholder:"NAME"`
 	LogFormat string   `name:"log-format" enum:"text,json" default:"text" help:"Log lines (on standard error, each with its time): text or json."`
 	DryRun    bool     `name:"dry-run" help:"Print what each step would do, and run nothing."`
+	Force     bool     `help:"Make every report and export again, even when no data and no step changed since the job's last run."`
 }
 
 func (c *runCmd) Run(e *env) error {
@@ -78,6 +79,7 @@ func (c *runCmd) Run(e *env) error {
 	}
 	r := pipeline.NewRunner(cfg, newLogger(e.stderr, c.LogFormat, true))
 	r.Version = version
+	r.Force = c.Force
 	var results []pipeline.Result
 	for _, j := range jobs {
 		if e.ctx.Err() != nil {

@@ -26,7 +26,7 @@ func fileHash(t *testing.T, p string) string {
 
 const (
 	readOnly = "attached in read-only mode"
-	noFiles  = "file system operations are disabled by configuration"
+	noFiles  = "File system LocalFileSystem has been disabled by configuration"
 	locked   = "the configuration has been locked"
 )
 
@@ -64,6 +64,24 @@ func TestQueryCannotChangeOrReachOut(t *testing.T) {
 		{"SET enable_external_access = true", locked},
 		{"RESET enable_external_access", locked},
 		{"SET lock_configuration = false", locked},
+		// Issue 17: DuckDB lets a connection with external access off
+		// still write and read its own database's files.
+		{"COPY (SELECT 1 AS x) TO '" + db + "' (FORMAT csv, USE_TMP_FILE false)", noFiles},
+		{"COPY (SELECT 1 AS x) TO '" + db + ".wal' (FORMAT csv, USE_TMP_FILE false)", noFiles},
+		{"COPY (SELECT 1 AS x) TO '" + db + ".tmp/x.csv' (FORMAT csv)", noFiles},
+		{"COPY (SELECT 1 AS x) TO '.tmp/x.csv' (FORMAT csv)", noFiles},
+		{"SELECT size FROM read_blob('" + db + "')", noFiles},
+		{"SELECT content FROM read_text('" + db + ".wal')", noFiles},
+		{"SELECT * FROM read_text('/etc/passwd')", noFiles},
+		{"SELECT * FROM glob('" + db + "')", noFiles},
+		{"SELECT * FROM glob('/*')", noFiles},
+		{"ATTACH '" + db + "' AS again", noFiles},
+		{"INSTALL httpfs FROM '" + dir + "'", noFiles},
+		{"SELECT * FROM read_csv('https://example.com/x.csv')", noFiles},
+		{"SET disabled_filesystems = ''", locked},
+		{"SET allowed_paths = ['" + db + "']", locked},
+		{"SET temp_directory = '" + dir + "'", locked},
+		{"SET enable_external_access = false; SET temp_directory = '" + dir + "'", locked},
 	} {
 		code, stdout, stderr := tp(t, "query", "--db", db, tc.sql)
 		if code != 1 || stdout != "" || !strings.HasPrefix(stderr, "tradepipe: ") || !strings.Contains(stderr, tc.want) {
@@ -95,6 +113,68 @@ func TestQueryCannotChangeOrReachOut(t *testing.T) {
 	sameCounts(t, "after the hostile queries", tableCounts(t, db), before)
 	if fileHash(t, db) != hash {
 		t.Error("the database file changed under read-only queries")
+	}
+	for _, p := range []string{db + ".wal", db + ".tmp", filepath.Join(dir, "export")} {
+		if _, err := os.Stat(p); err == nil {
+			t.Errorf("%s was made by a read-only query", p)
+		}
+	}
+}
+
+// The settings a read-only query runs under: no folder is allowed, no
+// temp directory, external access off and the configuration locked. DuckDB
+// itself lists the database's files in allowed_paths (issue 17: that is
+// how COPY could overwrite them); they are unreachable all the same, as
+// the local file system is switched off (TestQueryCannotChangeOrReachOut
+// tries them; disabled_filesystems does not read back in duckdb_settings).
+func TestQuerySettingsAllowNoPath(t *testing.T) {
+	t.Parallel()
+	db := filepath.Join(t.TempDir(), "t.duckdb")
+	if code, _, errs := tp(t, "ingest", "--db", db, "--dataset", "sample", sample("asean_long_1996_2020.csv")); code != 0 {
+		t.Fatal(errs)
+	}
+	code, out, errs := tp(t, "query", "--db", db, "--format", "csv", `SELECT name, value FROM duckdb_settings()
+		WHERE name IN ('allowed_directories', 'enable_external_access', 'lock_configuration', 'temp_directory')
+		ORDER BY name`)
+	want := "name,value\nallowed_directories,[]\nenable_external_access,false\nlock_configuration,true\ntemp_directory,\n"
+	if code != 0 || out != want {
+		t.Errorf("exit %d %s\n%s\nwant\n%s", code, errs, out, want)
+	}
+	code, out, errs = tp(t, "query", "--db", db, "--format", "csv", `SELECT unnest(value::VARCHAR[]) AS p FROM duckdb_settings() WHERE name = 'allowed_paths' ORDER BY 1`)
+	abs, _ := filepath.Abs(db)
+	want = "p\n" + abs + "\n" + abs + ".wal\n" + abs + ".wal.checkpoint\n" + abs + ".wal.recovery\n"
+	if code != 0 || out != want {
+		t.Errorf("allowed_paths: exit %d %s\n%s\nwant\n%s", code, errs, out, want)
+	}
+}
+
+// Issue 17, case 2: a --db path that carries connection options is not
+// opened with them: query and report read it as a path (no such file),
+// ingest refuses it.
+func TestDBPathCarriesNoOptions(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	db := filepath.Join(dir, "t.duckdb")
+	if code, _, errs := tp(t, "ingest", "--db", db, "--dataset", "sample", sample("asean_long_1996_2020.csv")); code != 0 {
+		t.Fatal(errs)
+	}
+	before, hash := tableCounts(t, db), fileHash(t, db)
+	for _, opts := range []string{"?access_mode=read_write", "?access_mode=read_write&enable_external_access=true", "?"} {
+		code, out, errs := tp(t, "query", "--db", db+opts, "DELETE FROM trade_rows")
+		if code != 1 || out != "" || !strings.Contains(errs, "no database here yet") {
+			t.Errorf("query --db %s: exit %d %q %q; want no database", opts, code, out, errs)
+		}
+		code, _, errs = tp(t, "ingest", "--db", db+opts, "--dataset", "x", sample("baci_sample.csv"))
+		if code != 1 || !strings.Contains(errs, "may not contain '?'") {
+			t.Errorf("ingest --db %s: exit %d %q; want the '?' refused", opts, code, errs)
+		}
+	}
+	sameCounts(t, "after paths with options", tableCounts(t, db), before)
+	if fileHash(t, db) != hash {
+		t.Error("the database changed")
+	}
+	if ents, _ := os.ReadDir(dir); len(ents) != 1 {
+		t.Errorf("files made beside the database: %v", ents)
 	}
 }
 

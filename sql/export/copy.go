@@ -22,27 +22,55 @@ const (
 )
 
 // The export's statements, one .sql file a table (tables/*.sql), and the
-// COPY that writes any of them (tables/copy.sql).
+// COPY that writes any of them (tables/copy.sql); and what an export reads
+// to tell which partitions changed since the last (state/*.sql).
 //
-//go:embed tables/*.sql
+//go:embed tables/*.sql state/*.sql
 var tablesFS embed.FS
 
 // statement returns the export statement of that name.
-func statement(name string) (sqlfile.File, error) {
-	fs, err := sqlfile.Dir(tablesFS, "tables")
+func statement(name string) (sqlfile.File, error) { return find("tables", name) }
+
+// stateStatement returns the state query of that name.
+func stateStatement(name string) (sqlfile.File, error) { return find("state", name) }
+
+func find(dir, name string) (sqlfile.File, error) {
+	fs, err := sqlfile.Dir(tablesFS, dir)
 	if err != nil {
 		return sqlfile.File{}, err
 	}
 	f, ok := sqlfile.Find(fs, name)
 	if !ok {
-		return sqlfile.File{}, fmt.Errorf("sql/export/tables: no statement %q", name)
+		return sqlfile.File{}, fmt.Errorf("sql/export/%s: no statement %q", dir, name)
 	}
 	return f, nil
 }
 
+// reuse is what an incremental table may take from the earlier export:
+// the earlier table (nil: none) in the folder prevDir, and the state of
+// each partition the table will have.
+type reuse struct {
+	old     *Table
+	prevDir string
+	states  map[string]string
+}
+
+// tableParts are the columns of parts a table is partitioned by.
+func tableParts(t table, parts []string) []string {
+	var by []string
+	for _, p := range parts {
+		if slices.Contains(t.partitions, p) {
+			by = append(by, p)
+		}
+	}
+	return by
+}
+
 // copyTable writes one table with COPY into dir/<name>/, partitioned by
-// those of parts the table allows.
-func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts []string, args map[string]any) (*Table, error) {
+// those of parts the table allows. With re, only the partitions whose
+// state changed are written; the others are linked from the earlier
+// export.
+func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts []string, args map[string]any, re *reuse) (*Table, error) {
 	q, err := statement(t.name)
 	if err != nil {
 		return nil, err
@@ -52,12 +80,7 @@ func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts 
 		return nil, err
 	}
 	query := strings.TrimRight(strings.TrimSpace(q.Text), ";")
-	var by []string
-	for _, p := range parts {
-		if slices.Contains(t.partitions, p) {
-			by = append(by, p)
-		}
-	}
+	by := tableParts(t, parts)
 	out := &Table{Name: t.name, Kind: "table", Path: t.name + "/", Partitioning: []string{}}
 	qargs, err := q.Bind(args)
 	if err != nil {
@@ -67,8 +90,14 @@ func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts 
 		return nil, fmt.Errorf("export %s: %w", t.name, err)
 	}
 	tdir := filepath.Join(dir, t.name)
-	run := func(path string, by []string) (int64, error) {
-		text, err := copyText(cp.Text, query, by)
+	run := func(path string, by []string, only []string) (int64, error) {
+		sel := query
+		var extra []any
+		if only != nil {
+			sel = "SELECT * FROM (\n" + query + "\n) AS q WHERE list_contains($tp_parts, " + keyExpr(by) + ")"
+			extra = append(extra, dsql.Named("tp_parts", only))
+		}
+		text, err := copyText(cp.Text, sel, by)
 		if err != nil {
 			return 0, err
 		}
@@ -80,25 +109,29 @@ func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts 
 		if err != nil {
 			return 0, err
 		}
-		res, err := conn.ExecContext(ctx, text, append(cargs, qargs...)...)
+		res, err := conn.ExecContext(ctx, text, append(append(cargs, qargs...), extra...)...)
 		if err != nil {
 			return 0, fmt.Errorf("export %s: %w", t.name, err)
 		}
 		return res.RowsAffected()
 	}
-	if len(by) > 0 {
-		if out.Rows, err = run(tdir, by); err != nil {
+	if re != nil && len(re.states) > 0 {
+		if err := copyParts(ctx, conn, tdir, by, out, re, run); err != nil {
+			return nil, err
+		}
+	} else if len(by) > 0 {
+		if out.Rows, err = run(tdir, by, nil); err != nil {
 			return nil, err
 		}
 		out.Partitioning = by
 	}
-	if len(by) == 0 || out.Rows == 0 {
+	if out.Parts == nil && (len(by) == 0 || out.Rows == 0) {
 		// No partitions, or no rows to make any: one file, which keeps the
 		// schema even when it holds no rows.
 		if err := mkdir(tdir); err != nil {
 			return nil, err
 		}
-		if out.Rows, err = run(filepath.Join(tdir, dataFile), nil); err != nil {
+		if out.Rows, err = run(filepath.Join(tdir, dataFile), nil, nil); err != nil {
 			return nil, err
 		}
 		out.Partitioning = []string{}

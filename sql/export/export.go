@@ -98,6 +98,11 @@ type Manifest struct {
 	PartitionBy []string         `json:"partition_by"`
 	Tables      []Table          `json:"tables"`
 	Sources     []store.FileInfo `json:"sources"`
+	// Fingerprint is what the partitions of trade, totals and flows
+	// depend on besides their rows (see Part); a later export into the
+	// same folder with the same fingerprint writes again only the
+	// partitions that changed.
+	Fingerprint string `json:"fingerprint,omitempty"`
 	// Kept names the tables of an earlier export that this one kept (not
 	// in the file: its tables are all alike).
 	Kept []string `json:"-"`
@@ -116,6 +121,9 @@ type Table struct {
 	// Basis is the basis the flows table or a report was made with; the
 	// other tables have none.
 	Basis string `json:"basis,omitempty"`
+	// Parts are the partitions of trade, totals and flows, with the state
+	// of the rows each was made from.
+	Parts []Part `json:"parts,omitempty"`
 }
 
 // Column is one column with its SQL type (DuckDB's names). Partition
@@ -203,12 +211,17 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Manifest, error) 
 	if err != nil {
 		return nil, err
 	}
-	// Tables named: an earlier export keeps its other tables.
-	var old *Manifest
+	// Tables named: an earlier export keeps its other tables. Named or
+	// not, the partitions of the earlier export that did not change are
+	// taken from it.
+	var old, prev *Manifest
 	if len(opts.Names) > 0 {
 		if old, err = readManifest(out); err != nil {
 			return nil, err
 		}
+		prev = old
+	} else if prev, err = readManifest(out); err != nil {
+		prev = nil // not one to take from: the export is written whole
 	}
 
 	conn, err := st.Conn(ctx)
@@ -260,6 +273,15 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Manifest, error) 
 	}
 	defer w.discard()
 	args := map[string]any{"dataset": m.Dataset, "basis": m.Basis, "cif_fob": m.CIFFOB, "compression": codec}
+	var ys []yearState
+	if m.Dataset != "" {
+		if m.Fingerprint, err = fingerprint(ctx, conn, m); err != nil {
+			return nil, err
+		}
+		if ys, err = yearStates(ctx, conn, m.Dataset); err != nil {
+			return nil, err
+		}
+	}
 	for i, it := range items {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -269,7 +291,12 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Manifest, error) 
 		}
 		var t *Table
 		if it.table != nil {
-			t, err = copyTable(ctx, conn, w.dir, *it.table, parts, args)
+			var re *reuse
+			if m.Fingerprint != "" && incremental(it.name) {
+				by := tableParts(*it.table, parts)
+				re = &reuse{old: reusable(prev, m.Fingerprint, it.name, by), prevDir: out, states: partStates(ys, by)}
+			}
+			t, err = copyTable(ctx, conn, w.dir, *it.table, parts, args, re)
 			if err == nil && it.name == "flows" {
 				t.Basis = m.Basis
 			}

@@ -129,6 +129,9 @@ func Run(ctx context.Context, st *store.Store, name string, p Params) (*Table, e
 		return nil, fmt.Errorf("report %s: %w", name, err)
 	}
 	t, err := FromRows(rows)
+	if err == nil {
+		err = t.finite()
+	}
 	if err != nil {
 		return nil, fmt.Errorf("report %s: %w", name, err)
 	}

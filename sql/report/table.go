@@ -2,6 +2,9 @@ package report
 
 import (
 	dsql "database/sql"
+	"errors"
+	"fmt"
+	"math"
 	"time"
 )
 
@@ -35,6 +38,22 @@ type Source struct {
 	Dataset  string
 	Rows     int64
 	LoadedAt time.Time
+}
+
+// ErrOverflow: a figure of a report is not a finite number, as when a sum
+// overflowed; the report fails rather than print Inf.
+var ErrOverflow = errors.New("a figure is not a finite number (a sum overflowed)")
+
+// finite checks that every number of the table is finite.
+func (t *Table) finite() error {
+	for i, r := range t.Rows {
+		for j, v := range r {
+			if f, ok := v.(float64); ok && (math.IsInf(f, 0) || math.IsNaN(f)) {
+				return fmt.Errorf("%w: column %s, row %d, is %v", ErrOverflow, t.Columns[j], i+1, f)
+			}
+		}
+	}
+	return nil
 }
 
 // FromRows reads all rows of a query.

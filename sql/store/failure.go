@@ -33,6 +33,9 @@ const (
 	FailMemory FailureKind = "out-of-memory"
 	// FailCancelled: interrupted, cancelled or out of time.
 	FailCancelled FailureKind = "cancelled"
+	// FailChanged: the file changed while it was read
+	// (ingest.ErrChanged); it is read again at the next run.
+	FailChanged FailureKind = "changed"
 	// FailOther: anything else. Like an input failure it is kept for
 	// those bytes, so that a file that breaks the loader is not loaded
 	// again and again.
@@ -47,7 +50,7 @@ func (k FailureKind) Transient() bool { return k == FailLocked || k == FailDiskF
 // the next run: the circumstance failed, not the file's bytes.
 func (k FailureKind) RetryLater() bool {
 	switch k {
-	case FailLocked, FailDiskFull, FailMemory, FailCancelled:
+	case FailLocked, FailDiskFull, FailMemory, FailCancelled, FailChanged:
 		return true
 	}
 	return false
@@ -79,6 +82,14 @@ func Classify(err error) FailureKind {
 	var de *duckdb.Error
 	var ce flate.CorruptInputError
 	switch {
+	// A reader's error names its file as a *ParseError whatever its
+	// cause: the circumstance's causes are not the input's.
+	case errors.As(err, &pe) && (errors.Is(pe, context.Canceled) || errors.Is(pe, context.DeadlineExceeded)):
+		return FailCancelled
+	case errors.As(err, &pe) && errors.Is(pe, ingest.ErrChanged):
+		return FailChanged
+	case errors.As(err, &pe) && errors.Is(pe, syscall.ENOSPC):
+		return FailDiskFull
 	case errors.As(err, &pe), errors.As(err, &ce),
 		errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrAlgorithm), errors.Is(err, zip.ErrChecksum),
 		errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum):

@@ -83,6 +83,11 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	res = LoadResult{Source: src, Format: o.Format, Dataset: o.Dataset}
 	defer func() {
 		if res.Err != nil {
+			// Every failure names its file (DuckDB's errors, a
+			// cancellation, a full disk come without one).
+			if !strings.HasPrefix(res.Err.Error(), src.Name) {
+				res.Err = fmt.Errorf("%s: %w", src.Name, res.Err)
+			}
 			res.Status = Failed
 			s.recordFailure(src, &res)
 		}
@@ -115,6 +120,11 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
 	res.Err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error { return l.run(ctx, c, dc) })
+	var same *sameBytes
+	if errors.As(res.Err, &same) {
+		res.Err, res.FileID = nil, 0
+		res.Status, res.LoadedAt, res.Earlier, res.EarlierDataset, res.EarlierID = Skipped, same.at, same.path, same.dataset, same.id
+	}
 	return
 }
 
@@ -130,9 +140,9 @@ func (s *Store) open(ctx context.Context, src ingest.Source, o LoadOptions, res 
 	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM files WHERE size = ?)`, src.Size).Scan(&sameSize); err != nil {
 		return nil, err
 	}
-	opts := []ingest.Option{ingest.WithCodes(o.Codes)}
+	opts := []ingest.Option{ingest.WithCodes(o.Codes), ingest.WithContext(ctx)}
 	if sameSize {
-		sha, err := src.Hash()
+		sha, err := src.HashContext(ctx)
 		if err != nil {
 			return nil, err
 		}
@@ -168,7 +178,7 @@ func (s *Store) open(ctx context.Context, src ingest.Source, o LoadOptions, res 
 	fr, err := ingest.OpenReader(src, o.Format, opts...)
 	if err != nil {
 		if res.SHA256 == "" {
-			res.SHA256, _ = src.Hash() // for the failure record, if it can be read
+			res.SHA256, _ = src.HashContext(ctx) // for the failure record, if it can be read
 		}
 		return nil, err
 	}
@@ -464,13 +474,42 @@ func (l *load) ledger(ctx context.Context, tx *dsql.Tx, st *streamed, replaced i
 	if res.Source.Entry != "" {
 		entry = res.Source.Entry
 	}
+	// The same bytes under another name: found before the read where the
+	// ledger holds a file of the same size; here where it did not (a zip
+	// entry whose listed size was not its own).
+	var same sameBytes
+	err := tx.QueryRowContext(ctx, `SELECT path || coalesce('!' || entry, ''), loaded_at, dataset, file_id FROM files WHERE sha256 = ?`,
+		res.SHA256).Scan(&same.path, &same.at, &same.dataset, &same.id)
+	if err == nil {
+		return &same
+	}
+	if !errors.Is(err, dsql.ErrNoRows) {
+		return err
+	}
+	var mtime any
+	if !res.Source.ModTime.IsZero() {
+		mtime = res.Source.ModTime.UTC()
+	}
 	res.LoadedAt = time.Now().UTC().Truncate(time.Microsecond)
-	_, err := tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+	_, err = tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at, mtime)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 		st.fileID, abs, entry, res.SHA256, res.Source.Size, res.Source.Compression, res.Format, string(l.fr.Format.Kind),
-		res.Dataset, st.rows, replaced, res.LoadedAt)
-	return err
+		res.Dataset, st.rows, replaced, res.LoadedAt, mtime)
+	if err != nil {
+		return fmt.Errorf("%s: recording the file: %w", l.src.Name, err)
+	}
+	return nil
 }
+
+// sameBytes: the bytes were loaded before, under another name; the load
+// is rolled back and reported skipped.
+type sameBytes struct {
+	path, dataset string
+	at            time.Time
+	id            int64
+}
+
+func (e *sameBytes) Error() string { return "the same bytes were loaded before, from " + e.path }
 
 // duckdbRowGroupRows is DuckDB's row group size (its storage default).
 const duckdbRowGroupRows = 122_880

@@ -9,9 +9,10 @@ import (
 
 // The store's own SQL: the schema migrations (schema/NNN_name.sql, applied
 // in the order of their numbers) and the statements a load runs to replace
-// revised rows (replace/*.sql).
+// revised rows (replace/*.sql), and what the store tells of its state
+// (state/*.sql).
 //
-//go:embed schema/*.sql replace/*.sql
+//go:embed schema/*.sql replace/*.sql state/*.sql
 var sqlFS embed.FS
 
 // statement returns the replace statement of that name.

@@ -20,6 +20,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -124,28 +125,20 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 			return nil, fmt.Errorf("%s: %w", path, ErrNoDatabase)
 		}
 	}
-	q := url.Values{}
-	if c.readOnly {
-		q.Set("access_mode", "read_only")
-		if !c.allowExternal {
-			q.Set("enable_external_access", "false")
-			q.Set("lock_configuration", "true")
-		}
-	}
-	dsn := path
-	if len(q) > 0 {
-		dsn += "?" + q.Encode()
+	dsn, err := dataSource(path, c.readOnly)
+	if err != nil {
+		return nil, err
 	}
 	deadline := time.Now().Add(c.lockWait)
 	var db *dsql.DB
 	for {
-		conn, err := duckdb.NewConnector(dsn, nil)
+		if c.readOnly {
+			db, err = openReadOnly(ctx, dsn, !c.allowExternal)
+		} else {
+			db, err = openWritable(ctx, dsn)
+		}
 		if err == nil {
-			db = dsql.OpenDB(conn)
-			if err = db.PingContext(ctx); err == nil {
-				break
-			}
-			db.Close()
+			break
 		}
 		if !isLockErr(err) {
 			return nil, fmt.Errorf("open %s: %w", path, err)
@@ -166,13 +159,110 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 			return nil, err
 		}
 	}
-	var err error
 	if s.macros, err = s.keptMacros(ctx); err != nil {
 		db.Close()
 		return nil, err
 	}
 	return s, nil
 }
+
+// ErrPathOption is returned for a database path DuckDB would read
+// connection options from: a '?' starts them in a connection string.
+var ErrPathOption = errors.New("a database path may not contain '?' (DuckDB would read what follows as connection options)")
+
+// dataSource gives what the path is opened as: for a writable open the
+// connection string, which is the absolute path (so that no prefix such as
+// ":memory:" or "md:" is read from it) and must hold no '?'; for a
+// read-only open the absolute path, which is attached as a quoted SQL
+// string and so never read as options.
+func dataSource(path string, readOnly bool) (string, error) {
+	if path == ":memory:" && !readOnly {
+		return path, nil
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return "", fmt.Errorf("%s: %w", path, err)
+	}
+	if readOnly {
+		return abs, nil
+	}
+	if strings.ContainsRune(abs, '?') {
+		return "", fmt.Errorf("%s: %w", path, ErrPathOption)
+	}
+	if _, err := url.Parse(abs); err != nil {
+		return "", fmt.Errorf("%s: a database path DuckDB can open as a connection string is needed: %w", path, err)
+	}
+	return abs, nil
+}
+
+func openWritable(ctx context.Context, dsn string) (*dsql.DB, error) {
+	conn, err := duckdb.NewConnector(dsn, nil)
+	if err != nil {
+		return nil, err
+	}
+	db := dsql.OpenDB(conn)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// attachedAs is the name a read-only open gives the database it attaches.
+const attachedAs = "tp"
+
+// lockdown makes a read-only connection's SQL unable to reach any file.
+// DuckDB's enable_external_access=false alone still lets SQL write and
+// read the database's own files (they are put in allowed_paths, with
+// <db>.wal and the temp directory), so the local file system is switched
+// off whole once the database is attached, spilling to a temp directory
+// with it, and the configuration is locked. The attached file stays
+// readable through the handle DuckDB opened at ATTACH.
+var lockdown = []string{
+	`SET temp_directory = ''`,
+	`SET enable_external_access = false`,
+	`SET disabled_filesystems = 'LocalFileSystem'`,
+	`SET lock_configuration = true`,
+}
+
+// openReadOnly opens an in-memory DuckDB, attaches the file at abs read
+// only and makes it every connection's default database. The path reaches
+// DuckDB as a quoted string, never as a connection string. With lock, SQL
+// on it can reach no file at all (lockdown).
+func openReadOnly(ctx context.Context, abs string, lock bool) (*dsql.DB, error) {
+	var ready atomic.Bool
+	conn, err := duckdb.NewConnector("", func(e driver.ExecerContext) error {
+		if !ready.Load() {
+			return nil
+		}
+		_, err := e.ExecContext(context.Background(), "USE "+attachedAs, nil)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	db := dsql.OpenDB(conn)
+	fail := func(err error) (*dsql.DB, error) { db.Close(); return nil, err }
+	c, err := db.Conn(ctx)
+	if err != nil {
+		return fail(err)
+	}
+	defer c.Close()
+	stmts := []string{"ATTACH " + quote(abs) + " AS " + attachedAs + " (READ_ONLY)", "USE " + attachedAs}
+	if lock {
+		stmts = append(stmts, lockdown...)
+	}
+	for _, q := range stmts {
+		if _, err := c.ExecContext(ctx, q); err != nil {
+			return fail(err)
+		}
+	}
+	ready.Store(true)
+	return db, nil
+}
+
+// quote gives s as an SQL string literal.
+func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
 func isLockErr(err error) bool {
 	return err != nil && (strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock"))

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	"database/sql"
 	"errors"
 	"os"
 	"path/filepath"
@@ -230,9 +231,44 @@ func TestReadOnly(t *testing.T) {
 		`COPY countries TO '` + filepath.Join(t.TempDir(), "out.csv") + `'`,
 		`SELECT * FROM read_csv('/etc/hostname')`,
 		`SET enable_external_access = true`,
+		`COPY (SELECT 1) TO '` + path + `' (FORMAT csv, USE_TMP_FILE false)`,
+		`COPY (SELECT 1) TO '` + path + `.wal' (FORMAT csv, USE_TMP_FILE false)`,
+		`SELECT * FROM read_blob('` + path + `')`,
+		`SET disabled_filesystems = ''`,
 	} {
 		if _, err := ro.db.Exec(q); err == nil {
 			t.Errorf("read-only store ran %q", q)
 		}
+	}
+	// Every connection of the pool reads the attached database.
+	conns := make([]*sql.Conn, 3)
+	for i := range conns {
+		c, err := ro.db.Conn(context.Background())
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		var n int
+		if err := c.QueryRowContext(context.Background(), `SELECT count(*) FROM countries`).Scan(&n); err != nil || n < 240 {
+			t.Errorf("connection %d: %d countries, %v", i, n, err)
+		}
+		conns[i] = c
+	}
+}
+
+// Issue 17, case 2: options in a path are never read as options.
+func TestPathWithOptions(t *testing.T) {
+	t.Parallel()
+	path := filepath.Join(t.TempDir(), "t.duckdb")
+	s, err := Open(context.Background(), path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	if _, err := Open(context.Background(), path+"?access_mode=read_only"); !errors.Is(err, ErrPathOption) {
+		t.Errorf("writable open with options: %v", err)
+	}
+	if _, err := Open(context.Background(), path+"?access_mode=read_write", ReadOnly()); !errors.Is(err, ErrNoDatabase) {
+		t.Errorf("read-only open with options: %v", err)
 	}
 }

@@ -1,0 +1,28 @@
+package store
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/tradepipe/tradepipe/sql/sqlfile"
+)
+
+// DataVersion is a fingerprint of everything the reports and exports are
+// made from (state/data_version.sql): while it stays the same, so do
+// they. The pipeline uses it to skip a run's reports and export when
+// nothing came in.
+func (s *Store) DataVersion(ctx context.Context) (string, error) {
+	fs, err := sqlfile.Dir(sqlFS, "state")
+	if err != nil {
+		return "", err
+	}
+	f, ok := sqlfile.Find(fs, "data_version")
+	if !ok {
+		return "", fmt.Errorf("sql/store/state: no statement data_version")
+	}
+	var v string
+	if err := s.db.QueryRowContext(ctx, f.Text).Scan(&v); err != nil {
+		return "", fmt.Errorf("data version: %w", err)
+	}
+	return v, nil
+}
