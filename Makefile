@@ -8,7 +8,7 @@ BIN     := bin/tradepipe
 DEMO_DB := .demo/demo.duckdb
 FUZZTIME ?= 30s
 
-.PHONY: build test demo fuzz vet lint race clean bench bench-sdmx man
+.PHONY: build test demo fuzz vet lint race clean bench man
 
 build:
 	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o $(BIN) ./cmd/tradepipe
@@ -49,12 +49,6 @@ BENCH_PAIRS ?= 3
 bench: build
 	$(GO) build -tags $(TAGS) -o bin/bench ./bench
 	bin/bench -tradepipe $(BIN) -pairs $(BENCH_PAIRS) $(if $(BENCH_DIR),-dir $(BENCH_DIR)) $(BENCH_ARGS)
-	$(MAKE) bench-sdmx
-
-# The SDMX-CSV reader against DuckDB's read_csv on the same generated IMF ER
-# file (sql/store/sdmx_bench_test.go), as Go benchmarks.
-bench-sdmx:
-	$(GO) test -tags $(TAGS) -run '^$$' -bench 'SDMX' -benchmem -count 3 ./sql/store/
 
 vet:
 	$(GO) vet -tags $(TAGS) ./...
