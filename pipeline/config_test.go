@@ -1,6 +1,7 @@
 package pipeline
 
 import (
+	"github.com/tradepipe/tradepipe/ingest"
 	"os"
 	"path/filepath"
 	"reflect"

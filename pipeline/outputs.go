@@ -18,21 +18,25 @@ import (
 	"github.com/tradepipe/tradepipe/sql/store"
 )
 
-// A job's reports and export are made from the database's data and the
+// A job's reports and exports are made from the database's data and the
 // job's own definition. When neither changed since the job's last
 // successful run, and the files that run wrote are still there as it left
-// them, the run skips its report and export steps: a nightly run that
-// finds no new file costs the inbox scan and no more. What a run wrote,
-// and from what, is kept beside the outputs in stateName, one entry per
-// job; a failed run drops its job's entry.
+// them, the run skips them: a nightly run that finds no new file costs the
+// inbox scan and no more. The reports of a job go together (its HTML pages
+// and their index are one site); each export stands alone, made from its
+// own dataset, so a file in another dataset leaves it as it is. What the
+// last runs wrote, and from what, is kept beside the outputs in
+// stateName, one entry per job and part (reports, export N); a failed
+// step drops its part's entry.
 
 // stateName is the file, in the outputs folder, that says what each job's
 // last successful run wrote.
 const stateName = ".tradepipe-state.json"
 
-// outputState is what one job's last successful run wrote, and from what.
+// outputState is what one part of a job's last successful run wrote, and
+// from what.
 type outputState struct {
-	Key   string       `json:"key"` // the data version and the job's definition, hashed
+	Key   string       `json:"key"` // the data version and the steps, hashed
 	Files []outputFile `json:"files"`
 }
 
@@ -42,36 +46,45 @@ type outputFile struct {
 	ModTime time.Time `json:"mod_time"`
 }
 
+// The parts of a job whose outputs stand or are made again together.
+const reportsPart = "reports"
+
+func exportPart(i int) string { return fmt.Sprintf("export %d", i+1) }
+
 func (r *Runner) statePath() string { return filepath.Join(r.Config.Outputs, stateName) }
 
-// outputsKey is what a job's outputs are made from: the data version, the
-// job's steps and the datasets' config, and tradepipe's version.
-func (r *Runner) outputsKey(ctx context.Context, st *store.Store, j *Job) (string, error) {
-	dv, err := st.DataVersion(ctx)
-	if err != nil {
-		return "", err
-	}
+// outputsKey is what the steps' outputs are made from: the data version
+// of each step's dataset, the steps themselves, the datasets' config and
+// tradepipe's version.
+func (r *Runner) outputsKey(ctx context.Context, st *store.Store, steps []Step) (string, error) {
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\n%s\n%s\n%#v\n%#v\n", dv, r.Version, r.Config.Outputs, j.Steps, r.Config.Datasets)
+	fmt.Fprintf(h, "%s\n%s\n%#v\n", r.Version, r.Config.Outputs, r.Config.Datasets)
+	for _, s := range steps {
+		dv, err := st.DataVersion(ctx, s.Options.Dataset)
+		if err != nil {
+			return "", err
+		}
+		fmt.Fprintf(h, "%s\n%#v\n", dv, s)
+	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
 
-func (r *Runner) readStates() map[string]outputState {
+func (r *Runner) readStates() map[string]map[string]outputState {
 	b, err := os.ReadFile(r.statePath())
 	if err != nil {
-		return map[string]outputState{}
+		return map[string]map[string]outputState{}
 	}
-	var m map[string]outputState
+	var m map[string]map[string]outputState
 	if json.Unmarshal(b, &m) != nil || m == nil {
-		return map[string]outputState{} // unreadable: every job makes its outputs again
+		return map[string]map[string]outputState{} // unreadable: every job makes its outputs again
 	}
 	return m
 }
 
-// outputsCurrent tells whether job's last successful run was made from key
-// and its files are as it left them.
-func (r *Runner) outputsCurrent(job, key string) bool {
-	s, ok := r.readStates()[job]
+// outputsCurrent tells whether a part of job's last successful run was made
+// from key and its files are as it left them.
+func (r *Runner) outputsCurrent(job, part, key string) bool {
+	s, ok := r.readStates()[job][part]
 	if !ok || s.Key != key || len(s.Files) == 0 {
 		return false
 	}
@@ -84,11 +97,14 @@ func (r *Runner) outputsCurrent(job, key string) bool {
 	return true
 }
 
-// saveOutputs records that job's run made files from key; with key ""
-// it drops the job's entry.
-func (r *Runner) saveOutputs(job, key string, files []string) error {
+// saveOutputs records that a part of job's run made files from key; with
+// key "" it drops the part's entry.
+func (r *Runner) saveOutputs(job, part, key string, files []string) error {
 	m := r.readStates()
-	delete(m, job)
+	delete(m[job], part)
+	if len(m[job]) == 0 {
+		delete(m, job)
+	}
 	if key != "" {
 		s := outputState{Key: key}
 		slices.Sort(files)
@@ -99,7 +115,10 @@ func (r *Runner) saveOutputs(job, key string, files []string) error {
 			}
 			s.Files = append(s.Files, outputFile{Path: p, Size: fi.Size(), ModTime: fi.ModTime()})
 		}
-		m[job] = s
+		if m[job] == nil {
+			m[job] = map[string]outputState{}
+		}
+		m[job][part] = s
 	}
 	if len(m) == 0 {
 		if err := os.Remove(r.statePath()); err != nil && !errors.Is(err, fs.ErrNotExist) {
@@ -120,10 +139,18 @@ func (r *Runner) saveOutputs(job, key string, files []string) error {
 	})
 }
 
-// forgetOutputs drops job's entry after a failed step: its next run makes
-// every output again.
-func (r *Runner) forgetOutputs(job string) {
-	if err := r.saveOutputs(job, "", nil); err != nil {
+// forgetOutputs drops a part's entry after a failed step: the next run
+// makes its outputs again.
+func (r *Runner) forgetOutputs(job, part string) {
+	if err := r.saveOutputs(job, part, "", nil); err != nil {
 		r.jlog.Warn("could not update the outputs' state", "file", r.statePath(), "error", err)
+	}
+}
+
+// keepOutputs records what a part of the run wrote; failing that, the next
+// run makes it again.
+func (r *Runner) keepOutputs(job, part, key string, files []string) {
+	if err := r.saveOutputs(job, part, key, files); err != nil {
+		r.jlog.Warn("could not record what the run wrote: the next run makes it again", "part", part, "error", err)
 	}
 }

@@ -116,7 +116,7 @@ func TestHashesRemembered(t *testing.T) {
 	if res := runOnce(); res.Files != 0 {
 		t.Errorf("unchanged size and time: %d files loaded, want 0 (the file was hashed again)", res.Files)
 	}
-	later := fi.ModTime().Add(time.Second)
+	later := fi.ModTime().Add(-10 * time.Second) // earlier, not later: a file modified in the future waits to settle
 	if err := os.Chtimes(p, later, later); err != nil {
 		t.Fatal(err)
 	}
@@ -138,5 +138,56 @@ func TestInboxSymlink(t *testing.T) {
 	res := NewRunner(c, log).Run(context.Background(), &c.Jobs[0])
 	if res.Outcome != store.RunOK || res.Files != 1 {
 		t.Errorf("%+v", res)
+	}
+}
+
+// TestExportsStandAlone: a new file in one dataset makes that dataset's
+// export again and leaves the other dataset's export, and the reports made
+// from the other dataset, as they were.
+func TestExportsStandAlone(t *testing.T) {
+	c, inbox := setup(t, `datasets:
+  - name: a
+    files: ["a_*.csv"]
+  - name: b
+    files: ["b_*.csv"]
+jobs:
+  - name: nightly
+    steps:
+      - ingest
+      - report regional-shares --dataset a --group C5 --partial show
+      - export trade --dataset a --out pa
+      - export trade --dataset b --out pb
+`)
+	write(t, filepath.Join(inbox, "a_1.csv"), tradeHeader+"2019,,KAZ,WLD,X,TOTAL,1000,USD\n")
+	write(t, filepath.Join(inbox, "b_1.csv"), tradeHeader+"2019,,KGZ,WLD,X,TOTAL,200,USD\n")
+	log, _ := testLogger()
+	r := NewRunner(c, log)
+	mod := func(p string) time.Time {
+		t.Helper()
+		fi, err := os.Stat(filepath.Join(c.Outputs, p))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return fi.ModTime()
+	}
+	run := func() {
+		t.Helper()
+		if res := r.Run(context.Background(), &c.Jobs[0]); res.Outcome != store.RunOK {
+			t.Fatalf("%+v", res)
+		}
+	}
+	run()
+	a, b, rep := mod("pa/manifest.json"), mod("pb/manifest.json"), mod("reports/regional-shares.csv")
+	time.Sleep(10 * time.Millisecond)
+	write(t, filepath.Join(inbox, "b_2.csv"), tradeHeader+"2020,,KGZ,WLD,X,TOTAL,300,USD\n")
+	run()
+	if !mod("pa/manifest.json").Equal(a) {
+		t.Error("a file in dataset b made dataset a's export again")
+	}
+	if mod("pb/manifest.json").Equal(b) {
+		t.Error("a file in dataset b left its export as it was")
+	}
+	if !mod("reports/regional-shares.csv").Equal(rep) {
+		t.Error("a file in dataset b made the reports of dataset a again")
 	}
 }

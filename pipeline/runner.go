@@ -173,24 +173,22 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 	}
 	var fileErrs []error
 	pages := map[string]render.Page{} // this run's report pages, for the HTML site
-	var (
-		key     string   // what the outputs are made from, once a report or export step is reached
-		current bool     // the outputs of the job's last run are made from key and untouched
-		written []string // the files this run's report and export steps wrote
-	)
+	// The reports stand or are made again together, each export alone
+	// (outputs.go).
+	var reportSteps []Step
 	for _, s := range j.Steps {
+		if s.Kind == StepReport {
+			reportSteps = append(reportSteps, s)
+		}
+	}
+	var (
+		reportsKey    string   // what the reports are made from, once the first is reached
+		reportsStand  bool     // ... and the last run's reports were made from it, untouched
+		reportsOutput []string // the files this run's report steps wrote
+	)
+	for i, s := range j.Steps {
 		var err error
-		if (s.Kind == StepReport || s.Kind == StepExport) && key == "" {
-			if key, err = r.outputsKey(actx, st, j); err != nil {
-				return st, err
-			}
-			if current = !r.Force && r.outputsCurrent(j.Name, key); current {
-				r.jlog.Info("no data and no step changed since the last run: its reports and export stand", "state", r.statePath())
-			}
-		}
-		if current && (s.Kind == StepReport || s.Kind == StepExport) {
-			continue
-		}
+		part, key := "", ""
 		switch s.Kind {
 		case StepIngest:
 			var bad error
@@ -201,27 +199,47 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 		case StepTransform:
 			err = r.refreshGroups(actx, st)
 		case StepReport:
-			err = r.report(actx, st, s, pages, &written)
+			part = reportsPart
+			if reportsKey == "" {
+				if reportsKey, err = r.outputsKey(actx, st, reportSteps); err != nil {
+					return st, err
+				}
+				if reportsStand = !r.Force && r.outputsCurrent(j.Name, part, reportsKey); reportsStand {
+					r.jlog.Info("no data and no step changed since the last run: its reports stand", "state", r.statePath())
+				}
+			}
+			if !reportsStand {
+				err = r.report(actx, st, s, pages, &reportsOutput)
+			}
 		case StepExport:
-			err = r.export(actx, st, s, &written)
+			part = exportPart(i)
+			if key, err = r.outputsKey(actx, st, []Step{s}); err != nil {
+				return st, err
+			}
+			if !r.Force && r.outputsCurrent(j.Name, part, key) {
+				r.jlog.Info("no data and no step changed since the last run: its export stands", "step", s.Text)
+				continue
+			}
+			var written []string
+			if err = r.export(actx, st, s, &written); err == nil {
+				r.keepOutputs(j.Name, part, key, written)
+			}
 		}
 		if err != nil {
-			if key != "" {
-				r.forgetOutputs(j.Name)
+			if part != "" {
+				r.forgetOutputs(j.Name, part)
 			}
 			return st, r.timedOut(actx, ctx, j, fmt.Errorf("step %q: %w", s.Text, err))
 		}
 	}
 	if len(pages) > 0 {
-		if err := r.writeSite(pages, &written); err != nil {
-			r.forgetOutputs(j.Name)
+		if err := r.writeSite(pages, &reportsOutput); err != nil {
+			r.forgetOutputs(j.Name, reportsPart)
 			return st, fmt.Errorf("report pages: %w", err)
 		}
 	}
-	if key != "" && !current {
-		if err := r.saveOutputs(j.Name, key, written); err != nil {
-			r.jlog.Warn("could not record what the run wrote: the next run makes its reports and export again", "error", err)
-		}
+	if reportsKey != "" && !reportsStand {
+		r.keepOutputs(j.Name, reportsPart, reportsKey, reportsOutput)
 	}
 	if len(fileErrs) > 0 {
 		return st, joinErrors(fileErrs)

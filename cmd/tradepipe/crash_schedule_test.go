@@ -152,5 +152,6 @@ jobs:
 	before["trade_years"] = after["trade_years"] // a new year, or none
 	before["files"]++
 	before["runs"]++
+	before["inbox_hashes"]++ // the run remembers the file's hash
 	sameCounts(t, "after the run", after, before)
 }

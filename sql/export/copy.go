@@ -53,6 +53,7 @@ type reuse struct {
 	old     *Table
 	prevDir string
 	states  map[string]string
+	wrote   bool // set by copyParts: some partition was written
 }
 
 // tableParts are the columns of parts a table is partitioned by.
@@ -142,7 +143,13 @@ func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts 
 	if out.Files, err = listFiles(dir, tdir); err != nil {
 		return nil, err
 	}
-	if t.name == "trade" {
+	switch {
+	case t.name != "trade":
+	case re != nil && re.old != nil && out.Parts != nil && !re.wrote:
+		// Every partition taken from the earlier export: so are its notes
+		// (the rows and the rates they were made from are the same).
+		out.Notes = re.old.Notes
+	default:
 		if out.Notes, err = unconverted(ctx, conn, args["dataset"]); err != nil {
 			return nil, err
 		}

@@ -437,12 +437,12 @@ func reportParams(opts Options, dataset string) report.Params {
 // sources are the ledger's files behind the export: the dataset's and the
 // exchange rates (they make the USD values).
 func sources(ctx context.Context, st *store.Store, dataset string) ([]store.FileInfo, error) {
-	s, err := st.Status(ctx)
+	files, err := st.Files(ctx) // the ledger alone: Status would count every table's rows
 	if err != nil {
 		return nil, err
 	}
 	out := []store.FileInfo{}
-	for _, f := range s.Files {
+	for _, f := range files {
 		if (dataset != "" && f.Dataset == dataset) || f.Kind == "fx" {
 			out = append(out, f)
 		}

@@ -797,7 +797,8 @@ func TestReportsOnExport(t *testing.T) {
 		}
 	}
 	for _, f := range m.Sources {
-		if _, err := mem.DB().ExecContext(ctx, `INSERT INTO files VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		if _, err := mem.DB().ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
 			f.FileID, f.Path, f.Entry, f.SHA256, f.Size, f.Compression, f.Format, f.Kind, f.Dataset, f.Rows, f.Replaced, f.LoadedAt); err != nil {
 			t.Fatal(err)
 		}

@@ -167,6 +167,7 @@ func plan(states map[string]string, old *Table) (write []string, link []Part) {
 func copyParts(ctx context.Context, conn *dsql.Conn, tdir string, by []string, out *Table, re *reuse,
 	run func(path string, by, only []string) (int64, error)) error {
 	write, link := plan(re.states, re.old)
+	re.wrote = len(write) > 0
 	var prevTable string
 	if re.old != nil {
 		prevTable = filepath.Join(re.prevDir, filepath.FromSlash(re.old.Path))

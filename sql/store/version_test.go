@@ -18,7 +18,7 @@ func TestDataVersion(t *testing.T) {
 	s := openTest(t)
 	version := func() string {
 		t.Helper()
-		v, err := s.DataVersion(ctx)
+		v, err := s.DataVersion(ctx, "")
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -62,7 +62,7 @@ func TestDataVersion(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer s2.Close()
-	if v, err := s2.DataVersion(ctx); err != nil || v != last {
+	if v, err := s2.DataVersion(ctx, ""); err != nil || v != last {
 		t.Errorf("reopened: version %s (%v), want %s", v, err, last)
 	}
 }
@@ -71,5 +71,34 @@ func must[T any](t *testing.T, _ T, err error) {
 	t.Helper()
 	if err != nil {
 		t.Fatal(err)
+	}
+}
+
+// TestDataVersionPerDataset: a dataset's version changes with its own
+// files and with exchange rates, not with another dataset's files.
+func TestDataVersionPerDataset(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := openTest(t)
+	v := func(ds string) string {
+		t.Helper()
+		x, err := s.DataVersion(ctx, ds)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return x
+	}
+	loadSample(t, s, "a", "baci_sample.csv")
+	a, all := v("a"), v("")
+	loadSample(t, s, "b", "comtrade_legacy_sample.csv")
+	if v("a") != a {
+		t.Error("a file in dataset b changed dataset a's version")
+	}
+	if v("") == all {
+		t.Error("a new file did not change the version of all datasets")
+	}
+	loadSample(t, s, "", "fx_wdi_sample.csv")
+	if v("a") == a {
+		t.Error("exchange rates did not change dataset a's version")
 	}
 }

@@ -6,7 +6,7 @@
 --          the countries' own codes, products 000000 to 004999.
 -- parameters:
 --   $rows: how many rows
-INSERT INTO files VALUES (1, 'bench.csv', NULL, 'bench', 0, 'none', 'baci', 'trade', 'bench', $rows, 0, now());
+INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at) VALUES (1, 'bench.csv', NULL, 'bench', 0, 'none', 'baci', 'trade', 'bench', $rows, 0, now());
 INSERT INTO trade_slices VALUES (1, 'bench', 1, 'A', '', 'X', 'H5', '', '', 'USD', 't', NULL, NULL, NULL);
 INSERT INTO trade_codes
 SELECT row_number() OVER (ORDER BY code), code, code, row_number() OVER (ORDER BY code) FROM countries WHERE kind = 'country';
