@@ -9,8 +9,6 @@ import (
 	"strings"
 	"testing"
 	"time"
-
-	"github.com/tradepipe/tradepipe/ingest"
 )
 
 // writeConfig puts text in dir/tradepipe.yaml, with an inbox folder beside
