@@ -10,7 +10,8 @@ import (
 )
 
 // readersTarget: each line-per-record layout tradepipe reads in parallel
-// chunks (beyond BACI and Comtrade+, which ingest measures), loaded by
+// chunks (beyond BACI and Comtrade+, which ingest measures), and SDMX-CSV
+// (the IMF's exchange rates, on one goroutine), loaded by
 // tradepipe ingest against DuckDB's read_csv of the same file into the
 // same columns.
 func (r *runner) readersTarget() error {
@@ -22,6 +23,7 @@ func (r *runner) readersTarget() error {
 	}{
 		{"trade-long", "long", "long_trade.csv", n, func(f *os.File, o gen.Options) error { return gen.WriteLong(f, o) }},
 		{"fx-long", "fxlong", "fx_long.csv", n / 5, func(f *os.File, o gen.Options) error { return gen.WriteFXLong(f, o) }},
+		{"sdmx-fx", "sdmx", "imf_er_sdmx.csv", n / 5, func(f *os.File, o gen.Options) error { return gen.WriteSDMXER(f, o) }},
 	} {
 		dir := filepath.Join(r.dir, fmt.Sprintf("%s-%d-v%s", l.format, l.rows, genVersion))
 		path := filepath.Join(dir, l.file)

@@ -20,6 +20,9 @@
 //	fx-long          date_or_period,currency,per_usd[,country]
 //	baci-countries   country_code,country_name,country_iso2,country_iso3   a BACI release's codes (reference)
 //	baci-products    code,description                                       a BACI release's products (reference)
+//	imf-dots         (.xlsx, told by its zip signature) sheets "Exports, FOB", "Imports, CIF": B4 reporter, B5 unit, row 7 years
+//	sdmx-trade       DATAFLOW,COUNTRY,INDICATOR,COUNTERPART_COUNTRY,FREQUENCY,TIME_PERIOD,OBS_VALUE,...   IMF IMTS
+//	sdmx-fx          DATAFLOW,... or STRUCTURE,STRUCTURE_ID,ACTION,...      IMF ER, BIS WS_XRU, ECB EXR
 //
 // Every text is UTF-8 or, where it is not, Windows-1252 (WITS downloads,
 // Excel's CSV on Windows), decided from its bytes as they stream: see
@@ -31,6 +34,10 @@
 // skips (aggregate reporters or partners, such as the EU-28) are counted,
 // with the reason: FileReader.Skipped. A saved error page (Comtrade's
 // "query too complex") is ErrErrorPage.
+//
+// The SDMX-CSV formats are told from the first row's dataflow (sdmxFlows
+// in sdmx.go is their table); a dataflow tradepipe does not read is an
+// error naming it.
 //
 // Every reader maps country codes and names to ISO 3166-1 alpha-3 through
 // the Codes it is given (the repository's table is *country.Table, of

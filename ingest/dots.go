@@ -223,6 +223,9 @@ func (p *dotsParser) reporter(name string) error {
 	if !ok {
 		return p.fail(2, fmt.Errorf("%w %q (%s)", ErrUnknownCountry, clip([]byte(name)), country.Name))
 	}
+	if c.IsAggregate() { // its rows would all be skipped: say so, rather than load nothing
+		return p.fail(2, fmt.Errorf("%w: reporter %q is an aggregate, not a country; load its members' workbooks", ErrBadCode, clip([]byte(name))))
+	}
 	p.rep, p.repAt = c, name
 	return nil
 }
@@ -263,7 +266,7 @@ func (p *dotsParser) next(b *array.RecordBuilder) error {
 			}
 			p.names[name] = par
 		}
-		if p.rep.IsAggregate() || par.IsAggregate() {
+		if par.IsAggregate() {
 			p.skipped++
 			continue
 		}

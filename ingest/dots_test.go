@@ -203,6 +203,8 @@ func TestDOTSErrors(t *testing.T) {
 		{"unit", writeWorkbook(t, unit), ErrBadCode, `kaz.xlsx:5:2: Exports, FOB!B5: invalid code: unit "US Dollars, Thousands"`},
 		{"bad year", writeWorkbook(t, exp("Kazakhstan, Rep. of", []string{"2018", "FY19"})), ErrBadYear, `kaz.xlsx:7:4: Exports, FOB!D7: year outside 1900-2100 "FY19"`},
 		{"no years", writeWorkbook(t, exp("Kazakhstan, Rep. of", nil)), ErrMissingColumn, `kaz.xlsx:5: Exports, FOB: missing required column: the sheet ends before its year row (7)`},
+		{"aggregate reporter", writeWorkbook(t, exp("Euro Area", years, []any{"World", 1.0})), ErrBadCode,
+			`kaz.xlsx:4:2: Exports, FOB!B4: invalid code: reporter "Euro Area" is an aggregate, not a country`},
 		{"unknown partner", writeWorkbook(t, exp("Kazakhstan, Rep. of", years, []any{"World", 1.0}, []any{"Narnia", 2.0})), ErrUnknownCountry, `kaz.xlsx:9:2: Exports, FOB!B9: unknown country code "Narnia"`},
 		{"bad value", writeWorkbook(t, exp("Kazakhstan, Rep. of", years, []any{"World", 1.0, "n.a."})), ErrBadNumber, `kaz.xlsx:8:4: Exports, FOB!D8: invalid number "n.a."`},
 		{"bad grouping", writeWorkbook(t, exp("Kazakhstan, Rep. of", years, []any{"World", "12,5 e"})), ErrBadNumber, `kaz.xlsx:8:3: Exports, FOB!C8: invalid number "12,5 e"`},

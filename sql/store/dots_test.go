@@ -6,8 +6,6 @@ import (
 	"testing"
 
 	"github.com/xuri/excelize/v2"
-
-	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // writeDOTS writes a workbook in the IMF DOTS layout (one sheet, Exports,
@@ -61,94 +59,4 @@ func TestDOTSEstimatesStored(t *testing.T) {
 	if got := strings.Join(totals, "|"); got != want {
 		t.Fatalf("trade_bilateral:\n %s\nwant\n %s", got, want)
 	}
-}
-
-// TestRealDOTS loads the real DOTS workbooks of the C5, China, Russia and
-// ASEAN into one dataset and checks them against the workbooks' own cells,
-// read here with excelize: the spot values PROVENANCE.md lists, and the
-// number of estimated rows (cells written "... e" in partner rows that are
-// not aggregates).
-func TestRealDOTS(t *testing.T) {
-	t.Parallel()
-	dir := filepath.Join(realData(t), "imf_dots_xlsx_Direction-of-Trade-Map")
-	paths, _ := filepath.Glob(filepath.Join(dir, "DOTS_*.xlsx"))
-	s := openTest(t)
-	var loaded int
-	for _, p := range paths {
-		if filepath.Base(p) == "DOTS_221.xlsx" { // World as reporter: see ingest's test
-			continue
-		}
-		for _, r := range loadFile(t, s, p, LoadOptions{Dataset: "imf"}) {
-			if r.Status != Loaded {
-				t.Fatalf("%s: %s %v", p, r.Status, r.Err)
-			}
-			loaded++
-		}
-	}
-	if loaded != 17 {
-		t.Fatalf("%d workbooks loaded, want 17", loaded)
-	}
-	for _, c := range []struct {
-		reporter, flow, partner string
-		year                    int
-		millions                float64
-	}{
-		{"KAZ", "X", "WLD", 2019, 57676.727675}, {"KAZ", "X", "CHN", 2019, 7823.406348}, {"KAZ", "X", "RUS", 2020, 4899.4501},
-		{"KAZ", "M", "WLD", 2020, 38142.88939}, {"KAZ", "M", "RUS", 2019, 14065.055226},
-	} {
-		var v float64
-		if err := s.db.QueryRow(`SELECT value_usd FROM trade_bilateral WHERE dataset = 'imf' AND reporter = ? AND flow = ? AND partner = ? AND year = ?`,
-			c.reporter, c.flow, c.partner, c.year).Scan(&v); err != nil || !near(v, c.millions*1e6) {
-			t.Errorf("%s %s %s %d = %v (%v), want %v million", c.reporter, c.flow, c.partner, c.year, v, err, c.millions)
-		}
-	}
-	want := estimatedCells(t, paths)
-	var got int
-	if err := s.db.QueryRow(`SELECT count(*) FROM trade WHERE dataset = 'imf' AND is_estimate`).Scan(&got); err != nil || got != want {
-		t.Errorf("%d estimated rows (%v), the workbooks hold %d estimated cells", got, err, want)
-	}
-	var kept int
-	if err := s.db.QueryRow(`SELECT sum(estimated) FROM trade_bilateral WHERE dataset = 'imf'`).Scan(&kept); err != nil || kept != want {
-		t.Errorf("trade_bilateral counts %d estimated rows (%v), want %d", kept, err, want)
-	}
-}
-
-// estimatedCells counts the cells written "... e" in the partner rows of
-// the workbooks (DOTS_221 aside) whose partner is not an aggregate.
-func estimatedCells(t *testing.T, paths []string) int {
-	codes := country.Default()
-	n := 0
-	for _, p := range paths {
-		if filepath.Base(p) == "DOTS_221.xlsx" {
-			continue
-		}
-		f, err := excelize.OpenFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		for _, sheet := range []string{"Exports, FOB", "Imports, CIF"} {
-			rows, err := f.GetRows(sheet)
-			if err != nil {
-				t.Fatal(err)
-			}
-			for _, row := range rows[7:] {
-				if len(row) < 2 {
-					continue
-				}
-				if c, ok := codes.Lookup(country.Name, row[1]); !ok || c.IsAggregate() {
-					continue
-				}
-				for _, v := range row[2:] {
-					if strings.HasSuffix(v, " e") {
-						n++
-					}
-				}
-			}
-		}
-		f.Close()
-	}
-	if n == 0 {
-		t.Fatal("no estimated cells in the workbooks")
-	}
-	return n
 }
