@@ -381,7 +381,25 @@ func TestConstantSlicesAgreeWithRows(t *testing.T) {
 			}
 			return b.NewBooleanArray()
 		}
-		rep, agg, est, leaf := boolCol(), boolCol(), boolCol(), boolCol()
+		rep, agg, est := boolCol(), boolCol(), boolCol()
+		// The leaf flag, level and trade type vary less often, so that
+		// enough batches still take the batch-wide path.
+		leaf := func() *array.Boolean {
+			b := array.NewBooleanBuilder(memory.DefaultAllocator)
+			defer b.Release()
+			mode := r.IntN(3)
+			for range rows {
+				switch mode {
+				case 0:
+					b.AppendNull()
+				case 1:
+					b.Append(true)
+				default:
+					b.Append(r.IntN(4) == 0)
+				}
+			}
+			return b.NewBooleanArray()
+		}()
 		levelCol := func() *array.Int32 {
 			b := array.NewInt32Builder(memory.DefaultAllocator)
 			defer b.Release()
@@ -402,7 +420,7 @@ func TestConstantSlicesAgreeWithRows(t *testing.T) {
 		types := strArray(func() []*string {
 			goods, services := "goods", "services"
 			out := make([]*string, rows)
-			mode := r.IntN(2)
+			mode := r.IntN(4)
 			for i := range out {
 				out[i] = &goods
 				if mode == 1 && r.IntN(2) == 0 {
