@@ -169,7 +169,7 @@ func (g *gate) Write(b []byte) (int, error) {
 }
 
 // isTerminal tells whether w is a terminal.
-func isTerminal(w io.Writer) bool {
+func isTerminal(w any) bool {
 	f, ok := w.(*os.File)
 	return ok && term.IsTerminal(int(f.Fd()))
 }
