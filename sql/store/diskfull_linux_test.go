@@ -55,8 +55,18 @@ func TestDiskFullRecorded(t *testing.T) {
 			if err := s.db.QueryRow(`SELECT (SELECT count(*) FROM trade_rows), (SELECT count(*) FROM load_failures)`).Scan(&rows, &failures); err != nil {
 				t.Fatal(err)
 			}
-			if err := s.db.QueryRow(`SELECT kind, error FROM load_failures`).Scan(&kind, &msg); err != nil || rows != 0 || failures != 1 || kind != "disk-full" || !strings.HasPrefix(msg, p) {
-				t.Errorf("after the full disk: %d rows, %d failures, kind %q, error %q (%v)", rows, failures, kind, msg, err)
+			if rows != 0 {
+				t.Errorf("after the full disk: %d rows", rows)
+			}
+			// Where the disk is still full once the database is open
+			// again, the failure's own row cannot be written: the error
+			// then says so, and nothing is lost without a word.
+			if failures == 0 && strings.Contains(res[0].Err.Error(), "load_failures could not record it") {
+				t.Logf("the disk stayed full: %v", res[0].Err)
+				return
+			}
+			if err := s.db.QueryRow(`SELECT kind, error FROM load_failures`).Scan(&kind, &msg); err != nil || failures != 1 || kind != "disk-full" || !strings.HasPrefix(msg, p) {
+				t.Errorf("after the full disk: %d failures, kind %q, error %q (%v)", failures, kind, msg, err)
 			}
 		})
 	}
