@@ -31,6 +31,7 @@ type Store struct {
 	db       *dsql.DB
 	path     string
 	dsn      string // what a writable open opened (reopen)
+	memLimit string // DuckDB's memory limit as the store set it at open (memory.go)
 	readOnly bool
 	// macros: the database holds this tradepipe's transform macros, so a
 	// connection needs none of its own (macros.go).
@@ -156,8 +157,8 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	s := &Store{db: db, path: path, dsn: dsn, readOnly: c.readOnly}
 	if c.readOnly {
 		err = s.checkCurrent(ctx)
-	} else {
-		err = s.migrate(ctx)
+	} else if err = s.migrate(ctx); err == nil {
+		err = s.keepMemoryLimit(ctx)
 	}
 	if err != nil {
 		db.Close()
