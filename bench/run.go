@@ -118,6 +118,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	for _, name := range targetNames {
 		if want[name] {
 			if err := steps[name](); err != nil {
+				// What the targets before measured is printed all the same.
+				printResults(stdout, m, r.pairs, r.results, r.rss, r.sizes, time.Since(started))
 				return fmt.Errorf("%s: %w", name, err)
 			}
 		}

@@ -42,3 +42,7 @@ func (p *sdmxParser) withScanner(s *scanner) parser {
 	q.cache, q.mappers = map[string]country.Country{}, map[string]sdmxMapper{}
 	return &q
 }
+
+// The time series layouts make a row per year column.
+func (p *witsParser) rowsPerRecord() int { return max(1, len(p.years)) }
+func (p *wdiParser) rowsPerRecord() int  { return max(1, len(p.years)) }

@@ -34,6 +34,10 @@ type chunkPipe struct {
 
 	sep  byte      // the header's field separator, for the chunks' scanners
 	skip skipTally // rows the delivered chunks' parsers skipped
+	// recordRows is how many rows one record can make (a WITS time series
+	// record makes one a year): a chunk holds batchRows / recordRows
+	// records, so that its batch stays about batchRows rows. 0 means 1.
+	recordRows int
 
 	parse     func(c *chunk)        // fills c.rec, or sets c.failed
 	onePass   func(*scanner) parser // the format's parser on a scanner of the rest
@@ -245,6 +249,9 @@ func (p *chunkPipe) cut() *chunk {
 	// newlines in buf[:scanned] and buf[:end].
 	scanned, quotes, end, lines, endLines, records := 0, 0, 0, 0, 0, 0
 	maxRows := p.opts.batchRows
+	if p.recordRows > 1 {
+		maxRows = max(1, maxRows/p.recordRows)
+	}
 	for {
 		for records < maxRows {
 			i := bytes.IndexByte(buf[scanned:], '\n')

@@ -31,8 +31,16 @@ func newParallelReader(schema *arrow.Schema, o *options, p chunkable, s *scanner
 	r := &parallelReader{p: p}
 	r.init(schema, o, s, true)
 	r.parse, r.onePass = r.parseChunk, p.withScanner
+	if w, ok := p.(wideRecords); ok {
+		r.recordRows = w.rowsPerRecord()
+	}
 	return r
 }
+
+// wideRecords is a chunkable parser whose records each make several rows
+// (a column a year): its chunks hold fewer records, so that their batches,
+// and the memory of the chunks in flight, stay bounded.
+type wideRecords interface{ rowsPerRecord() int }
 
 // parseChunk turns a chunk into one batch, or marks it failed at the first
 // error.

@@ -7,6 +7,7 @@ package gen
 
 import (
 	"bufio"
+	"bytes"
 	"fmt"
 	"io"
 	"math"
@@ -560,6 +561,79 @@ func WriteFXLong(w io.Writer, o Options) error {
 		b = append(b, '\n')
 		if _, err := bw.Write(b); err != nil {
 			return err
+		}
+	}
+	return bw.Flush()
+}
+
+// WITSYears are the year columns of the WITS time series WriteWITS writes.
+var WITSYears = func() []int {
+	var ys []int
+	for y := 1995; y <= 2021; y++ {
+		ys = append(ys, y)
+	}
+	return ys
+}()
+
+// WriteWITS writes a WITS partner time series as an all-reporters download
+// is: for every ordered pair of the country codes, an import and an export
+// row, All Products, in US$ thousand, one column per year (1995-2021), a
+// value missing now and then. Names are the country table's, as WITS
+// writes them. o.Rows is not used: the pairs make the rows.
+func WriteWITS(w io.Writer, o Options) error {
+	c, err := country.Load()
+	if err != nil {
+		return err
+	}
+	codes := slices.Clone(BACICodes)
+	slices.Sort(codes)
+	names := map[int]string{}
+	for _, n := range codes {
+		x, ok := c.Lookup(country.Comtrade, strconv.Itoa(n))
+		if !ok || x.Name == "" {
+			return fmt.Errorf("no name for country code %d", n)
+		}
+		names[n] = x.Name
+	}
+	q := func(b []byte, s string) []byte {
+		if bytes.ContainsAny([]byte(s), ",\"") {
+			return append(append(append(b, '"'), bytes.ReplaceAll([]byte(s), []byte(`"`), []byte(`""`))...), '"')
+		}
+		return append(b, s...)
+	}
+	bw := bufio.NewWriterSize(w, 1<<20)
+	bw.WriteString("Reporter Name,Partner Name,Trade Flow,Product Group,Indicator")
+	for _, y := range WITSYears {
+		bw.WriteString("," + strconv.Itoa(y))
+	}
+	bw.WriteString("\n")
+	rng := rand.New(rand.NewPCG(o.ValueSeed, 8))
+	var b []byte
+	for _, i := range codes {
+		for _, j := range codes {
+			if i == j {
+				continue
+			}
+			for _, flow := range []string{"Import", "Export"} {
+				b = q(b[:0], names[i])
+				b = append(b, ',')
+				b = q(b, names[j])
+				b = append(b, ',')
+				b = append(b, flow...)
+				b = append(b, ",  All Products,"...)
+				b = append(b, flow...)
+				b = append(b, " (US$ Thousand)"...)
+				for range WITSYears {
+					b = append(b, ',')
+					if rng.IntN(10) > 0 {
+						b = appendMilli(b, amount(rng)/1000)
+					}
+				}
+				b = append(b, '\n')
+				if _, err := bw.Write(b); err != nil {
+					return err
+				}
+			}
 		}
 	}
 	return bw.Flush()
