@@ -64,7 +64,7 @@ func childNativeCSV(args []string, stdout io.Writer) error {
 	fs := flag.NewFlagSet("native-csv", flag.ContinueOnError)
 	db := fs.String("db", "", "database file to create")
 	file := fs.String("file", "", "CSV file")
-	layout := fs.String("layout", "baci", "baci, comtrade, long, fxlong or sdmx")
+	layout := fs.String("layout", "baci", "baci, comtrade, comtradebulk, long, fxlong, sdmx or wits")
 	threads := fs.Int("threads", 2, "DuckDB threads")
 	if err := fs.Parse(args); err != nil {
 		return err

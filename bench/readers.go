@@ -23,6 +23,8 @@ func (r *runner) readersTarget() error {
 	}{
 		{"trade-long", "long", "long_trade.csv", n, func(f *os.File, o gen.Options) error { return gen.WriteLong(f, o) }},
 		{"fx-long", "fxlong", "fx_long.csv", n / 5, func(f *os.File, o gen.Options) error { return gen.WriteFXLong(f, o) }},
+		{"comtrade", "comtradebulk", "COMTRADE-FINAL-CA2019H5[2024-01-03].tsv", n,
+			func(f *os.File, o gen.Options) error { return gen.WriteComtradeBulk(f, o) }},
 		// rows: the ordered pairs of the bench's countries, an import and an export row each
 		{"wits", "wits", "wits_partner_timeseries.csv", 2 * len(gen.BACICodes) * (len(gen.BACICodes) - 1),
 			func(f *os.File, o gen.Options) error { return gen.WriteWITS(f, o) }},

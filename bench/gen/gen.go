@@ -8,6 +8,7 @@ package gen
 import (
 	"bufio"
 	"bytes"
+	"encoding/csv"
 	"fmt"
 	"io"
 	"math"
@@ -15,6 +16,7 @@ import (
 	"math/rand/v2"
 	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/tradepipe/tradepipe/transform/country"
 )
@@ -635,6 +637,35 @@ func WriteWITS(w io.Writer, o Options) error {
 				}
 			}
 		}
+	}
+	return bw.Flush()
+}
+
+// WriteComtradeBulk writes a Comtrade+ bulk file as the bulk downloads
+// are: the same rows and columns as WriteComtrade, tab-separated, no
+// quotes, no trailing separator, LF line ends.
+func WriteComtradeBulk(w io.Writer, o Options) error {
+	pr, pw := io.Pipe()
+	go func() { pw.CloseWithError(WriteComtrade(pw, o)) }()
+	cr := csv.NewReader(pr)
+	cr.FieldsPerRecord = -1
+	cr.ReuseRecord = true
+	bw := bufio.NewWriterSize(w, 1<<20)
+	width := 0
+	for {
+		rec, err := cr.Read()
+		if err == io.EOF {
+			break
+		}
+		if err != nil {
+			pr.CloseWithError(err)
+			return err
+		}
+		if width == 0 {
+			width = len(rec)
+		}
+		bw.WriteString(strings.Join(rec[:width], "\t"))
+		bw.WriteByte('\n')
 	}
 	return bw.Flush()
 }
