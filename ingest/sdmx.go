@@ -432,6 +432,26 @@ func (p *sdmxParser) checkFreq(r *rec, i int, t sdmxTime) error {
 	return nil
 }
 
+// appendRate reads the observation's rate (a positive number; per US
+// dollar, or US dollars per unit where invert), gives the row its period
+// and appends it: the end every rate dataflow's mapper shares.
+func (p *sdmxParser) appendRate(b *array.RecordBuilder, r *rec, row *fxRow, t sdmxTime, eop, invert bool) (bool, error) {
+	v, err := p.value(r)
+	if err != nil {
+		return false, err
+	}
+	if err := positiveRate(r, p.h.value, v); err != nil {
+		return false, err
+	}
+	row.perUSD = v
+	if invert {
+		row.perUSD = 1 / v
+	}
+	fxPeriod(row, t, eop)
+	appendFX(b, row)
+	return true, nil
+}
+
 // fxPeriod gives a rate row the period of an average (freq as the
 // period's) or, for an end-of-period rate, the period's last day (freq D).
 func fxPeriod(row *fxRow, t sdmxTime, endOfPeriod bool) {
@@ -616,15 +636,7 @@ func bindIMFER(h *sdmxHeader) (sdmxMapper, error) {
 		if row.currency == "" {
 			return false, r.fail(c[0], fmt.Errorf("%w: %s has no currency in the country table", ErrBadCode, cty.Code))
 		}
-		if row.perUSD, err = p.value(r); err != nil {
-			return false, err
-		}
-		if err := positiveRate(r, p.h.value, row.perUSD); err != nil {
-			return false, err
-		}
-		fxPeriod(&row, t, eop)
-		appendFX(b, &row)
-		return true, nil
+		return p.appendRate(b, r, &row, t, eop, false)
 	}, nil
 }
 
@@ -680,15 +692,7 @@ func bindBISXRU(h *sdmxHeader) (sdmxMapper, error) {
 		if row.currency = strings.ToUpper(p.h.id(r, c[1])); len(row.currency) != 3 || strings.Trim(row.currency, "ABCDEFGHIJKLMNOPQRSTUVWXYZ") != "" {
 			return false, r.fail(c[1], fmt.Errorf("%w: currency %q (want an ISO 4217 code)", ErrBadCode, clip(r.fields[c[1]])))
 		}
-		if row.perUSD, err = p.value(r); err != nil {
-			return false, err
-		}
-		if err := positiveRate(r, p.h.value, row.perUSD); err != nil {
-			return false, err
-		}
-		fxPeriod(&row, t, eop)
-		appendFX(b, &row)
-		return true, nil
+		return p.appendRate(b, r, &row, t, eop, false)
 	}, nil
 }
 
@@ -727,16 +731,7 @@ func bindECBEXR(h *sdmxHeader) (sdmxMapper, error) {
 		if err := p.checkFreq(r, freq, t); err != nil {
 			return false, err
 		}
-		v, err := p.value(r)
-		if err != nil {
-			return false, err
-		}
-		if err := positiveRate(r, p.h.value, v); err != nil {
-			return false, err
-		}
-		row := fxRow{line: int64(p.s.recLine), currency: "EUR", countryCode: "U2", perUSD: 1 / v}
-		fxPeriod(&row, t, eop)
-		appendFX(b, &row)
-		return true, nil
+		row := fxRow{line: int64(p.s.recLine), currency: "EUR", countryCode: "U2"}
+		return p.appendRate(b, r, &row, t, eop, true)
 	}, nil
 }
