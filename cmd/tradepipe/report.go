@@ -23,6 +23,7 @@ type reportCmd struct {
 	Dataset       string   `help:"Dataset to read (default: the only one loaded)."`
 	Group         string   `default:"${group}" help:"Group: C5, ASEAN, EAEU, CU2010, SCO, CSTO, one defined in the config (any case: c5 is C5), or one for this run only: NAME=KAZ,KGZ,... (in quotes)."`
 	Compare       []string `sep:"none" help:"Further groups for group-compare (repeatable, or comma separated); for regional-shares the one group whose intra share is shown beside (default ${compare}; none for none). A group for this run only: NAME=KAZ,KGZ,..."`
+	Partners      string   `default:"${partners}" help:"bloc-shares: the partner group whose members (as it stands at the end of the last year) each member's trade with is measured."`
 	From          int      `help:"First year."`
 	To            int      `help:"Last year."`
 	Basis         string   `help:"reporter (each member's own reports, mirror-filled), flow (BACI), importer-first, exporter-first or average (default: by the data)."`
@@ -69,7 +70,7 @@ func (c *reportCmd) Run(e *env, kctx *kong.Context) error {
 	if err != nil {
 		return &exitError{code: 2, err: err}
 	}
-	p := report.Params{Dataset: c.Dataset, Group: group, Compare: compare, From: c.From, To: c.To,
+	p := report.Params{Dataset: c.Dataset, Group: group, Compare: compare, Partners: c.Partners, From: c.From, To: c.To,
 		Basis: c.Basis, Membership: c.Membership, CIFFOB: c.CIFFOB, Top: c.Top, MinReporters: c.MinReporters, Flows: c.Flows,
 		Partial: c.Partial, Coverage: c.Coverage, MinWorldShare: c.MinWorldShare, MinPartnerShare: c.MinPartners,
 		Define: defs, Given: givenParams(kctx)}

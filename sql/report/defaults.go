@@ -52,6 +52,7 @@ func (p *Params) fill(d map[string]string) error {
 	}
 	str(&p.Group, "group")
 	str(&p.Compare, "compare")
+	str(&p.Partners, "partners")
 	str(&p.Membership, "membership")
 	str(&p.Flows, "flows")
 	str(&p.Partial, "partial")

@@ -16,7 +16,7 @@ func TestDefaults(t *testing.T) {
 	}
 	want := map[string]string{"group": "C5", "compare": "ASEAN", "from": "1900", "to": "2100", "basis": "reporter",
 		"membership": "as-of", "cif_fob": "1.06", "min_reporters": "100", "top": "5", "flows": "all", "partial": "omit",
-		"min_world_share": "90", "min_partner_share": "95"}
+		"min_world_share": "90", "min_partner_share": "95", "partners": "EAEU"}
 	if !reflect.DeepEqual(d, want) {
 		t.Errorf("Defaults() = %v\nwant %v", d, want)
 	}
@@ -24,7 +24,7 @@ func TestDefaults(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if w := (Params{Group: "ASEAN", Compare: "ASEAN", From: 1900, To: 2100, Membership: "as-of", CIFFOB: 1.06, Top: 3,
+	if w := (Params{Group: "ASEAN", Compare: "ASEAN", Partners: "EAEU", From: 1900, To: 2100, Membership: "as-of", CIFFOB: 1.06, Top: 3,
 		MinReporters: 100, Flows: "all", Partial: "omit", MinWorldShare: 90, MinPartnerShare: 95}); !reflect.DeepEqual(p, w) {
 		t.Errorf("WithDefaults: %+v\nwant %+v", p, w)
 	}

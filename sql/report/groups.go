@@ -118,7 +118,7 @@ func canonicalGroup(known []string, name string) string {
 // ParamFlags are the parameters a caller can set by flag, named as the
 // reports' headers name them (the command line's --min-reporters is
 // min_reporters); Params.Given holds those set.
-var ParamFlags = []string{"dataset", "group", "compare", "from", "to", "basis", "membership", "cif_fob", "top", "flows",
+var ParamFlags = []string{"dataset", "group", "compare", "partners", "from", "to", "basis", "membership", "cif_fob", "top", "flows",
 	"min_reporters", "partial", "coverage", "min_world_share", "min_partner_share"}
 
 // takes tells whether report f takes the parameter a flag sets: the

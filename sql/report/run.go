@@ -24,6 +24,10 @@ type Params struct {
 	// "none" are left out.
 	Compare    string
 	Groups     []string // resolved: Group, then the Compare groups
+	// Partners is bloc-shares' partner group: the group whose members, as
+	// they stand at the end of the last year, each member's trade with is
+	// measured.
+	Partners string
 	From, To   int
 	Basis      string // reporter, flow, importer-first, exporter-first, average ("" = by the data)
 	Membership string // as-of or fixed
@@ -269,7 +273,12 @@ func resolve(ctx context.Context, conn *dsql.Conn, f sqlfile.File, p *Params) er
 	}
 	p.Compare = strings.Join(compare, ",")
 	p.Groups = append([]string{p.Group}, compare...)
-	for _, g := range p.Groups {
+	check := p.Groups
+	if slices.Contains(f.ParamNames(), "partners") {
+		p.Partners = canonicalGroup(groups, strings.TrimSpace(p.Partners))
+		check = append(slices.Clone(check), p.Partners)
+	}
+	for _, g := range check {
 		if !slices.Contains(groups, g) {
 			return fmt.Errorf("%w: unknown group %q (known: %s)", ErrUsage, g, strings.Join(groups, ", "))
 		}
@@ -327,7 +336,7 @@ func Args(f sqlfile.File, p Params) ([]any, error) {
 		fixedYear = p.FixedYear
 	}
 	return f.Bind(map[string]any{
-		"dataset": p.Dataset, "group": p.Group, "compare": p.Compare,
+		"dataset": p.Dataset, "group": p.Group, "compare": p.Compare, "partners": p.Partners,
 		"from": p.From, "to": p.To, "basis": p.Basis, "membership": p.Membership, "cif_fob": p.CIFFOB, "top": p.Top,
 		"min_reporters": p.MinReporters, "flows": p.Flows, "partial": p.Partial, "world": p.World,
 		"fixed_year": fixedYear, "min_world_share": p.MinWorldShare, "min_partner_share": p.MinPartnerShare,
