@@ -24,12 +24,14 @@ test:
 
 # Run the bundled sample config's job once (ingest the sample into a fresh
 # .demo/demo.duckdb, refresh the config's groups, write reports and Parquet
-# to .demo/outputs), show what was loaded and print the headline table.
+# to .demo/outputs, the brief among them), show what was loaded, print the
+# headline table and where the brief is.
 demo: build
 	@rm -rf .demo && mkdir -p .demo
 	$(BIN) run --config testdata/sample/tradepipe.yaml
 	$(BIN) status --db $(DEMO_DB)
 	$(BIN) report regional-shares --db $(DEMO_DB) --dataset sample --group C5
+	@echo "the brief (the claims beside the figures): .demo/outputs/reports/brief.html and brief.md"
 
 # Run every fuzz target for FUZZTIME each (not part of make test). New inputs are
 # minimised for at most 200 runs: the default minute per input starves the

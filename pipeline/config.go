@@ -108,9 +108,10 @@ const (
 	StepTransform = "transform"
 	StepReport    = "report"
 	StepExport    = "export"
+	StepBrief     = "brief"
 )
 
-var stepKinds = []string{StepIngest, StepTransform, StepReport, StepExport}
+var stepKinds = []string{StepIngest, StepTransform, StepReport, StepExport, StepBrief}
 
 // Step is one step of a job, parsed from a string such as
 // "report regional-shares --dataset comtrade".
@@ -137,6 +138,9 @@ type StepOptions struct {
 	Define                        []report.Group
 	Given                         []string
 	Out, PartitionBy, Compression string // export only
+	// Claims is a brief step's claims file (relative to the config's
+	// folder; "" for the bundled claims).
+	Claims string
 }
 
 // seededNames are the seeded groups' names (transform/seed/groups.csv).
@@ -276,6 +280,11 @@ func Parse(file string, text []byte) (*Config, error) {
 	d.stepGroups(c)
 	c.DB = c.path(c.DB)
 	c.Outputs = c.path(c.Outputs)
+	for _, j := range c.Jobs {
+		for k := range j.Steps {
+			j.Steps[k].Options.Claims = c.path(j.Steps[k].Options.Claims)
+		}
+	}
 	needInbox := false
 	for _, j := range c.Jobs {
 		for _, s := range j.Steps {
@@ -623,7 +632,7 @@ func (d *decoder) stepGroups(c *Config) {
 	}
 	for i, j := range c.Jobs {
 		for k, s := range j.Steps {
-			if s.Kind != StepReport && s.Kind != StepExport {
+			if s.Kind != StepReport && s.Kind != StepExport && s.Kind != StepBrief {
 				continue
 			}
 			names := []string{s.Options.Group}
@@ -710,7 +719,7 @@ func (d *decoder) step(n *yaml.Node, key string) (Step, bool) {
 		if len(args) > 0 {
 			msg = fmt.Sprintf("takes no arguments, got %q", strings.Join(args, " "))
 		}
-	case StepReport, StepExport:
+	case StepReport, StepExport, StepBrief:
 		msg = parseStepArgs(&s, args)
 	default:
 		d.errorf(n, key, "unknown step %q (known: %s)", s.Kind, strings.Join(stepKinds, ", "))
@@ -740,6 +749,9 @@ func parseStepArgs(s *Step, args []string) string {
 	}
 	i := 0
 	for ; i < len(args) && !strings.HasPrefix(args[i], "-"); i++ {
+		if s.Kind == StepBrief {
+			return fmt.Sprintf("takes options only (--dataset, --group, --compare, --from, --to, --claims), got %q", args[i])
+		}
 		if !slices.Contains(names, args[i]) {
 			if s.Kind == StepExport {
 				return fmt.Sprintf("no table or report %q (tables: %s; reports: %s)", args[i], strings.Join(export.Tables(), ", "), strings.Join(reports, ", "))
@@ -757,12 +769,18 @@ func parseStepArgs(s *Step, args []string) string {
 	fs.StringVar(&o.Dataset, "dataset", "", "")
 	fs.StringVar(&o.Group, "group", "", "")
 	fs.StringVar(&o.Compare, "compare", "", "")
-	fs.StringVar(&o.Basis, "basis", "", "")
-	fs.StringVar(&o.Membership, "membership", "", "")
 	fs.IntVar(&o.From, "from", 0, "")
 	fs.IntVar(&o.To, "to", 0, "")
-	fs.Float64Var(&o.CIFFOB, "cif-fob", 0, "")
-	opts := "--dataset, --group, --compare, --from, --to, --basis, --membership, --cif-fob"
+	opts := "--dataset, --group, --compare, --from, --to"
+	if s.Kind == StepBrief {
+		fs.StringVar(&o.Claims, "claims", "", "")
+		opts += ", --claims"
+	} else {
+		fs.StringVar(&o.Basis, "basis", "", "")
+		fs.StringVar(&o.Membership, "membership", "", "")
+		fs.Float64Var(&o.CIFFOB, "cif-fob", 0, "")
+		opts += ", --basis, --membership, --cif-fob"
+	}
 	if s.Kind == StepReport {
 		fs.StringVar(&o.Partial, "partial", "", "")
 		fs.StringVar(&o.Flows, "flows", "", "")

@@ -55,6 +55,8 @@ func (c *Config) Plan(j *Job, now time.Time, loaded func(path string, size int64
 			for _, n := range s.Names {
 				out = append(out, fmt.Sprintf("report %s: writes %s.{csv,md,html}%s", n, filepath.Join(dir, n), options(s.Options)))
 			}
+		case StepBrief:
+			out = append(out, fmt.Sprintf("brief: writes %s.{md,html} and its charts%s", filepath.Join(c.Outputs, "reports", "brief"), options(s.Options)))
 		case StepExport:
 			o := s.Options.Out
 			if o == "" {

@@ -177,7 +177,7 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 	// (outputs.go).
 	var reportSteps []Step
 	for _, s := range j.Steps {
-		if s.Kind == StepReport {
+		if s.Kind == StepReport || s.Kind == StepBrief {
 			reportSteps = append(reportSteps, s)
 		}
 	}
@@ -198,7 +198,7 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 			}
 		case StepTransform:
 			err = r.refreshGroups(actx, st)
-		case StepReport:
+		case StepReport, StepBrief:
 			part = reportsPart
 			if reportsKey == "" {
 				if reportsKey, err = r.outputsKey(actx, st, reportSteps); err != nil {
@@ -208,7 +208,11 @@ func (r *Runner) attempt(ctx context.Context, j *Job, res *Result) (st *store.St
 					r.jlog.Info("no data and no step changed since the last run: its reports stand", "state", r.statePath())
 				}
 			}
-			if !reportsStand {
+			switch {
+			case reportsStand:
+			case s.Kind == StepBrief:
+				err = r.brief(actx, st, s, &reportsOutput)
+			default:
 				err = r.report(actx, st, s, pages, &reportsOutput)
 			}
 		case StepExport:

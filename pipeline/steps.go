@@ -14,6 +14,7 @@ import (
 	"github.com/tradepipe/tradepipe/ingest"
 	"github.com/tradepipe/tradepipe/sql/export"
 	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/report/brief"
 	"github.com/tradepipe/tradepipe/sql/report/render"
 	"github.com/tradepipe/tradepipe/sql/store"
 	"github.com/tradepipe/tradepipe/transform"
@@ -280,6 +281,39 @@ func (r *Runner) report(ctx context.Context, st *store.Store, s Step, pages map[
 		pages[name] = render.Page{Name: name, Table: t}
 		r.jlog.Info("report written", "report", name, "rows", len(t.Rows), "to", filepath.Join(dir, name+".{csv,md}"))
 	}
+	return nil
+}
+
+// brief writes the brief (package brief) into outputs/reports as
+// brief.md with its charts beside it and brief.html, one page.
+func (r *Runner) brief(ctx context.Context, st *store.Store, s Step, written *[]string) error {
+	dir := filepath.Join(r.Config.Outputs, "reports")
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	o := brief.Options{Dataset: s.Options.Dataset, Group: s.Options.Group, Compare: s.Options.Compare, From: s.Options.From, To: s.Options.To}
+	if s.Options.Claims != "" {
+		c, err := brief.LoadClaims(s.Options.Claims)
+		if err != nil {
+			return err
+		}
+		o.Claims = c
+	}
+	b, err := brief.Build(ctx, st, o)
+	if err != nil {
+		return err
+	}
+	files, err := brief.WriteFiles(filepath.Join(dir, "brief.md"), b)
+	*written = append(*written, files...)
+	if err != nil {
+		return err
+	}
+	page := filepath.Join(dir, "brief.html")
+	if err := render.WriteAtomic(page, func(w io.Writer) error { return brief.WriteHTML(w, b) }); err != nil {
+		return err
+	}
+	*written = append(*written, page)
+	r.jlog.Info("brief written", "sections", len(b.Sections), "to", filepath.Join(dir, "brief.{md,html}"))
 	return nil
 }
 

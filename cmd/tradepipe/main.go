@@ -29,6 +29,7 @@ type cli struct {
 	Status   statusCmd   `cmd:"" help:"Show the files loaded, rows per dataset and table, failed loads and the run history."`
 	Query    queryCmd    `cmd:"" help:"Run ad-hoc SQL against the database, read-only."`
 	Report   reportCmd   `cmd:"" help:"Run a named report (see --list)."`
+	Brief    briefCmd    `cmd:"" help:"Write the brief: the commentary's claims on Central Asian regionalism, each beside the figures that test it, with charts, tables and coverage."`
 	Export   exportCmd   `cmd:"" help:"Write the trade data, flows, exchange rates, groups and reports as Parquet (Hive-partitioned, with a manifest), replacing the folder atomically."`
 	Run      runCmd      `cmd:"" help:"Run the config's jobs once, in order (exit 0 when all succeeded, 1 when any failed)."`
 	Check    checkCmd    `cmd:"" help:"Check a config as run would, running nothing (exit 0 when good, 2 listing every mistake)."`

@@ -22,12 +22,12 @@ type Params struct {
 	// shows the first one's intra share beside the group's, group-compare
 	// shows them all. "none" for none; resolved, the group itself and
 	// "none" are left out.
-	Compare    string
-	Groups     []string // resolved: Group, then the Compare groups
+	Compare string
+	Groups  []string // resolved: Group, then the Compare groups
 	// Partners is bloc-shares' partner group: the group whose members, as
 	// they stand at the end of the last year, each member's trade with is
 	// measured.
-	Partners string
+	Partners   string
 	From, To   int
 	Basis      string // reporter, flow, importer-first, exporter-first, average ("" = by the data)
 	Membership string // as-of or fixed
@@ -120,6 +120,11 @@ func Run(ctx context.Context, st *store.Store, name string, p Params) (*Table, e
 	defer conn.Close()
 	if err := addGroups(ctx, conn, p.Define); err != nil {
 		return nil, err
+	}
+	if len(p.Define) > 0 {
+		// The run's own groups end with it: the connection goes back to
+		// the pool, and the next report on it must not see them.
+		defer conn.ExecContext(context.WithoutCancel(ctx), `DROP TABLE IF EXISTS temp.group_membership`)
 	}
 	if err := resolve(ctx, conn, f, &p); err != nil {
 		return nil, err
