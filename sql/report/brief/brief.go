@@ -92,7 +92,7 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Brief, error) {
 	o.Group, o.Compare = p.Group, strings.Split(p.Compare, ",")[0]
 	bl := &builder{ctx: ctx, st: st, o: o, cache: map[string]*report.Table{}, omitted: map[*report.Table]*report.Table{}}
 	// The headline resolves the dataset, the basis and the group's name.
-	head, err := bl.run("regional-shares", report.Params{})
+	head, err := bl.headline()
 	if err != nil {
 		return nil, err
 	}

@@ -5,6 +5,7 @@ package render_test
 import (
 	"bytes"
 	"context"
+	"fmt"
 	"image"
 	"image/png"
 	"os"
@@ -18,6 +19,7 @@ import (
 	"time"
 
 	"github.com/tradepipe/tradepipe/sql/report"
+	"github.com/tradepipe/tradepipe/sql/report/brief"
 	"github.com/tradepipe/tradepipe/sql/report/render"
 	"github.com/tradepipe/tradepipe/sql/store/storetest"
 )
@@ -32,6 +34,12 @@ var consoleLine = regexp.MustCompile(`(?m)^.*(?::CONSOLE|Uncaught|Failed to load
 // its own process group, killed if it outlives the deadline.
 func screenshot(t *testing.T, chromium, page string) (image.Image, []string, string) {
 	t.Helper()
+	return screenshotSized(t, chromium, page, 1200, 900)
+}
+
+// screenshotSized is screenshot with a window of w x h pixels.
+func screenshotSized(t *testing.T, chromium, page string, w, h int) (image.Image, []string, string) {
+	t.Helper()
 	shot := filepath.Join(t.TempDir(), "shot.png")
 	ctx, cancel := context.WithTimeout(context.Background(), 90*time.Second)
 	defer cancel()
@@ -39,7 +47,7 @@ func screenshot(t *testing.T, chromium, page string) (image.Image, []string, str
 		"--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync",
 		"--host-resolver-rules=MAP * ~NOTFOUND", // nothing on the page may need the network
 		"--user-data-dir="+t.TempDir(), "--enable-logging=stderr", "--v=0",
-		"--screenshot="+shot, "--window-size=1200,900", "file://"+page)
+		"--screenshot="+shot, "--window-size="+strconv.Itoa(w)+","+strconv.Itoa(h), "file://"+page)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Setpgid: true}
 	cmd.Cancel = func() error { return syscall.Kill(-cmd.Process.Pid, syscall.SIGKILL) }
 	cmd.WaitDelay = 5 * time.Second
@@ -195,4 +203,67 @@ func TestBrowserTableFits(t *testing.T) {
 func atoi(s string) int {
 	n, _ := strconv.Atoi(s)
 	return n
+}
+
+// TestBrowserRendersBrief opens the sample's brief in headless Chromium, in
+// a window tall enough for the whole page: nothing on the console, and
+// every section's chart drawn (each chart's first line is blue, so the
+// screenshot has one band of blue rows per chart).
+func TestBrowserRendersBrief(t *testing.T) {
+	t.Parallel()
+	chromium, err := exec.LookPath("chromium")
+	if err != nil {
+		t.Skip("chromium not installed (apt-get install chromium): the brief is not rendered in a browser")
+	}
+	s := storetest.Sample(t)
+	b, err := brief.Build(context.Background(), s, brief.Options{Dataset: "sample"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	charts := 0
+	for _, sec := range b.Sections {
+		if sec.Figure != nil {
+			charts++
+		}
+	}
+	if charts != len(b.Sections) {
+		t.Errorf("%d charts for %d sections", charts, len(b.Sections))
+	}
+	page := filepath.Join(t.TempDir(), "brief.html")
+	var buf bytes.Buffer
+	if err := brief.WriteHTML(&buf, b); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, buf.Bytes(), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	img, console, shot := screenshotSized(t, chromium, page, 1200, 14000)
+	t.Logf("screenshot: %s", shot)
+	if len(console) > 0 {
+		t.Errorf("console messages:\n%s", strings.Join(console, "\n"))
+	}
+	// Rows with a run of the palette's blue, grouped into bands.
+	bounds := img.Bounds()
+	bands, last := 0, -1000
+	var spans []string
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		n := 0
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			r, g, bl, _ := img.At(x, y).RGBA()
+			if near(r>>8, 0x00, 30) && near(g>>8, 0x72, 30) && near(bl>>8, 0xB2, 30) {
+				n++
+			}
+		}
+		if n >= 3 {
+			if y-last > 450 { // a chart is about 575 px tall: its legend and its line are one band
+				bands++
+				spans = append(spans, fmt.Sprintf("%d-", y))
+			}
+			spans[len(spans)-1] = strings.SplitAfter(spans[len(spans)-1], "-")[0] + strconv.Itoa(y)
+			last = y
+		}
+	}
+	if bands != charts {
+		t.Errorf("%d charts drawn in the screenshot (bands of blue rows: %v), want %d", bands, spans, charts)
+	}
 }
