@@ -42,8 +42,11 @@ const depsRules = `
 	sql/report, PLOT, PRETTY < sql/report/render;
 	sql/report, ARROW < sql/export;
 
+	# The brief: the claims (YAML) measured by the reports, drawn by render.
+	sql/report/render, YAML < sql/report/brief;
+
 	# Jobs and schedules; the command line on top.
-	sql/report/render, sql/export, CRON, YAML < pipeline;
+	sql/report/brief, sql/export, CRON, YAML < pipeline;
 	pipeline, KONG, KONGCOMPLETION, COMPLETE, MANGOKONG, ROFF, PROGRESSBAR, TERM < cmd/tradepipe;
 
 	# The benchmark and its data generator.

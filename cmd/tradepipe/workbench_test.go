@@ -112,7 +112,7 @@ func TestGroupsFlowsAndFlags(t *testing.T) {
 		args []string
 		msg  string
 	}{
-		{[]string{"--top", "3"}, "report regional-shares does not take --top (partner-shares takes it)"},
+		{[]string{"--top", "3"}, "report regional-shares does not take --top (partner-shares, top-partners take it)"},
 		{[]string{"--compare", "EAEU,SCO"}, "shows one comparison group beside the group, not 2 (EAEU, SCO)"},
 		{[]string{"--compare", "EAEU", "--compare", "SCO"}, "not 2 (EAEU, SCO)"},
 		{[]string{"--group", "C5=KAZ"}, `group "C5" is defined already`},
