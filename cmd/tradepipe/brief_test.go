@@ -337,3 +337,46 @@ func TestRealBriefFiguresAreTheReports(t *testing.T) {
 	}
 	t.Logf("%d figures of the brief checked against the reports", checked)
 }
+
+// A job's brief step writes the brief beside the reports, Markdown with
+// its charts and one HTML page; a second run with nothing new leaves it
+// standing with the reports; --claims names a file beside the config, and
+// a brief step takes no report names.
+func TestRunBriefStep(t *testing.T) {
+	t.Parallel()
+	dir, cfg, inbox := pipelineDir(t, "db: t.duckdb\ninbox: inbox\noutputs: out\nsettle: 0s\n"+
+		"datasets:\n  - {name: sample, files: [c5_comtrade_*.csv, asean_long_*.csv]}\n"+
+		"jobs:\n  - name: j\n    steps: [ingest, report regional-shares --dataset sample, brief --dataset sample --claims claims.yaml]\n")
+	for _, f := range []string{"c5_comtrade_2017_2020.csv", "asean_long_1996_2020.csv"} {
+		b, err := os.ReadFile(sample(f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(inbox, f), string(b))
+	}
+	writeFile(t, filepath.Join(dir, "claims.yaml"), "claims:\n  - {id: only, kind: intra, title: T, quote: Q}\n")
+	if code, out, errs := tp(t, "run", "--config", cfg); code != 0 {
+		t.Fatalf("run: exit %d\n%s\n%s", code, out, errs)
+	}
+	reports := filepath.Join(dir, "out", "reports")
+	for _, f := range []string{"brief.md", "brief.html", "brief-1-only.png", "brief-2-sensitivity.png"} {
+		if st, err := os.Stat(filepath.Join(reports, f)); err != nil || st.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(reports, "brief.md"))
+	if !strings.Contains(string(md), "## 1. T\n\n> Q") || !strings.Contains(string(md), "![") {
+		t.Errorf("brief.md is not the claims file's brief:\n%.600s", md)
+	}
+	before, _ := os.Stat(filepath.Join(reports, "brief.html"))
+	if code, _, errs := tp(t, "run", "--config", cfg); code != 0 {
+		t.Fatalf("second run: %s", errs)
+	}
+	if after, _ := os.Stat(filepath.Join(reports, "brief.html")); !after.ModTime().Equal(before.ModTime()) {
+		t.Error("a run with nothing new made the brief again")
+	}
+	writeFile(t, cfg, "db: t.duckdb\ninbox: inbox\njobs:\n  - name: j\n    steps: [brief regional-shares]\n")
+	if code, _, errs := tp(t, "check", "--config", cfg); code != 2 || !strings.Contains(errs, "brief: takes options only") {
+		t.Errorf("brief with a report name: exit %d %s", code, errs)
+	}
+}

@@ -615,8 +615,8 @@ func (bl *builder) sensitivity() (Section, error) {
 		return s, err
 	}
 	bases := bl.o.Claims.Sensitivity.Bases
-	if head.Params.Basis == "flow" {
-		bases = []string{"flow"} // a flow table has one basis
+	if head.Params.Basis == "flow" || len(bases) == 0 {
+		bases = []string{head.Params.Basis} // a flow table has one basis; a claims file may name none
 	}
 	factors := bl.o.Claims.Sensitivity.CIFFOB
 	if len(factors) == 0 {
