@@ -416,28 +416,41 @@ func line(name string, m map[int]point, ys []int, dashed bool) render.Line {
 	return l
 }
 
-// coverage is the section's line on how complete its figures are: years
-// complete, what is not and why (the first reasons), the mirrored part,
-// and the source.
-func coverage(src []report.Source, dataset string, ts ...*report.Table) string {
-	var yrs, bad []int
+// coverage is the section's line on how complete its figures are: the
+// rows of its tables that hold a figure marked incomplete, why (the
+// reports' first reasons for those years), the mirrored part, and the
+// source.
+func coverage(src []report.Source, dataset string, grids []Grid, ts ...*report.Table) string {
+	rowsAll, marked := 0, 0
+	var where []string
+	var years []int
+	for _, g := range grids {
+		for _, r := range g.Rows {
+			rowsAll++
+			if !slices.ContainsFunc(r, func(c string) bool { return strings.HasSuffix(c, Incomplete) }) {
+				continue
+			}
+			marked++
+			label := g.Columns[0] + " " + r[0]
+			if y, err := strconv.Atoi(r[0]); err == nil && g.Columns[0] == "year" {
+				years = append(years, y)
+				label = r[0]
+			}
+			if !slices.Contains(where, label) {
+				where = append(where, label)
+			}
+		}
+	}
 	var reasons []string
 	mirrored := 0.0
 	for _, t := range ts {
 		r := rows{t: t}
 		for i := range t.Rows {
-			y := r.year(i)
-			if !slices.Contains(yrs, y) {
-				yrs = append(yrs, y)
-			}
 			if m := r.num(i, "mirror_share_pct"); m > mirrored {
 				mirrored = m
 			}
-			if r.complete(i) {
+			if r.complete(i) || len(years) > 0 && !slices.Contains(years, r.year(i)) {
 				continue
-			}
-			if !slices.Contains(bad, y) {
-				bad = append(bad, y)
 			}
 			for _, x := range strings.Split(r.str(i, "incomplete_reason"), "; ") {
 				if x != "" && !slices.Contains(reasons, x) {
@@ -446,26 +459,29 @@ func coverage(src []report.Source, dataset string, ts ...*report.Table) string {
 			}
 		}
 	}
-	slices.Sort(bad)
 	var b strings.Builder
-	if len(yrs) == 0 {
+	switch {
+	case rowsAll == 0:
 		b.WriteString("No figures.")
-	} else if len(bad) == 0 {
-		fmt.Fprintf(&b, "Complete in every year shown (%d).", len(yrs))
-	} else {
-		fmt.Fprintf(&b, "Complete in %d of %d years; incomplete (marked %s): %s", len(yrs)-len(bad), len(yrs), Incomplete, yearList(bad))
+	case marked == 0:
+		fmt.Fprintf(&b, "Every figure shown is complete (%d rows).", rowsAll)
+	default:
+		if len(where) > 8 {
+			where = append(where[:8], fmt.Sprintf("and %d more", len(where)-8))
+		}
+		fmt.Fprintf(&b, "%d of %d rows hold a figure built on incomplete data (marked %s): %s", marked, rowsAll, Incomplete, strings.Join(where, ", "))
 		if len(reasons) > 0 {
 			n := min(2, len(reasons))
-			fmt.Fprintf(&b, ", for example %s", strings.Join(reasons[:n], "; "))
+			fmt.Fprintf(&b, "; for example %s", strings.Join(reasons[:n], "; "))
 			if len(reasons) > n {
-				fmt.Fprintf(&b, " (and %d more reasons)", len(reasons)-n)
+				fmt.Fprintf(&b, " (and %d more reasons: run the reports below)", len(reasons)-n)
 			}
 		}
 		b.WriteString(".")
 	}
 	if mirrored > 0 {
 		fmt.Fprintf(&b, " Up to %.1f%% of a total is mirrored from partners' reports.", mirrored)
-	} else if len(yrs) > 0 {
+	} else if rowsAll > 0 {
 		b.WriteString(" Nothing is mirrored: every total is the reporter's own.")
 	}
 	fmt.Fprintf(&b, " Source: %s.", sourceWords(src, dataset))

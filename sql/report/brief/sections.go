@@ -112,7 +112,7 @@ func (bl *builder) intra(c Claim) (Section, error) {
 		}
 	}
 	s.Figure = f
-	s.Coverage = coverage(head.Sources, bl.o.Dataset, head, members)
+	s.Coverage = coverage(head.Sources, bl.o.Dataset, s.Tables, head, members)
 	return s, nil
 }
 
@@ -238,7 +238,7 @@ func (bl *builder) top(c Claim) (Section, error) {
 		f.Lines = append(f.Lines, line(p, m, x, false))
 	}
 	s.Figure = f
-	s.Coverage = coverage(all.Sources, bl.o.Dataset, all)
+	s.Coverage = coverage(all.Sources, bl.o.Dataset, s.Tables, all)
 	return s, nil
 }
 
@@ -329,7 +329,7 @@ func (bl *builder) milestone(c Claim) (Section, error) {
 		il, _ := trend(intra, c.Year)
 		s.Answer = append(s.Answer, fmt.Sprintf("Since %d (%d years), %s's share has moved by %s points a year and the intra share by %s.", c.Year, n, c.Partner, signed2(sl), signed2(il)))
 	}
-	s.Coverage = coverage(t.Sources, bl.o.Dataset, t)
+	s.Coverage = coverage(t.Sources, bl.o.Dataset, s.Tables, t)
 	return s, nil
 }
 
@@ -446,7 +446,7 @@ func (bl *builder) blocs(c Claim) (Section, error) {
 	s.Missing = strings.TrimSpace(s.Missing)
 	s.Figure = fig
 	if len(ts) > 0 {
-		s.Coverage = coverage(ts[0].Sources, bl.o.Dataset, ts...)
+		s.Coverage = coverage(ts[0].Sources, bl.o.Dataset, s.Tables, ts...)
 	}
 	return s, nil
 }
@@ -531,7 +531,7 @@ func (bl *builder) partner(c Claim) (Section, error) {
 		f.Marks = append(f.Marks, render.Mark{X: float64(m), Label: strconv.Itoa(m)})
 	}
 	s.Figure = f
-	s.Coverage = coverage(head.Sources, bl.o.Dataset, head)
+	s.Coverage = coverage(head.Sources, bl.o.Dataset, s.Tables, head)
 	return s, nil
 }
 
@@ -602,7 +602,7 @@ func (bl *builder) stage(c Claim) (Section, error) {
 		s.Figure = &render.Figure{Title: "Intra-regional share by years since founding", XLabel: fmt.Sprintf("years since founding (%s %d, %s %d)", cg, cf, g, gf),
 			YLabel: "% of total trade", Lines: []render.Line{line(cg, cStage, x, true), line(g, gStage, x, false)}}
 	}
-	s.Coverage = coverage(gt.Sources, bl.o.Dataset, gt, ct)
+	s.Coverage = coverage(gt.Sources, bl.o.Dataset, s.Tables, gt, ct)
 	return s, nil
 }
 
@@ -697,7 +697,7 @@ func (bl *builder) sensitivity() (Section, error) {
 	if byBasis[head.Params.Basis] == nil {
 		s.Figure.Lines = []render.Line{line(bases[0], byBasis[bases[0]], x, false)}
 	}
-	s.Coverage = coverage(head.Sources, bl.o.Dataset, ts...)
+	s.Coverage = coverage(head.Sources, bl.o.Dataset, s.Tables, ts...)
 	// One line for the runs over the bases and factors.
 	p := report.Params{Dataset: bl.o.Dataset, Group: g, From: bl.o.From, To: bl.o.To, Partial: "show", Compare: "none"}
 	bl.cmds = []string{command("regional-shares", p) + " --basis BASIS --cif-fob FACTOR",
