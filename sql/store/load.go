@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/bits"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -142,11 +143,8 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	l := &load{src: src, fr: fr, opts: o, res: &res}
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
-	defer func() {
-		if res.Rows+res.Replaced >= bigLoad {
-			s.releaseCache(context.WithoutCancel(ctx))
-		}
-	}()
+	restore := s.limitForLoad(ctx)
+	defer func() { restore(res.Rows+res.Replaced >= bigLoad) }()
 	res.Err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error { return l.run(ctx, c, dc) })
 	var same *sameBytes
 	if errors.As(res.Err, &same) {
@@ -261,6 +259,12 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 	st, err := l.stream(ctx, tx, dc, fileID)
 	if err != nil {
 		return err
+	}
+	if st.rows >= bigLoad {
+		// The sums and batches the stream held are garbage now: give
+		// their memory back before the totals, which are DuckDB's to
+		// make (a WITS file's 2.5 million sums held 600 MB of Go's heap).
+		debug.FreeOSMemory()
 	}
 	if st.dims != nil {
 		l.stage("writing codes and products")
