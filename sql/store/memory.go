@@ -20,7 +20,7 @@ const bigLoad = 1 << 20
 const loadMemory = 768 << 20
 
 // limitForLoad lowers DuckDB's memory limit to loadMemory for a load, and
-// returns what puts it back as it was when the store opened the database,
+// returns what puts it back (and whether it lowered it) as it was when the store opened the database,
 // as current_setting wrote it then ("18.8 GiB"): that text, rounded as it
 // is, is the limit from then on, set the same way each time, so it does
 // not drift. (RESET does not do: it leaves the global limit where SET put
@@ -35,13 +35,13 @@ const loadMemory = 768 << 20
 // about 100 MB a file to 1.4 GB for ten files. Those blocks are on disk
 // and clean: evicting them, the next load starts from what one file
 // needs.
-func (s *Store) limitForLoad(ctx context.Context) (restore func(release bool)) {
+func (s *Store) limitForLoad(ctx context.Context) (restore func(release bool), lowered bool) {
 	if s.memLimit == "" {
-		return func(bool) {}
+		return func(bool) {}, false
 	}
 	ctx = context.WithoutCancel(ctx)
 	if n, ok := parseSize(s.memLimit); ok && n > loadMemory {
-		s.setMemoryLimit(ctx, strconv.Itoa(loadMemory>>20)+"MiB")
+		lowered = s.setMemoryLimit(ctx, strconv.Itoa(loadMemory>>20)+"MiB") == nil
 	}
 	return func(release bool) {
 		if release {
@@ -49,7 +49,7 @@ func (s *Store) limitForLoad(ctx context.Context) (restore func(release bool)) {
 			return
 		}
 		s.setMemoryLimit(ctx, s.memLimit)
-	}
+	}, lowered
 }
 
 // releaseCache makes DuckDB let go of the table blocks it keeps cached,
@@ -62,8 +62,9 @@ func (s *Store) releaseCache(ctx context.Context) {
 	s.setMemoryLimit(ctx, s.memLimit)
 }
 
-func (s *Store) setMemoryLimit(ctx context.Context, limit string) {
-	s.db.ExecContext(ctx, `SET GLOBAL memory_limit = '`+strings.ReplaceAll(limit, "'", "''")+`'`)
+func (s *Store) setMemoryLimit(ctx context.Context, limit string) error {
+	_, err := s.db.ExecContext(ctx, `SET GLOBAL memory_limit = '`+strings.ReplaceAll(limit, "'", "''")+`'`)
+	return err
 }
 
 // parseSize reads a size as DuckDB's current_setting writes it: "18.8
