@@ -15,9 +15,10 @@ const bigLoad = 1 << 20
 // of a file with millions of bilateral pairs: WITS's 2.5 million made
 // DuckDB grow to 2.2 GB) then spill to the database's temp directory
 // instead of growing; a BACI year of 10M rows needs less and runs as
-// fast. (At 512 MiB the WITS totals spilled more and took about 10%
-// longer than at 768 MiB; the load's peak, about 950 MB, is the stream's.)
-const loadMemory = 768 << 20
+// fast. (At 768 MiB the WITS totals spilled less, but ran out of memory
+// in two runs of five, and ran again (Load); at 512 MiB in none of six.
+// The load's peak, about 950 MB, is then the stream's.)
+const loadMemory = 512 << 20
 
 // limitForLoad lowers DuckDB's memory limit to loadMemory for a load, and
 // returns what puts it back (and whether it lowered it) as it was when the store opened the database,
