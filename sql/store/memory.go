@@ -16,8 +16,8 @@ const bigLoad = 1 << 20
 // DuckDB grow to 2.2 GB) then spill to the database's temp directory
 // instead of growing; a BACI year of 10M rows needs less and runs as
 // fast. (At 768 MiB the WITS totals spilled less, but ran out of memory
-// in two runs of five, and ran again (Load); at 512 MiB in none of six.
-// The load's peak, about 950 MB, is then the stream's.)
+// in three runs of four, and ran again (Load); at 512 MiB in none of
+// thirteen. The load's peak, about 950 MB, is then the stream's.)
 const loadMemory = 512 << 20
 
 // limitForLoad lowers DuckDB's memory limit to loadMemory for a load, and
