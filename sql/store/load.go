@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"math/bits"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 	"time"
 
@@ -142,12 +143,26 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	l := &load{src: src, fr: fr, opts: o, res: &res}
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
-	defer func() {
-		if res.Rows+res.Replaced >= bigLoad {
-			s.releaseCache(context.WithoutCancel(ctx))
-		}
-	}()
+	restore, lowered := s.limitForLoad(ctx)
+	defer func() { restore(res.Rows+res.Replaced >= bigLoad) }()
 	res.Err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error { return l.run(ctx, c, dc) })
+	if lowered && ctx.Err() == nil && Classify(res.Err) == FailMemory {
+		// What DuckDB could not spill did not fit under the load's limit:
+		// the load was rolled back whole, so it runs again, from a new
+		// read of the source, under the limit the database opened with.
+		if err := s.setMemoryLimit(context.WithoutCancel(ctx), s.memLimit); err != nil {
+			return
+		}
+		again, err := s.open(ctx, src, o, &res)
+		if err != nil || again == nil {
+			res.Err = err
+			return
+		}
+		defer again.Close()
+		defer again.Release()
+		fr, l.fr = again, again
+		res.Err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error { return l.run(ctx, c, dc) })
+	}
 	var same *sameBytes
 	if errors.As(res.Err, &same) {
 		res.Err, res.FileID = nil, 0
@@ -261,6 +276,12 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 	st, err := l.stream(ctx, tx, dc, fileID)
 	if err != nil {
 		return err
+	}
+	if st.rows >= bigLoad {
+		// The sums and batches the stream held are garbage now: give
+		// their memory back before the totals, which are DuckDB's to
+		// make (a WITS file's 2.5 million sums held 600 MB of Go's heap).
+		debug.FreeOSMemory()
 	}
 	if st.dims != nil {
 		l.stage("writing codes and products")

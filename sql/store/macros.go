@@ -61,27 +61,35 @@ func createMacros(ctx context.Context, c execer) error {
 
 // keptMacros says whether the database holds this tradepipe's macros.
 func (s *Store) keptMacros(ctx context.Context) (bool, error) {
-	_, sum, err := transformSQL(true)
-	if err != nil {
+	have, err := s.keptMacroHash(ctx)
+	if err != nil || have == "" {
 		return false, err
 	}
-	var have string
-	err = s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'transform_sql'`).Scan(&have)
-	if errors.Is(err, dsql.ErrNoRows) {
-		return false, nil
-	}
+	_, sum, err := transformSQL(true)
 	return err == nil && have == sum, err
+}
+
+// keptMacroHash is the hash of the macros the database keeps, "" if it
+// never kept any.
+func (s *Store) keptMacroHash(ctx context.Context) (string, error) {
+	var have string
+	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'transform_sql'`).Scan(&have)
+	if errors.Is(err, dsql.ErrNoRows) {
+		return "", nil
+	}
+	return have, err
 }
 
 // syncMacros keeps transform's macros in the database, replacing those of
 // another version and dropping the ones this version no longer has, in
 // one transaction.
 func (s *Store) syncMacros(ctx context.Context) error {
-	if ok, err := s.keptMacros(ctx); err != nil || ok {
+	have, err := s.keptMacroHash(ctx)
+	if err != nil {
 		return err
 	}
 	stmts, sum, err := transformSQL(true)
-	if err != nil {
+	if err != nil || have == sum {
 		return err
 	}
 	tx, err := s.db.BeginTx(ctx, nil)
@@ -89,27 +97,13 @@ func (s *Store) syncMacros(ctx context.Context) error {
 		return err
 	}
 	defer tx.Rollback()
-	old, err := tx.QueryContext(ctx, `SELECT DISTINCT function_name, function_type FROM duckdb_functions()
-		WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal
-		  AND function_type IN ('macro', 'table_macro') AND function_name LIKE 'tp\_%' ESCAPE '\'`)
-	if err != nil {
-		return err
-	}
 	var drops []string
-	for old.Next() {
-		var name, kind string
-		if err := old.Scan(&name, &kind); err != nil {
-			old.Close()
+	if have != "" {
+		// Only a database that kept macros has any to drop: listing them
+		// scans every function DuckDB has, built-ins included.
+		if drops, err = keptMacroDrops(ctx, tx); err != nil {
 			return err
 		}
-		if kind == "table_macro" {
-			drops = append(drops, `DROP MACRO TABLE main."`+name+`"`)
-		} else {
-			drops = append(drops, `DROP MACRO main."`+name+`"`)
-		}
-	}
-	if err := errors.Join(old.Err(), old.Close()); err != nil {
-		return err
 	}
 	for _, q := range append(drops, stmts...) {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
@@ -120,4 +114,29 @@ func (s *Store) syncMacros(ctx context.Context) error {
 		return err
 	}
 	return tx.Commit()
+}
+
+// keptMacroDrops are the statements that drop the tp_ macros the database
+// keeps.
+func keptMacroDrops(ctx context.Context, tx *dsql.Tx) ([]string, error) {
+	old, err := tx.QueryContext(ctx, `SELECT DISTINCT function_name, function_type FROM duckdb_functions()
+		WHERE database_name = current_database() AND schema_name = 'main' AND NOT internal
+		  AND function_type IN ('macro', 'table_macro') AND function_name LIKE 'tp\_%' ESCAPE '\'`)
+	if err != nil {
+		return nil, err
+	}
+	var drops []string
+	for old.Next() {
+		var name, kind string
+		if err := old.Scan(&name, &kind); err != nil {
+			old.Close()
+			return nil, err
+		}
+		if kind == "table_macro" {
+			drops = append(drops, `DROP MACRO TABLE main."`+name+`"`)
+		} else {
+			drops = append(drops, `DROP MACRO main."`+name+`"`)
+		}
+	}
+	return drops, errors.Join(old.Err(), old.Close())
 }

@@ -2,6 +2,7 @@ package store
 
 import (
 	"context"
+	"strconv"
 	"strings"
 )
 
@@ -9,37 +10,84 @@ import (
 // DuckDB's cached blocks.
 const bigLoad = 1 << 20
 
-// releaseCache makes DuckDB let go of the table blocks it keeps cached
-// after a big load. DuckDB keeps every block a load wrote in its buffer
-// pool (up to its memory limit, 80% of the machine's memory by default),
-// so a process loading a whole BACI history, one yearly file after
-// another, grew by about 100 MB a file to 1.4 GB for ten files. Those
-// blocks are on disk and clean: lowering the memory limit for a moment
-// evicts them, and the next load starts from what one file needs.
-//
-// The limit is put back as it was when the store opened the database, as
-// current_setting wrote it then ("18.8 GiB"): that text, rounded as it
+// loadMemory is DuckDB's memory limit while a load runs, where the limit
+// the database opened with is higher. A load's hash tables (the totals
+// of a file with millions of bilateral pairs: WITS's 2.5 million made
+// DuckDB grow to 2.2 GB) then spill to the database's temp directory
+// instead of growing; a BACI year of 10M rows needs less and runs as
+// fast. (At 768 MiB the WITS totals spilled less, but ran out of memory
+// in three runs of four, and ran again (Load); at 512 MiB in none of
+// thirteen. The load's peak, about 950 MB, is then the stream's.)
+const loadMemory = 512 << 20
+
+// limitForLoad lowers DuckDB's memory limit to loadMemory for a load, and
+// returns what puts it back (and whether it lowered it) as it was when the store opened the database,
+// as current_setting wrote it then ("18.8 GiB"): that text, rounded as it
 // is, is the limit from then on, set the same way each time, so it does
 // not drift. (RESET does not do: it leaves the global limit where SET put
-// it.) Both are set as GLOBAL, on one connection. A failure changes
-// nothing but the memory kept.
+// it.) Both are set as GLOBAL. A failure changes nothing but the memory
+// used.
+//
+// With release, the limit goes down to 64 MB for a moment first, which
+// makes DuckDB let go of the table blocks it keeps cached after a big
+// load. DuckDB keeps every block a load wrote in its buffer pool (up to
+// its memory limit, 80% of the machine's memory by default), so a process
+// loading a whole BACI history, one yearly file after another, grew by
+// about 100 MB a file to 1.4 GB for ten files. Those blocks are on disk
+// and clean: evicting them, the next load starts from what one file
+// needs.
+func (s *Store) limitForLoad(ctx context.Context) (restore func(release bool), lowered bool) {
+	if s.memLimit == "" {
+		return func(bool) {}, false
+	}
+	ctx = context.WithoutCancel(ctx)
+	if n, ok := parseSize(s.memLimit); ok && n > loadMemory {
+		lowered = s.setMemoryLimit(ctx, strconv.Itoa(loadMemory>>20)+"MiB") == nil
+	}
+	return func(release bool) {
+		if release {
+			s.releaseCache(ctx)
+			return
+		}
+		s.setMemoryLimit(ctx, s.memLimit)
+	}, lowered
+}
+
+// releaseCache makes DuckDB let go of the table blocks it keeps cached,
+// and sets the memory limit back as the store opened with.
 func (s *Store) releaseCache(ctx context.Context) {
 	if s.memLimit == "" {
 		return
 	}
-	c, err := s.db.Conn(ctx)
-	if err != nil {
-		return
+	s.setMemoryLimit(ctx, "64MB")
+	s.setMemoryLimit(ctx, s.memLimit)
+}
+
+func (s *Store) setMemoryLimit(ctx context.Context, limit string) error {
+	_, err := s.db.ExecContext(ctx, `SET GLOBAL memory_limit = '`+strings.ReplaceAll(limit, "'", "''")+`'`)
+	return err
+}
+
+// parseSize reads a size as DuckDB's current_setting writes it: "18.8
+// GiB", "512.0 MiB", "1.5 GB", "1000 bytes".
+func parseSize(text string) (int64, bool) {
+	num, unit, _ := strings.Cut(strings.TrimSpace(text), " ")
+	f, err := strconv.ParseFloat(num, 64)
+	if err != nil || f < 0 {
+		return 0, false
 	}
-	defer c.Close()
-	if _, err := c.ExecContext(ctx, `SET GLOBAL memory_limit = '64MB'`); err != nil {
-		return
+	units := map[string]float64{"": 1, "bytes": 1, "b": 1,
+		"kib": 1 << 10, "mib": 1 << 20, "gib": 1 << 30, "tib": 1 << 40,
+		"kb": 1e3, "mb": 1e6, "gb": 1e9, "tb": 1e12}
+	m, ok := units[strings.ToLower(strings.TrimSpace(unit))]
+	if !ok {
+		return 0, false
 	}
-	c.ExecContext(ctx, `SET GLOBAL memory_limit = '`+strings.ReplaceAll(s.memLimit, "'", "''")+`'`)
+	return int64(f * m), true
 }
 
 // keepMemoryLimit notes the memory limit the database opened with, and
-// sets it as written, for releaseCache to put back.
+// sets it as written, for limitForLoad to put back.
 func (s *Store) keepMemoryLimit(ctx context.Context) error {
 	var limit string
 	if err := s.db.QueryRowContext(ctx, `SELECT current_setting('memory_limit')`).Scan(&limit); err != nil {

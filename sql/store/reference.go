@@ -4,11 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	dsql "database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradepipe/tradepipe/transform"
 	"github.com/tradepipe/tradepipe/transform/country"
@@ -43,7 +46,38 @@ func (s *Store) syncReference(ctx context.Context) error {
 type seed struct {
 	name  string
 	sum   func() (string, error)
-	write func(ctx context.Context, tx *dsql.Tx) error
+	write func(ctx context.Context, tx refTx) error
+}
+
+// refTx is the transaction the reference tables are written in, with the
+// driver connection it runs on: the rows go in through DuckDB's Appender
+// on that connection, which appends inside the open transaction.
+type refTx struct {
+	*dsql.Tx
+	dc driver.Conn
+}
+
+// appendRows appends n rows to table, row(i) giving
+// the values of row i in the order of the table's columns.
+func (tx refTx) appendRows(table string, n int, row func(int) ([]driver.Value, error)) error {
+	a, err := duckdb.NewAppenderFromConn(tx.dc, "", table)
+	if err != nil {
+		return fmt.Errorf("%s: %w", table, err)
+	}
+	for i := 0; i < n; i++ {
+		vs, err := row(i)
+		if err == nil {
+			err = a.AppendRow(vs...)
+		}
+		if err != nil {
+			a.Close()
+			return fmt.Errorf("%s: row %d: %w", table, i+1, err)
+		}
+	}
+	if err := a.Close(); err != nil {
+		return fmt.Errorf("%s: %w", table, err)
+	}
+	return nil
 }
 
 func (s *Store) syncSeeds(ctx context.Context, seeds []seed) error {
@@ -73,23 +107,34 @@ func (s *Store) syncSeeds(ctx context.Context, seeds []seed) error {
 	if len(stale) == 0 {
 		return nil
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
-	if err != nil {
-		return err
-	}
-	defer tx.Rollback()
-	for _, sd := range stale {
-		if err := sd.write(ctx, tx); err != nil {
+	return s.inRefTx(ctx, func(tx refTx) error {
+		for _, sd := range stale {
+			if err := sd.write(ctx, tx); err != nil {
+				return err
+			}
+		}
+		if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'country_seed'`); err != nil {
 			return err
 		}
-	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'country_seed'`); err != nil {
+		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('reference_seed', ?)`, strings.Join(parts, ";"))
 		return err
-	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('reference_seed', ?)`, strings.Join(parts, ";")); err != nil {
-		return err
-	}
-	return tx.Commit()
+	})
+}
+
+// inRefTx runs f in one transaction on one connection, and commits if f
+// returns nil.
+func (s *Store) inRefTx(ctx context.Context, f func(tx refTx) error) error {
+	return s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error {
+		tx, err := c.BeginTx(ctx, nil)
+		if err != nil {
+			return err
+		}
+		defer tx.Rollback()
+		if err := f(refTx{tx, dc}); err != nil {
+			return err
+		}
+		return tx.Commit()
+	})
 }
 
 // countrySeed syncs the countries and country_codes tables from the
@@ -113,7 +158,7 @@ func countrySeed() seed {
 			}
 			return hex.EncodeToString(h.Sum(nil)), nil
 		},
-		write: func(ctx context.Context, tx *dsql.Tx) error { return writeCountries(ctx, tx, all, codes) },
+		write: func(ctx context.Context, tx refTx) error { return writeCountries(ctx, tx, all, codes) },
 	}
 }
 
@@ -128,29 +173,28 @@ func groupSeed(ms []transform.Member) seed {
 			}
 			return hex.EncodeToString(h.Sum(nil)), nil
 		},
-		write: func(ctx context.Context, tx *dsql.Tx) error {
+		write: func(ctx context.Context, tx refTx) error {
 			_, err := writeGroups(ctx, tx, "seed", ms)
 			return err
 		},
 	}
 }
 
-func writeCountries(ctx context.Context, tx *dsql.Tx, all []country.Country, codes []country.CodeRow) error {
+func writeCountries(ctx context.Context, tx refTx, all []country.Country, codes []country.CodeRow) error {
 	for _, q := range []string{`DELETE FROM country_codes`, `DELETE FROM countries`} {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return err
 		}
 	}
-	// A few thousand rows: batched multi-row VALUES keep this quick.
-	if err := insertBatched(ctx, tx, `INSERT INTO countries VALUES `, 4, len(all), func(i int) []any {
+	if err := tx.appendRows("countries", len(all), func(i int) ([]driver.Value, error) {
 		c := all[i]
-		return []any{c.Code, c.Name, string(c.Kind), c.Currency}
+		return []driver.Value{c.Code, c.Name, string(c.Kind), c.Currency}, nil
 	}); err != nil {
 		return fmt.Errorf("seeding countries: %w", err)
 	}
-	if err := insertBatched(ctx, tx, `INSERT INTO country_codes VALUES `, 3, len(codes), func(i int) []any {
+	if err := tx.appendRows("country_codes", len(codes), func(i int) ([]driver.Value, error) {
 		c := codes[i]
-		return []any{string(c.Scheme), c.Code, c.Country}
+		return []driver.Value{string(c.Scheme), c.Code, c.Country}, nil
 	}); err != nil {
 		return fmt.Errorf("seeding country codes: %w", err)
 	}
@@ -178,28 +222,29 @@ func currencySeed() seed {
 			}
 			return hex.EncodeToString(h.Sum(nil)), nil
 		},
-		write: func(ctx context.Context, tx *dsql.Tx) error {
+		write: func(ctx context.Context, tx refTx) error {
 			for _, q := range []string{`DELETE FROM currencies`, `DELETE FROM currency_changes`} {
 				if _, err := tx.ExecContext(ctx, q); err != nil {
 					return err
 				}
 			}
-			orNull := func(s string) any {
-				if s == "" {
-					return nil
-				}
-				return s
-			}
-			if err := insertBatched(ctx, tx, `INSERT INTO currencies VALUES `, 5, len(ps), func(i int) []any {
+			if err := tx.appendRows("currencies", len(ps), func(i int) ([]driver.Value, error) {
 				p := ps[i]
-				return []any{p.Country, p.Currency, p.Numeric, orNull(p.From), orNull(p.To)}
+				return []driver.Value{p.Country, p.Currency, p.Numeric, nullIfEmpty(p.From), nullIfEmpty(p.To)}, nil
 			}); err != nil {
 				return fmt.Errorf("seeding currencies: %w", err)
 			}
-			return insertBatched(ctx, tx, `INSERT INTO currency_changes VALUES `, 7, len(cs), func(i int) []any {
+			if err := tx.appendRows("currency_changes", len(cs), func(i int) ([]driver.Value, error) {
 				c := cs[i]
-				return []any{c.Country, c.Old, c.New, c.Ratio, c.Date, c.Kind, c.Source}
-			})
+				on, err := time.Parse(time.DateOnly, c.Date)
+				if err != nil {
+					return nil, fmt.Errorf("%s %s to %s: %w", c.Country, c.Old, c.New, err)
+				}
+				return []driver.Value{c.Country, c.Old, c.New, c.Ratio, on, c.Kind, c.Source}, nil
+			}); err != nil {
+				return fmt.Errorf("seeding currency changes: %w", err)
+			}
+			return nil
 		},
 	}
 }
@@ -214,31 +259,36 @@ func worldSeed(ws []transform.WorldYear) seed {
 			}
 			return hex.EncodeToString(h.Sum(nil)), nil
 		},
-		write: func(ctx context.Context, tx *dsql.Tx) error {
+		write: func(ctx context.Context, tx refTx) error {
 			if _, err := tx.ExecContext(ctx, `DELETE FROM world_trade`); err != nil {
 				return err
 			}
-			return insertBatched(ctx, tx, `INSERT INTO world_trade VALUES `, 4, len(ws), func(i int) []any {
-				return []any{ws[i].Year, ws[i].Exports, ws[i].Imports, ws[i].Source}
-			})
+			if err := tx.appendRows("world_trade", len(ws), func(i int) ([]driver.Value, error) {
+				return []driver.Value{int32(ws[i].Year), ws[i].Exports, ws[i].Imports, ws[i].Source}, nil
+			}); err != nil {
+				return fmt.Errorf("seeding world trade: %w", err)
+			}
+			return nil
 		},
 	}
 }
 
 // writeGroups replaces the rows of group_membership from source with ms.
-func writeGroups(ctx context.Context, tx *dsql.Tx, source string, ms []transform.Member) (removed int64, err error) {
+func writeGroups(ctx context.Context, tx refTx, source string, ms []transform.Member) (removed int64, err error) {
 	res, err := tx.ExecContext(ctx, `DELETE FROM group_membership WHERE source = ?`, source)
 	if err != nil {
 		return 0, err
 	}
 	removed, _ = res.RowsAffected()
-	err = insertBatched(ctx, tx, `INSERT INTO group_membership (group_name, country, valid_from, valid_to, source) VALUES `, 5, len(ms), func(i int) []any {
+	// The columns in the table's order: group_name, country, valid_from,
+	// valid_to, source.
+	err = tx.appendRows("group_membership", len(ms), func(i int) ([]driver.Value, error) {
 		m := ms[i]
-		var to any
+		var to driver.Value
 		if !m.To.IsZero() {
 			to = m.To
 		}
-		return []any{m.Group, m.Country, m.From, to, source}
+		return []driver.Value{m.Group, m.Country, m.From, to, source}, nil
 	})
 	if err != nil {
 		return 0, fmt.Errorf("writing the %s groups: %w", source, err)
@@ -296,15 +346,14 @@ func (s *Store) ReplaceConfigGroups(ctx context.Context, ms []transform.Member) 
 			}
 		}
 	}
-	tx, err := s.db.BeginTx(ctx, nil)
+	err = s.inRefTx(ctx, func(tx refTx) error {
+		removed, err = writeGroups(ctx, tx, "config", ms)
+		return err
+	})
 	if err != nil {
 		return 0, err
 	}
-	defer tx.Rollback()
-	if removed, err = writeGroups(ctx, tx, "config", ms); err != nil {
-		return 0, err
-	}
-	return removed, tx.Commit()
+	return removed, nil
 }
 
 // GroupNames lists the groups of group_membership from source (seed or

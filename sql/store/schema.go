@@ -76,7 +76,8 @@ func (s *Store) schemaVersion(ctx context.Context) (int, error) {
 }
 
 // migrate applies the schema files of a version above the database's, in
-// order, each in its own transaction, then brings the reference tables
+// order: a new database's all in one transaction, an older database's
+// each in its own (as they always were). Then it brings the reference tables
 // (reference.go), transform's macros (macros.go) and the tables the
 // reports read (totals.go) up to date.
 func (s *Store) migrate(ctx context.Context) error {
@@ -91,10 +92,22 @@ func (s *Store) migrate(ctx context.Context) error {
 	if n := len(ms); n > 0 && have > ms[n-1].version {
 		return fmt.Errorf("%s: the database's schema is version %d, newer than this tradepipe knows (%d): use a newer tradepipe", s.path, have, ms[n-1].version)
 	}
+	var pending []migration
 	for _, m := range ms {
-		if m.version <= have {
-			continue
+		if m.version > have {
+			pending = append(pending, m)
 		}
+	}
+	if have == 0 && len(pending) > 0 {
+		// A new database takes every schema file in one transaction:
+		// one commit instead of one a file, and nothing half-made if it
+		// fails (the next open starts again from nothing).
+		if err := s.apply(ctx, pending...); err != nil {
+			return err
+		}
+		pending = nil
+	}
+	for _, m := range pending {
 		if err := s.apply(ctx, m); err != nil {
 			return err
 		}
@@ -109,16 +122,20 @@ func (s *Store) migrate(ctx context.Context) error {
 	return s.syncTotals(ctx)
 }
 
-func (s *Store) apply(ctx context.Context, m migration) error {
+// apply applies the schema files ms, in order, in one transaction, and
+// sets the schema version to the last one's.
+func (s *Store) apply(ctx context.Context, ms ...migration) error {
 	tx, err := s.db.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
 	defer tx.Rollback()
-	if _, err := tx.ExecContext(ctx, m.Text); err != nil {
-		return fmt.Errorf("migration %s: %w", m.Name, err)
+	for _, m := range ms {
+		if _, err := tx.ExecContext(ctx, m.Text); err != nil {
+			return fmt.Errorf("migration %s: %w", m.Name, err)
+		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, strconv.Itoa(m.version)); err != nil {
+	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, strconv.Itoa(ms[len(ms)-1].version)); err != nil {
 		return err
 	}
 	return tx.Commit()

@@ -111,20 +111,22 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
         UNION ALL
         SELECT g.*, count(DISTINCT g.month) OVER (PARTITION BY g.reporter, g.year, g.flow) AS months
         FROM g ANTI JOIN annual USING (reporter, year, flow) WHERE g.freq = 'M'
-    ), coarsest AS (
-        SELECT reporter, partner, year, flow, min(level) AS level FROM f GROUP BY ALL
+    ), levels AS (
+        SELECT f.year, f.reporter, f.partner, f.flow, f.level,
+               sum(f.value_usd) AS value_usd,
+               coalesce(sum(f.rows) FILTER (WHERE f.value_usd IS NULL), 0) AS unconverted,
+               any_value(f.classification) AS classification,
+               min(f.months) AS months,
+               sum(f.estimated) AS estimated
+        FROM f GROUP BY f.year, f.reporter, f.partner, f.flow, f.level
     )
-    SELECT f.year, f.reporter, f.partner, f.flow,
-           sum(f.value_usd) AS value_usd,
-           coalesce(sum(f.rows) FILTER (WHERE f.value_usd IS NULL), 0) AS unconverted,
-           any_value(f.classification) AS classification,
-           any_value(f.level) AS level,
-           min(f.months) AS months,
-           any_value(a.set_aside) AS set_aside,
-           sum(f.estimated) AS estimated
-    FROM f JOIN coarsest USING (reporter, partner, year, flow, level)
-    JOIN aside a USING (reporter, year, flow)
-    GROUP BY f.year, f.reporter, f.partner, f.flow;
+    -- One sum per level, then the coarsest level's (a NULL level is never
+    -- kept): one aggregation over the rows, where finding the coarsest
+    -- level first and joining the rows to it took two and a join.
+    SELECT l.year, l.reporter, l.partner, l.flow, l.value_usd, l.unconverted, l.classification, l.level, l.months,
+           a.set_aside, l.estimated
+    FROM levels l JOIN aside a USING (reporter, year, flow)
+    QUALIFY l.level = min(l.level) OVER (PARTITION BY l.year, l.reporter, l.partner, l.flow);
 
 -- The totals of a dataset, as the store keeps them (trade_bilateral: what
 -- tp_bilateral makes, written in the same transaction as every load,
