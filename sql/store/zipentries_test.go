@@ -123,7 +123,7 @@ func loadAll(t *testing.T, s *Store, path string) []LoadResult {
 // make it, totals included; loading the archive again skips every entry.
 func TestZipManyEntries(t *testing.T) {
 	t.Parallel()
-	const n, revise, bad = 300, 150, 200
+	const n, revise, bad = 150, 75, 100
 	dir := t.TempDir()
 	archive, texts := manyEntries(t, n, revise, bad)
 	path := write(t, dir, "many.zip", archive)
