@@ -44,6 +44,9 @@ func (c *ingestCmd) Run(e *env) error {
 			fmt.Fprintf(e.stderr, "failed  %v\n", err) // names the path
 			continue
 		}
+		if e.ctx.Err() != nil {
+			return e.ctx.Err()
+		}
 		// The entries of a zip load in groups (store.LoadAll); each
 		// still has its own line, printed once its group committed.
 		progs := map[int]*progress{}
@@ -61,9 +64,6 @@ func (c *ingestCmd) Run(e *env) error {
 		})
 		for _, p := range progs {
 			p.done()
-		}
-		if e.ctx.Err() != nil {
-			return e.ctx.Err()
 		}
 	}
 	if failed > 0 {
