@@ -17,7 +17,10 @@ import (
 
 // The targets, in the order they run. Each compares tradepipe with what a
 // user would do instead, in alternating runs of one bench run.
-var targetNames = []string{"ingest", "readers", "export", "report", "history", "nightly"}
+var targetNames = []string{"ingest", "readers", "export", "report", "history", "nightly", "zip-entries"}
+
+// needBACI are the targets that read the BACI files prepareBACI makes.
+var needBACI = []string{"ingest", "export", "report", "history", "nightly"}
 
 // result is one line of the table.
 type result struct {
@@ -109,12 +112,15 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	started := time.Now()
 	m := machine(r.ctx, self)
 	r.log("%s", m)
-	if err := r.prepareBACI(); err != nil {
-		return err
+	if slices.ContainsFunc(needBACI, func(t string) bool { return want[t] }) {
+		if err := r.prepareBACI(); err != nil {
+			return err
+		}
 	}
 	steps := map[string]func() error{"ingest": r.ingestTarget, "readers": r.readersTarget, "export": r.exportTarget, "report": r.reportTarget,
-		"history": func() error { return r.historyTarget(*historyYears) },
-		"nightly": func() error { return r.nightlyTarget(*historyYears) }}
+		"history":     func() error { return r.historyTarget(*historyYears) },
+		"nightly":     func() error { return r.nightlyTarget(*historyYears) },
+		"zip-entries": r.zipEntriesTarget}
 	for _, name := range targetNames {
 		if want[name] {
 			if err := steps[name](); err != nil {
@@ -124,8 +130,10 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 			}
 		}
 	}
-	removeDB(r.tpDB)
-	removeDB(r.rawDB)
+	if r.tpDB != "" {
+		removeDB(r.tpDB)
+		removeDB(r.rawDB)
+	}
 	printResults(stdout, m, r.pairs, r.results, r.rss, r.sizes, time.Since(started))
 	for _, l := range r.lines {
 		fmt.Fprintln(stdout, l)

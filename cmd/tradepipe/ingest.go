@@ -44,49 +44,68 @@ func (c *ingestCmd) Run(e *env) error {
 			fmt.Fprintf(e.stderr, "failed  %v\n", err) // names the path
 			continue
 		}
-		for _, src := range srcs {
-			if e.ctx.Err() != nil {
-				return e.ctx.Err()
-			}
-			prog := newProgress(e.stderr, src, time.Now)
-			r := st.Load(e.ctx, src, store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes, Progress: prog.add, Stage: prog.stage})
-			prog.done()
-			switch r.Status {
-			case store.Loaded:
-				extra := ""
-				if r.Replaced > 0 {
-					extra = fmt.Sprintf(", replaced %d earlier rows", r.Replaced)
-				}
-				if strings.HasPrefix(r.Encoding, ingest.EncodingWindows1252) {
-					extra += ", read as " + r.Encoding
-				}
-				if r.ReleaseCodes != "" {
-					extra += ", codes of " + filepath.Base(strings.ReplaceAll(r.ReleaseCodes, "!", "/"))
-				}
-				if r.Vintage != "" {
-					extra += ", vintage " + r.Vintage
-				}
-				if r.Skipped.Rows > 0 {
-					extra += fmt.Sprintf("; skipped %d rows: %s", r.Skipped.Rows, r.Skipped.Reason)
-				}
-				fmt.Fprintf(e.stdout, "loaded  %s: %d rows (format %s, dataset %s%s)\n", src.Name, r.Rows, r.Format, r.Dataset, extra)
-			case store.Skipped:
-				hint := ""
-				if c.Dataset != "" && c.Dataset != r.EarlierDataset {
-					hint = fmt.Sprintf("; to load it into %s instead: tradepipe forget --file-id %d, then ingest it again", c.Dataset, r.EarlierID)
-				}
-				fmt.Fprintf(e.stdout, "skipped %s: already loaded at %s (as %s, file %d, in dataset %s)%s\n", src.Name,
-					r.LoadedAt.UTC().Format(time.RFC3339), r.Earlier, r.EarlierID, r.EarlierDataset, hint)
-			default:
+		if e.ctx.Err() != nil {
+			return e.ctx.Err()
+		}
+		// The entries of a zip load in groups (store.LoadAll); each
+		// still has its own line, printed once its group committed.
+		progs := map[int]*progress{}
+		opts := func(i int) store.LoadOptions {
+			prog := newProgress(e.stderr, srcs[i], time.Now)
+			progs[i] = prog
+			return store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes, Progress: prog.add, Stage: prog.stage}
+		}
+		st.LoadAll(e.ctx, srcs, opts, func(i int, r store.LoadResult) {
+			progs[i].done()
+			delete(progs, i)
+			if !c.report(e, r) {
 				failed++
-				fmt.Fprintf(e.stderr, "failed  %s\n", r.Err)
 			}
+		})
+		for _, p := range progs {
+			p.done()
 		}
 	}
 	if failed > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%d of the files failed; the database holds none of their rows", failed)}
 	}
 	return nil
+}
+
+// report prints a load's outcome: false if it failed.
+func (c *ingestCmd) report(e *env, r store.LoadResult) bool {
+	src := r.Source
+	switch r.Status {
+	case store.Loaded:
+		extra := ""
+		if r.Replaced > 0 {
+			extra = fmt.Sprintf(", replaced %d earlier rows", r.Replaced)
+		}
+		if strings.HasPrefix(r.Encoding, ingest.EncodingWindows1252) {
+			extra += ", read as " + r.Encoding
+		}
+		if r.ReleaseCodes != "" {
+			extra += ", codes of " + filepath.Base(strings.ReplaceAll(r.ReleaseCodes, "!", "/"))
+		}
+		if r.Vintage != "" {
+			extra += ", vintage " + r.Vintage
+		}
+		if r.Skipped.Rows > 0 {
+			extra += fmt.Sprintf("; skipped %d rows: %s", r.Skipped.Rows, r.Skipped.Reason)
+		}
+		fmt.Fprintf(e.stdout, "loaded  %s: %d rows (format %s, dataset %s%s)\n", src.Name, r.Rows, r.Format, r.Dataset, extra)
+	case store.Skipped:
+		hint := ""
+		if c.Dataset != "" && c.Dataset != r.EarlierDataset {
+			hint = fmt.Sprintf("; to load it into %s instead: tradepipe forget --file-id %d, then ingest it again", c.Dataset, r.EarlierID)
+		}
+		fmt.Fprintf(e.stdout, "skipped %s: already loaded at %s (as %s, file %d, in dataset %s)%s\n", src.Name,
+			r.LoadedAt.UTC().Format(time.RFC3339), r.Earlier, r.EarlierID, r.EarlierDataset, hint)
+	default:
+		fmt.Fprintf(e.stderr, "failed  %s\n", r.Err)
+		return false
+	}
+	return true
 }
 
 type formatsCmd struct{}

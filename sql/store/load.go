@@ -120,7 +120,7 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	if res.Err = CheckDataset(o.Dataset); res.Err != nil {
 		return
 	}
-	fr, err := s.open(ctx, src, o, &res)
+	fr, err := s.open(ctx, s.db, src, o, &res)
 	if err != nil || fr == nil {
 		res.Err = err
 		return
@@ -153,7 +153,7 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 		if err := s.setMemoryLimit(context.WithoutCancel(ctx), s.memLimit); err != nil {
 			return
 		}
-		again, err := s.open(ctx, src, o, &res)
+		again, err := s.open(ctx, s.db, src, o, &res)
 		if err != nil || again == nil {
 			res.Err = err
 			return
@@ -171,16 +171,21 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	return
 }
 
+// querier is a database or a transaction: what open asks the ledger with.
+type querier interface {
+	QueryRowContext(ctx context.Context, query string, args ...any) *dsql.Row
+}
+
 // open checks the ledger for the same bytes and opens the reader. A nil
 // reader with a nil error means the bytes were loaded before (res says
 // when and from where).
-func (s *Store) open(ctx context.Context, src ingest.Source, o LoadOptions, res *LoadResult) (*ingest.FileReader, error) {
+func (s *Store) open(ctx context.Context, q querier, src ingest.Source, o LoadOptions, res *LoadResult) (*ingest.FileReader, error) {
 	// The same bytes have the same size: only when the ledger holds a
 	// file of this size is the source hashed before it is read, to skip it
 	// if it was loaded. Otherwise it is hashed as it is read, in the one
 	// pass the load makes.
 	var sameSize bool
-	if err := s.db.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM files WHERE size = ?)`, src.Size).Scan(&sameSize); err != nil {
+	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM files WHERE size = ?)`, src.Size).Scan(&sameSize); err != nil {
 		return nil, err
 	}
 	currencies, err := country.LoadCurrencies()
@@ -197,7 +202,7 @@ func (s *Store) open(ctx context.Context, src ingest.Source, o LoadOptions, res 
 		var earlier, dataset string
 		var at time.Time
 		var id int64
-		err = s.db.QueryRowContext(ctx, `SELECT path || coalesce('!' || entry, ''), loaded_at, dataset, file_id FROM files WHERE sha256 = ?`, sha).Scan(&earlier, &at, &dataset, &id)
+		err = q.QueryRowContext(ctx, `SELECT path || coalesce('!' || entry, ''), loaded_at, dataset, file_id FROM files WHERE sha256 = ?`, sha).Scan(&earlier, &at, &dataset, &id)
 		if err == nil {
 			res.Status, res.LoadedAt, res.Earlier, res.EarlierDataset, res.EarlierID = Skipped, at, earlier, dataset, id
 			return nil, nil
@@ -253,6 +258,9 @@ type load struct {
 	fr   *ingest.FileReader
 	opts LoadOptions
 	res  *LoadResult
+	// dims, if set, are the codes and products an earlier load of the
+	// same transaction left (group.go): not read again.
+	dims *interner
 }
 
 // streamed is what the stream step wrote.
@@ -264,7 +272,7 @@ type streamed struct {
 }
 
 func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error) {
-	tx, fileID, err := l.begin(ctx, c)
+	tx, err := c.BeginTx(ctx, nil)
 	if err != nil {
 		return err
 	}
@@ -273,9 +281,36 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 			tx.Rollback()
 		}
 	}()
-	st, err := l.stream(ctx, tx, dc, fileID)
+	var t pending
+	st, replaced, err := l.steps(ctx, tx, dc, &t)
 	if err != nil {
 		return err
+	}
+	if err = t.make(ctx, tx); err != nil {
+		return fmt.Errorf("%s: %w", l.src.Name, err)
+	}
+	if err = ctx.Err(); err != nil {
+		return err
+	}
+	l.stage("committing")
+	if err = tx.Commit(); err != nil {
+		return err
+	}
+	l.done(st, replaced)
+	return nil
+}
+
+// steps takes the source through every step but the commit, inside tx,
+// leaving to t the totals that can wait for the end of the transaction
+// (several zip entries share them: group.go).
+func (l *load) steps(ctx context.Context, tx *dsql.Tx, dc driver.Conn, t *pending) (*streamed, int64, error) {
+	fileID, err := l.begin(ctx, tx)
+	if err != nil {
+		return nil, 0, err
+	}
+	st, err := l.stream(ctx, tx, dc, fileID)
+	if err != nil {
+		return nil, 0, err
 	}
 	if st.rows >= bigLoad {
 		// The sums and batches the stream held are garbage now: give
@@ -287,29 +322,26 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 		l.stage("writing codes and products")
 	}
 	if err = l.dimensions(ctx, tx, st); err != nil {
-		return err
+		return nil, 0, err
 	}
 	replaced, err := l.replace(ctx, tx, st)
 	if err != nil {
-		return err
+		return nil, 0, err
 	}
 	l.stage("making the totals")
-	if err = l.totals(ctx, tx, st, replaced); err != nil {
-		return err
+	if err = l.totals(ctx, tx, st, replaced, t); err != nil {
+		return nil, 0, err
 	}
 	l.stage("recording the file")
 	if err = l.ledger(ctx, tx, st, replaced); err != nil {
-		return err
+		return nil, 0, err
 	}
-	if err = ctx.Err(); err != nil {
-		return err
-	}
-	l.stage("committing")
-	if err = tx.Commit(); err != nil {
-		return err
-	}
+	return st, replaced, nil
+}
+
+// done notes in the result what the committed load wrote.
+func (l *load) done(st *streamed, replaced int64) {
 	l.res.FileID, l.res.Rows, l.res.Replaced, l.res.Status = st.fileID, st.rows, replaced, Loaded
-	return nil
 }
 
 func (l *load) trade() bool { return l.fr.Format.Kind == ingest.KindTrade }
@@ -337,19 +369,14 @@ func (l *load) stage(what string) {
 	}
 }
 
-// begin opens the transaction and takes the file's id.
-func (l *load) begin(ctx context.Context, c *dsql.Conn) (*dsql.Tx, int64, error) {
-	tx, err := c.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, 0, err
-	}
+// begin takes the file's id.
+func (l *load) begin(ctx context.Context, tx *dsql.Tx) (int64, error) {
 	var id int64
 	if err := tx.QueryRowContext(ctx, `SELECT nextval('file_id_seq')`).Scan(&id); err != nil {
-		tx.Rollback()
-		return nil, 0, err
+		return 0, err
 	}
 	l.res.FileID = id
-	return tx, id, nil
+	return id, nil
 }
 
 // stream inserts the reader's rows. Trade rows go narrow: the interner is
@@ -368,7 +395,10 @@ func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID i
 	insert := `INSERT INTO trade_rows SELECT * FROM tp_incoming`
 	var args []any
 	if l.trade() {
-		if st.dims, err = loadInterner(ctx, tx); err != nil {
+		if l.dims != nil {
+			st.dims = l.dims
+			st.dims.nextFile()
+		} else if st.dims, err = loadInterner(ctx, tx); err != nil {
 			return nil, err
 		}
 		st.years = &yearSpan{RecordReader: l.fr, col: ingest.TradeSchema.FieldIndices("year")[0]}
@@ -506,36 +536,26 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 
 // totals keeps the tables the reports read in step (totals.go): for
 // trade, where the file replaced rows the sums of the dataset's other
-// files in its years (its own were written as it streamed), and the
-// totals of its years and reporters; for exchange rates, the totals in
-// the file's currencies.
-func (l *load) totals(ctx context.Context, tx *dsql.Tx, st *streamed, replaced int64) error {
+// files in its years (its own were written as it streamed); the totals
+// of its years and reporters, and for exchange rates those in the
+// file's currencies, are left to t.
+func (l *load) totals(ctx context.Context, tx *dsql.Tx, st *streamed, replaced int64, t *pending) error {
 	if l.reference() {
 		return nil
 	}
 	if !l.trade() {
-		cs, err := strings1(ctx, tx, `SELECT DISTINCT currency FROM fx_rates WHERE file_id = ? ORDER BY 1`, st.fileID)
-		if err == nil && len(cs) > 0 {
-			err = ratesChanged(ctx, tx, cs)
-		}
-		if err != nil {
-			return fmt.Errorf("%s: %w", l.src.Name, err)
-		}
+		t.rates = append(t.rates, st.fileID)
 		return nil
 	}
 	if !st.years.seen {
 		return nil
 	}
-	var err error
 	if replaced > 0 {
-		err = revisedSums(ctx, tx, l.res.Dataset, st.fileID, st.years.min, st.years.max)
+		if err := revisedSums(ctx, tx, l.res.Dataset, st.fileID, st.years.min, st.years.max); err != nil {
+			return fmt.Errorf("%s: %w", l.src.Name, err)
+		}
 	}
-	if err == nil {
-		err = bilateral(ctx, tx, l.res.Dataset, st.fileID, st.years.min, st.years.max)
-	}
-	if err != nil {
-		return fmt.Errorf("%s: %w", l.src.Name, err)
-	}
+	t.trade(l.res.Dataset, st.fileID, st.years.min, st.years.max)
 	return nil
 }
 

@@ -173,6 +173,13 @@ func (in *interner) product(p string) int32 {
 	return id
 }
 
+// nextFile readies the interner, its new ids written, for the next file
+// of the same transaction: slices are never shared between files.
+func (in *interner) nextFile() {
+	clear(in.slices)
+	in.newSlices, in.newCodes, in.newProducts = in.newSlices[:0], in.newCodes[:0], in.newProducts[:0]
+}
+
 // write inserts the slices, code pairs and products first seen in this load.
 func (in *interner) write(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64) error {
 	first := in.nextSlice - int32(len(in.newSlices))

@@ -55,21 +55,6 @@ func remakeSums(ctx context.Context, tx *dsql.Tx, dataset, fileID, from, to any)
 	return nil
 }
 
-// bilateral makes again the dataset's totals (trade_bilateral) in the
-// years from..to of the reporters the file's rows name: a revision only
-// replaces rows with a key of the new file, its reporter among them.
-func bilateral(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64, from, to int32) error {
-	reporters, err := strings1(ctx, tx, `SELECT DISTINCT reporter FROM trade_file_sums WHERE file_id = ? ORDER BY 1`, fileID)
-	if err != nil || len(reporters) == 0 {
-		return err
-	}
-	var years []int32
-	for y := from; y <= to; y++ {
-		years = append(years, y)
-	}
-	return remakeBilateral(ctx, tx, dataset, years, reporters)
-}
-
 // remakeBilateral replaces the dataset's totals of the years and
 // reporters given (nil: all) with those tp_bilateral makes now.
 func remakeBilateral(ctx context.Context, tx *dsql.Tx, dataset string, years []int32, reporters []string) error {
@@ -348,4 +333,62 @@ func (t *touched) remake(ctx context.Context, tx *dsql.Tx) error {
 		return ratesChanged(ctx, tx, t.currencies)
 	}
 	return nil
+}
+
+// pending are the totals a transaction's loads leave to its end, made
+// once for all of them (a group of zip entries: group.go; a single load
+// makes its own the same way): per dataset the years and the files whose
+// reporters' totals change, and the exchange-rate files whose
+// currencies' totals change.
+type pending struct {
+	years map[string][]int32
+	files map[string][]int64
+	rates []int64
+}
+
+// trade notes a trade file's years and id.
+func (t *pending) trade(dataset string, fileID int64, from, to int32) {
+	if t.years == nil {
+		t.years, t.files = map[string][]int32{}, map[string][]int64{}
+	}
+	for y := from; y <= to; y++ {
+		if !slices.Contains(t.years[dataset], y) {
+			t.years[dataset] = append(t.years[dataset], y)
+		}
+	}
+	t.files[dataset] = append(t.files[dataset], fileID)
+}
+
+// make makes the totals: those of each dataset's years and of the
+// reporters its files' rows name (a revision only replaces rows with a
+// key of the new file, its reporter among them), then those in the
+// currencies of the exchange-rate files.
+func (t *pending) make(ctx context.Context, tx *dsql.Tx) error {
+	datasets := make([]string, 0, len(t.files))
+	for d := range t.files {
+		datasets = append(datasets, d)
+	}
+	slices.Sort(datasets)
+	for _, d := range datasets {
+		reporters, err := strings1(ctx, tx, `SELECT DISTINCT reporter FROM trade_file_sums WHERE list_contains(?::BIGINT[], file_id) ORDER BY 1`, t.files[d])
+		if err != nil {
+			return err
+		}
+		if len(reporters) == 0 {
+			continue
+		}
+		years := slices.Clone(t.years[d])
+		slices.Sort(years)
+		if err := remakeBilateral(ctx, tx, d, years, reporters); err != nil {
+			return err
+		}
+	}
+	if len(t.rates) == 0 {
+		return nil
+	}
+	cs, err := strings1(ctx, tx, `SELECT DISTINCT currency FROM fx_rates WHERE list_contains(?::BIGINT[], file_id) ORDER BY 1`, t.rates)
+	if err == nil && len(cs) > 0 {
+		err = ratesChanged(ctx, tx, cs)
+	}
+	return err
 }
