@@ -140,6 +140,12 @@ func Build(ctx context.Context, st *store.Store, o Options) (*Brief, error) {
 // run runs a report with the brief's dataset and years, partial figures
 // shown (and marked), and keeps its table.
 func (bl *builder) run(name string, p report.Params) (*report.Table, error) {
+	return bl.runFor(name, p, true)
+}
+
+// runFor is run; with marks false the report runs once, for figures that
+// are not shown one by one (the sensitivity band's range).
+func (bl *builder) runFor(name string, p report.Params, marks bool) (*report.Table, error) {
 	p.Dataset = bl.o.Dataset
 	if p.Group == "" {
 		p.Group = bl.o.Group
@@ -161,6 +167,9 @@ func (bl *builder) run(name string, p report.Params) (*report.Table, error) {
 	t, err := report.Run(bl.ctx, bl.st, name, p)
 	if err != nil {
 		return nil, err
+	}
+	if !marks {
+		return t, nil // not cached: a later run with marks runs it again
 	}
 	// The same report with partial figures omitted says, figure by
 	// figure, which are complete: a share is there only if it is.

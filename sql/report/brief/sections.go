@@ -627,7 +627,8 @@ func (bl *builder) sensitivity() (Section, error) {
 	var ts []*report.Table
 	for _, b := range bases {
 		for _, f := range factors {
-			t, err := bl.run("regional-shares", report.Params{Compare: "none", Basis: b, CIFFOB: f})
+			// Marks for the table's factor; the others give the band only.
+			t, err := bl.runFor("regional-shares", report.Params{Compare: "none", Basis: b, CIFFOB: f}, f == head.Params.CIFFOB)
 			if err != nil {
 				return s, err
 			}
