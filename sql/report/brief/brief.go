@@ -512,24 +512,6 @@ func sourceWords(src []report.Source, dataset string) string {
 	return fmt.Sprintf("dataset %s, %d file(s) (%s)", dataset, n, strings.Join(formats, ", "))
 }
 
-// yearList writes years as ranges: 1993-1995, 2001, 2020.
-func yearList(ys []int) string {
-	var parts []string
-	for i := 0; i < len(ys); {
-		j := i
-		for j+1 < len(ys) && ys[j+1] == ys[j]+1 {
-			j++
-		}
-		if j > i {
-			parts = append(parts, fmt.Sprintf("%d-%d", ys[i], ys[j]))
-		} else {
-			parts = append(parts, strconv.Itoa(ys[i]))
-		}
-		i = j + 1
-	}
-	return strings.Join(parts, ", ")
-}
-
 func axis(ys []int) []int {
 	if len(ys) == 0 {
 		return nil
