@@ -175,6 +175,9 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 			failed(f.path, serr)
 			continue
 		}
+		// The sources to load: not loaded already, not failed for good.
+		var todo []ingest.Source
+		var shas []string
 		for _, src := range srcs {
 			sha, err := r.hash(src, f)
 			if err != nil {
@@ -188,11 +191,21 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 				held(src.Name, fl)
 				continue
 			}
+			todo, shas = append(todo, src), append(shas, sha)
+		}
+		// A zip's entries load in groups (store.LoadAll), as ingest loads
+		// them.
+		var cancelled error
+		optsFor := func(i int) store.LoadOptions {
+			o := opts
 			if r.progress != nil {
-				name := src.Name
-				opts.Progress = func(n int64) { r.progress(name, n) }
+				name := todo[i].Name
+				o.Progress = func(n int64) { r.progress(name, n) }
 			}
-			lr := st.Load(ctx, src, opts)
+			return o
+		}
+		st.LoadAll(ctx, todo, optsFor, func(i int, lr store.LoadResult) {
+			src := todo[i]
 			switch lr.Status {
 			case store.Loaded:
 				res.Files++
@@ -207,13 +220,22 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 				}
 				r.jlog.Info("file loaded", attrs...)
 			case store.Skipped: // the same bytes under another name, loaded earlier in this run
-				known.Loaded[sha] = true
+				known.Loaded[shas[i]] = true
 			default:
 				if err := ctx.Err(); err != nil {
-					return nil, fmt.Errorf("%s: %w (its load was rolled back)", src.Name, err)
+					if cancelled == nil {
+						cancelled = fmt.Errorf("%s: %w (its load was rolled back)", src.Name, err)
+					}
+					return
 				}
 				failed(src.Name, lr.Err)
 			}
+		})
+		if cancelled != nil {
+			return nil, cancelled
+		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
 		}
 	}
 	if len(fails) == 0 {
