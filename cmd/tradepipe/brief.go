@@ -28,11 +28,7 @@ type briefCmd struct {
 
 func (c *briefCmd) Run(e *env) error {
 	if c.Print {
-		b, err := brief.DefaultClaimsFile()
-		if err != nil {
-			return err
-		}
-		_, err = e.stdout.Write(b)
+		_, err := e.stdout.Write(brief.DefaultClaimsFile())
 		return err
 	}
 	ext := strings.ToLower(filepath.Ext(c.Out))

@@ -44,7 +44,7 @@ func TestClaimsFile(t *testing.T) {
 }
 
 func FuzzClaims(f *testing.F) {
-	b, _ := brief.DefaultClaimsFile()
+	b := brief.DefaultClaimsFile()
 	f.Add(b)
 	f.Add([]byte("claims:\n  - {id: a, kind: intra, quote: q}\n"))
 	f.Fuzz(func(t *testing.T, b []byte) {

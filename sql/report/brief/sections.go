@@ -389,7 +389,7 @@ func (bl *builder) blocs(c Claim) (Section, error) {
 		b0, b1, a0, a1 := window(e.Year, c.Window)
 		mems := r.keys("member")
 		grid := Grid{Caption: fmt.Sprintf("Share of each member's trade with %s's members (%s as it stands at the end), per cent: %d-%d against %d-%d",
-			e.Bloc, strings.ReplaceAll(strings.Join(partnersOf(t), ","), ",", ", "), b0, b1, a0, a1),
+			e.Bloc, strings.Join(partnersOf(t), ", "), b0, b1, a0, a1),
 			Columns: []string{"member", "joined in " + strconv.Itoa(e.Year), fmt.Sprintf("%d-%d", b0, b1), fmt.Sprintf("%d-%d", a0, a1), "change"}}
 		per := map[string]map[int]point{}
 		var joined, out, lack []string
@@ -427,11 +427,11 @@ func (bl *builder) blocs(c Claim) (Section, error) {
 			continue
 		}
 		if fig == nil {
-			ys := years(per[mems[0]])
+			var all []map[int]point
 			for _, m := range mems {
-				ys = years(per[m], pointsOf(ys))
+				all = append(all, per[m])
 			}
-			x := axis(ys)
+			x := axis(years(all...))
 			fig = &render.Figure{Title: fmt.Sprintf("Each member's trade with %s's other members", e.Bloc), XLabel: "year", YLabel: "% of its total trade"}
 			for _, m := range mems {
 				if len(fig.Lines) < 8 {
@@ -449,14 +449,6 @@ func (bl *builder) blocs(c Claim) (Section, error) {
 		s.Coverage = coverage(ts[0].Sources, bl.o.Dataset, s.Tables, ts...)
 	}
 	return s, nil
-}
-
-func pointsOf(ys []int) map[int]point {
-	m := map[int]point{}
-	for _, y := range ys {
-		m[y] = pt(0, true)
-	}
-	return m
 }
 
 func partnersOf(t *report.Table) []string {
@@ -650,10 +642,11 @@ func (bl *builder) sensitivity() (Section, error) {
 			}
 		}
 	}
-	ys := years(byBasis[bases[0]])
+	var all []map[int]point
 	for _, b := range bases {
-		ys = years(pointsOf(ys), byBasis[b])
+		all = append(all, byBasis[b])
 	}
+	ys := years(all...)
 	if len(ys) == 0 {
 		s.Missing = missing("trade", g, 1993, 2100)
 		return s, nil

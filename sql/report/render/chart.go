@@ -82,6 +82,11 @@ func chartSVG(t *report.Table) (string, error) {
 	if err != nil {
 		return "", err
 	}
+	return c.svg()
+}
+
+// svg is the chart as an <svg> element, without its foot line.
+func (c *chart) svg() (string, error) {
 	var b bytes.Buffer
 	if err := c.write(&b, "svg", false); err != nil {
 		return "", err

@@ -1,12 +1,10 @@
 package render
 
 import (
-	"bytes"
 	"fmt"
 	"image/color"
 	"io"
 	"math"
-	"strings"
 
 	"gonum.org/v1/plot/font"
 	"gonum.org/v1/plot/plotter"
@@ -64,15 +62,7 @@ func (f Figure) SVG() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	var b bytes.Buffer
-	if err := c.write(&b, "svg", false); err != nil {
-		return "", err
-	}
-	s := b.String()
-	if i := strings.Index(s, "<svg"); i >= 0 {
-		s = s[i:]
-	}
-	return s, nil
+	return c.svg()
 }
 
 func (f Figure) chart() (*chart, error) {
