@@ -210,7 +210,7 @@ func trimZeros(code string) string {
 // readReleaseCodes reads a release's country-code file into releaseCodes.
 func readReleaseCodes(name string, r io.Reader, codes Codes) (*releaseCodes, error) {
 	o := buildOptions([]Option{WithName(name), WithCodes(codes)})
-	s := newScanner(name, newDecodeReader(name, r))
+	s := newScanner(name, newDecodeReader(name, r, -1))
 	h, err := readHeader(s, "baci-countries", sigBACICountries, 0)
 	if err != nil {
 		return nil, err

@@ -125,7 +125,7 @@ func BenchmarkBACIReaderDecoded(b *testing.B) {
 	f, _ := FormatByName("baci")
 	rows := int64(0)
 	for b.Loop() {
-		src := newDecodeReader("bench.csv", &repeatReader{head: []byte(head), body: []byte(block), n: blocks})
+		src := newDecodeReader("bench.csv", &repeatReader{head: []byte(head), body: []byte(block), n: blocks}, -1)
 		rr, err := f.NewReader(src, WithName("bench.csv"), WithCodes(testCodes{}))
 		if err != nil {
 			b.Fatal(err)

@@ -55,8 +55,8 @@ type decodeReader struct {
 	lines, col int  // newlines in the text handed out, bytes after the last one
 }
 
-func newDecodeReader(name string, src io.Reader) *decodeReader {
-	return &decodeReader{src: src, name: name, buf: make([]byte, 64<<10)}
+func newDecodeReader(name string, src io.Reader, size int64) *decodeReader {
+	return &decodeReader{src: src, name: name, buf: make([]byte, bufferFor(size, 64<<10))}
 }
 
 // Encoding tells what the text was read as so far: at the end of the text,

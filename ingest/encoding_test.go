@@ -38,15 +38,20 @@ func TestDecodeReader(t *testing.T) {
 		{name: "empty", in: "", want: "", enc: EncodingUTF8},
 	}
 	for _, tt := range tests {
-		for _, one := range []bool{false, true} {
+		// size 0: the smallest buffer (a text known to be small gets one).
+		for _, c := range []struct {
+			one  bool
+			size int64
+		}{{false, -1}, {true, -1}, {false, 0}} {
+			one := c.one
 			var src io.Reader = strings.NewReader(tt.in)
 			if one {
 				src = iotest.OneByteReader(src)
 			}
-			d := newDecodeReader("f.csv", src)
+			d := newDecodeReader("f.csv", src, c.size)
 			got, err := io.ReadAll(d)
 			if string(got) != tt.want {
-				t.Errorf("%s (one byte a read %v): got %q, want %q", tt.name, one, clipTest(got), clipTest([]byte(tt.want)))
+				t.Errorf("%s (one byte a read %v, buffer for %d bytes): got %q, want %q", tt.name, one, c.size, clipTest(got), clipTest([]byte(tt.want)))
 			}
 			if d.Encoding() != tt.enc {
 				t.Errorf("%s: encoding %q, want %q", tt.name, d.Encoding(), tt.enc)
@@ -77,7 +82,7 @@ func FuzzDecodeReader(f *testing.F) {
 		f.Add([]byte(s))
 	}
 	f.Fuzz(func(t *testing.T, in []byte) {
-		d := newDecodeReader("f", iotest.HalfReader(bytes.NewReader(in)))
+		d := newDecodeReader("f", iotest.HalfReader(bytes.NewReader(in)), -1)
 		got, err := io.ReadAll(d)
 		if err != nil {
 			var pe *ParseError

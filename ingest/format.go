@@ -152,8 +152,11 @@ func knownFormats() string {
 
 // Detect reads the start of r and tells its format. The returned reader
 // yields all of r's bytes, the inspected ones included.
-func Detect(name string, r io.Reader) (Format, io.Reader, error) {
-	br := bufio.NewReaderSize(r, 256<<10)
+func Detect(name string, r io.Reader) (Format, io.Reader, error) { return detect(name, r, -1) }
+
+// detect is Detect of a text of size bytes (-1: unknown).
+func detect(name string, r io.Reader, size int64) (Format, io.Reader, error) {
+	br := bufio.NewReaderSize(r, bufferFor(size, 64<<10))
 	peek, err := br.Peek(64 << 10)
 	// A text in no encoding it reads still gets its header looked at: a
 	// reader meets the error at its place, after the bytes before it.
@@ -220,7 +223,7 @@ func (f Format) NewReader(r io.Reader, opts ...Option) (array.RecordReader, erro
 	if f.newReader != nil {
 		return f.newReader(r, o)
 	}
-	s := newScanner(o.name, r)
+	s := newScannerSize(o.name, r, o.textSize)
 	p, err := f.newParser(s, o)
 	if err != nil {
 		return nil, err
@@ -235,11 +238,17 @@ func (f Format) NewReader(r io.Reader, opts ...Option) (array.RecordReader, erro
 	if sp, ok := p.(interface{ schema() *arrow.Schema }); ok { // reference data
 		schema = sp.schema()
 	}
-	if cp, ok := p.(chunkable); ok && !o.sequential {
+	// A text known to be small is one chunk: parsing it on a goroutine of
+	// its own would only add the handing over.
+	small := o.textSize >= 0 && o.textSize < smallText
+	if cp, ok := p.(chunkable); ok && !o.sequential && !small {
 		return newParallelReader(schema, o, cp, s), nil
 	}
 	return newBatchReader(schema, o, p), nil
 }
+
+// smallText is the size under which a text is read on one goroutine.
+const smallText = 1 << 20
 
 // readHeader reads the header record, skipping at most preamble records
 // before it, and checks it is the format's.

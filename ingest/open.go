@@ -89,10 +89,14 @@ func OpenReader(src Source, format string, opts ...Option) (*FileReader, error) 
 	if o.progress != nil {
 		r = countingReader{r: rc, onRead: o.progress}
 	}
-	dec := newDecodeReader(src.Name, r)
+	textSize := src.Size
+	if src.Compression == "gzip" {
+		textSize = -1
+	}
+	dec := newDecodeReader(src.Name, r, textSize)
 	r = dec
 	if format == "" {
-		if f, r, err = Detect(src.Name, r); err != nil {
+		if f, r, err = detect(src.Name, r, textSize); err != nil {
 			rc.Close()
 			return nil, err
 		}
@@ -112,7 +116,7 @@ func OpenReader(src Source, format string, opts ...Option) (*FileReader, error) 
 			fr.ReleaseCodes = rel.file
 		}
 	}
-	rr, err := f.NewReader(r, append(opts, WithName(src.Name))...)
+	rr, err := f.NewReader(r, append(opts, WithName(src.Name), withTextSize(textSize))...)
 	if err != nil {
 		rc.Close()
 		return nil, err

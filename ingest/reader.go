@@ -40,6 +40,9 @@ type options struct {
 	// the two paths).
 	sequential bool
 	currencies CurrencyHistory
+	// textSize is the text's size where it is known before it is read
+	// (plain files and zip entries; -1 otherwise), for its buffers.
+	textSize int64
 }
 
 // CurrencyHistory tells the currency a publisher's series for a country
@@ -54,6 +57,8 @@ type CurrencyHistory interface {
 func WithCurrencies(h CurrencyHistory) Option { return func(o *options) { o.currencies = h } }
 
 func withSequential() Option { return func(o *options) { o.sequential = true } }
+
+func withTextSize(n int64) Option { return func(o *options) { o.textSize = n } }
 
 // WithName sets the file name that errors show.
 func WithName(name string) Option { return func(o *options) { o.name = name } }
@@ -80,7 +85,7 @@ func WithBatchRows(n int) Option {
 func WithContext(ctx context.Context) Option { return func(o *options) { o.ctx = ctx } }
 
 func buildOptions(opts []Option) *options {
-	o := &options{name: "input", mem: memory.DefaultAllocator, batchRows: 64 << 10, ctx: context.Background()}
+	o := &options{name: "input", mem: memory.DefaultAllocator, batchRows: 64 << 10, ctx: context.Background(), textSize: -1}
 	for _, f := range opts {
 		f(o)
 	}

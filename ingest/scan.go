@@ -43,7 +43,27 @@ type scanner struct {
 }
 
 func newScanner(file string, r io.Reader) *scanner {
-	return &scanner{file: file, br: bufio.NewReaderSize(r, 256<<10), trimCR: true}
+	size := int64(-1)
+	if b, ok := r.(*bytes.Reader); ok {
+		size = int64(b.Len())
+	}
+	return newScannerSize(file, r, size)
+}
+
+// newScannerSize is newScanner over a text of size bytes (-1: unknown).
+func newScannerSize(file string, r io.Reader, size int64) *scanner {
+	return &scanner{file: file, br: bufio.NewReaderSize(r, bufferFor(size, 256<<10)), trimCR: true}
+}
+
+// bufferFor is the size of a read buffer of at most limit bytes for a
+// text of size bytes (-1: unknown): a small text gets a small one. A zip
+// of 10,000 small entries opens 10,000 readers, and allocating and
+// clearing their full-sized buffers cost more than reading the entries.
+func bufferFor(size int64, limit int) int {
+	if size < 0 || size >= int64(limit) {
+		return limit
+	}
+	return max(int(size)+1, 4<<10)
 }
 
 func (s *scanner) errAt(line, col int, err error) *ParseError {

@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"errors"
+	"fmt"
 	"io"
 	"os"
 	"path/filepath"
@@ -171,5 +172,69 @@ func TestReaderSHA256(t *testing.T) {
 	defer fr.Release()
 	if _, err := fr.SHA256(); err == nil {
 		t.Error("SHA256 of a reader opened without WithSHA256: no error")
+	}
+}
+
+// A zip entry is read where the listing found it (the archive's directory
+// is read once, by Sources), and checked as archive/zip checks it: the
+// text of each entry, stored or deflated, is its own; bytes changed in
+// place under the same size and modification time fail its CRC-32.
+func TestZipEntryFromListing(t *testing.T) {
+	t.Parallel()
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	texts := []string{baciText, strings.Repeat(baciText, 50), "x"}
+	for i, text := range texts {
+		method := zip.Deflate
+		if i == 0 {
+			method = zip.Store
+		}
+		f, err := w.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("e%d.csv", i), Method: method})
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(f, text)
+	}
+	w.Close()
+	p := writeFile(t, t.TempDir(), "a.zip", buf.Bytes())
+	srcs, err := Sources(p)
+	if err != nil || len(srcs) != len(texts) {
+		t.Fatal(srcs, err)
+	}
+	for i, src := range srcs {
+		if src.at == nil {
+			t.Fatalf("%s: no location from the listing", src.Name)
+		}
+		rc, err := src.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		got, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil || string(got) != texts[i] {
+			t.Errorf("%s: %q, %v; want %q", src.Name, got, err, texts[i])
+		}
+	}
+	// The stored entry's text changed in place, the archive's size and
+	// time kept.
+	st, err := os.Stat(p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b := bytes.Replace(buf.Bytes(), []byte("1234.5"), []byte("9234.5"), 1)
+	if err := os.WriteFile(p, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(p, st.ModTime(), st.ModTime()); err != nil {
+		t.Fatal(err)
+	}
+	rc, err := srcs[0].Open()
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = io.ReadAll(rc)
+	rc.Close()
+	if !errors.Is(err, zip.ErrChecksum) {
+		t.Errorf("changed entry read with error %v, want %v", err, zip.ErrChecksum)
 	}
 }

@@ -68,8 +68,10 @@ func groupable(src ingest.Source) bool {
 	return src.Compression == "zip" && src.Size >= 0 && src.Size <= groupBytes
 }
 
-// loadGroup loads srcs[from:to] in one transaction; where an entry fails,
-// as described above.
+// loadGroup loads srcs[from:to]: its leading trade entries of one dataset
+// as one batch (batch.go), the rest as groups of their own; a group whose
+// first entry is not a trade file in one transaction, each entry through
+// its own steps (eachGroup).
 func (s *Store) loadGroup(ctx context.Context, srcs []ingest.Source, from, to int, opts func(int) LoadOptions, done func(int, LoadResult)) {
 	if to-from <= 1 {
 		if to > from {
@@ -77,15 +79,31 @@ func (s *Store) loadGroup(ctx context.Context, srcs []ingest.Source, from, to in
 		}
 		return
 	}
-	results, bad, err := s.tryGroup(ctx, srcs[from:to], from, opts)
+	results, n, bad, err := s.tryBatch(ctx, srcs[from:to], from, opts)
 	switch {
+	case err == nil && n == 0:
+		s.eachGroup(ctx, srcs, from, to, opts, done)
 	case err == nil:
 		for k, r := range results {
 			done(from+k, r)
 		}
+		if from+n < to && ctx.Err() == nil {
+			s.loadGroup(ctx, srcs, from+n, to, opts, done)
+		}
+	default:
+		s.around(ctx, srcs, from, to, bad, opts, done, s.loadGroup)
+	}
+}
+
+// around loads srcs[from:to] again after their group failed at entry bad
+// (relative to from; -1: in the group's own steps), with again for the
+// entries before and after the bad one. A cancellation ends it: the entry
+// being read fails (its load, tried again, says cancelled and records it);
+// the group's others did not load.
+func (s *Store) around(ctx context.Context, srcs []ingest.Source, from, to, bad int, opts func(int) LoadOptions, done func(int, LoadResult),
+	again func(context.Context, []ingest.Source, int, int, func(int) LoadOptions, func(int, LoadResult))) {
+	switch {
 	case ctx.Err() != nil:
-		// The entry being read fails (its load, tried again, says
-		// cancelled and records it); the group's others did not load.
 		k := from + max(bad, 0)
 		done(k, s.Load(ctx, srcs[k], opts(k)))
 	case bad < 0:
@@ -95,11 +113,30 @@ func (s *Store) loadGroup(ctx context.Context, srcs []ingest.Source, from, to in
 			done(k, s.Load(ctx, srcs[k], opts(k)))
 		}
 	default:
-		s.loadGroup(ctx, srcs, from, from+bad, opts, done)
+		again(ctx, srcs, from, from+bad, opts, done)
 		if ctx.Err() == nil {
 			done(from+bad, s.Load(ctx, srcs[from+bad], opts(from+bad)))
-			s.loadGroup(ctx, srcs, from+bad+1, to, opts, done)
+			again(ctx, srcs, from+bad+1, to, opts, done)
 		}
+	}
+}
+
+// eachGroup loads srcs[from:to] in one transaction, each entry through a
+// load's steps of its own; where an entry fails, as described above.
+func (s *Store) eachGroup(ctx context.Context, srcs []ingest.Source, from, to int, opts func(int) LoadOptions, done func(int, LoadResult)) {
+	if to-from <= 1 {
+		if to > from {
+			done(from, s.Load(ctx, srcs[from], opts(from)))
+		}
+		return
+	}
+	results, bad, err := s.tryGroup(ctx, srcs[from:to], from, opts)
+	if err != nil {
+		s.around(ctx, srcs, from, to, bad, opts, done, s.eachGroup)
+		return
+	}
+	for k, r := range results {
+		done(from+k, r)
 	}
 }
 

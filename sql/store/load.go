@@ -188,11 +188,6 @@ func (s *Store) open(ctx context.Context, q querier, src ingest.Source, o LoadOp
 	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM files WHERE size = ?)`, src.Size).Scan(&sameSize); err != nil {
 		return nil, err
 	}
-	currencies, err := country.LoadCurrencies()
-	if err != nil {
-		return nil, err
-	}
-	opts := []ingest.Option{ingest.WithCodes(o.Codes), ingest.WithContext(ctx), ingest.WithCurrencies(currencies)}
 	if sameSize {
 		sha, err := src.HashContext(ctx)
 		if err != nil {
@@ -210,7 +205,19 @@ func (s *Store) open(ctx context.Context, q querier, src ingest.Source, o LoadOp
 		if !errors.Is(err, dsql.ErrNoRows) {
 			return nil, err
 		}
-	} else {
+	}
+	return openReader(ctx, src, o, res, sameSize)
+}
+
+// openReader opens the source's reader, which hashes the bytes as it reads
+// them unless they were hashed before (hashed: res.SHA256 holds it).
+func openReader(ctx context.Context, src ingest.Source, o LoadOptions, res *LoadResult, hashed bool) (*ingest.FileReader, error) {
+	currencies, err := country.LoadCurrencies()
+	if err != nil {
+		return nil, err
+	}
+	opts := []ingest.Option{ingest.WithCodes(o.Codes), ingest.WithContext(ctx), ingest.WithCurrencies(currencies)}
+	if !hashed {
 		opts = append(opts, ingest.WithSHA256())
 	}
 	if o.Allocator != nil {
@@ -321,7 +328,7 @@ func (l *load) steps(ctx context.Context, tx *dsql.Tx, dc driver.Conn, t *pendin
 	if st.dims != nil {
 		l.stage("writing codes and products")
 	}
-	if err = l.dimensions(ctx, tx, st); err != nil {
+	if err = l.dimensions(dc, st); err != nil {
 		return nil, 0, err
 	}
 	replaced, err := l.replace(ctx, tx, st)
@@ -397,10 +404,10 @@ func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID i
 	if l.trade() {
 		if l.dims != nil {
 			st.dims = l.dims
-			st.dims.nextFile()
 		} else if st.dims, err = loadInterner(ctx, tx); err != nil {
 			return nil, err
 		}
+		st.dims.startFile(fileID)
 		st.years = &yearSpan{RecordReader: l.fr, col: ingest.TradeSchema.FieldIndices("year")[0]}
 		n := newNarrower(st.years, l.opts.Allocator, st.dims)
 		defer n.Release()
@@ -454,11 +461,11 @@ func writeSums(ctx context.Context, tx *dsql.Tx, ar *duckdb.Arrow, rr array.Reco
 
 // dimensions writes the slices, codes and products the stream handed out
 // first, before the replace compares ids.
-func (l *load) dimensions(ctx context.Context, tx *dsql.Tx, st *streamed) error {
+func (l *load) dimensions(dc driver.Conn, st *streamed) error {
 	if st.dims == nil {
 		return nil
 	}
-	if err := st.dims.write(ctx, tx, l.res.Dataset, st.fileID); err != nil {
+	if err := st.dims.write(dc, l.res.Dataset); err != nil {
 		return fmt.Errorf("%s: %w", l.src.Name, err)
 	}
 	return nil
@@ -594,14 +601,6 @@ func (l *load) ledger(ctx context.Context, tx *dsql.Tx, st *streamed, replaced i
 		}
 		res.SHA256 = sha
 	}
-	abs, aerr := filepath.Abs(res.Source.Path)
-	if aerr != nil {
-		abs = res.Source.Path
-	}
-	var entry any
-	if res.Source.Entry != "" {
-		entry = res.Source.Entry
-	}
 	// The same bytes under another name: found before the read where the
 	// ledger holds a file of the same size; here where it did not (a zip
 	// entry whose listed size was not its own).
@@ -614,29 +613,48 @@ func (l *load) ledger(ctx context.Context, tx *dsql.Tx, st *streamed, replaced i
 	if !errors.Is(err, dsql.ErrNoRows) {
 		return err
 	}
-	var mtime any
-	if !res.Source.ModTime.IsZero() {
-		mtime = res.Source.ModTime.UTC()
-	}
 	res.LoadedAt = time.Now().UTC().Truncate(time.Microsecond)
-	res.Encoding, res.Vintage, res.ReleaseCodes = l.fr.Encoding(), l.fr.Vintage, l.fr.ReleaseCodes
-	if res.Vintage == "" && l.fr.Format.Name == "comtrade" {
-		res.Vintage = ingest.ComtradeVintage(res.Source.Name)
-	}
-	res.Skipped = l.fr.Skipped()
-	var reason any
-	if res.Skipped.Rows > 0 {
-		reason = res.Skipped.Reason
-	}
-	_, err = tx.ExecContext(ctx, `INSERT INTO files (file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at,
-		mtime, encoding, vintage, skipped, skipped_reason)
-		VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-		st.fileID, abs, entry, res.SHA256, res.Source.Size, res.Source.Compression, res.Format, string(l.fr.Format.Kind),
-		res.Dataset, st.rows, replaced, res.LoadedAt, mtime, nullIfEmpty(res.Encoding), nullIfEmpty(res.Vintage), res.Skipped.Rows, reason)
+	readerFacts(l.fr, res)
+	_, err = tx.ExecContext(ctx, `INSERT INTO files (`+filesColumns+`) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+		ledgerRow(res, l.fr.Format.Kind, st.rows, replaced)...)
 	if err != nil {
 		return fmt.Errorf("%s: recording the file: %w", l.src.Name, err)
 	}
 	return nil
+}
+
+// readerFacts notes in res what the reader found as it read: the
+// encoding, the release, the rows it skipped.
+func readerFacts(fr *ingest.FileReader, res *LoadResult) {
+	res.Encoding, res.Vintage, res.ReleaseCodes = fr.Encoding(), fr.Vintage, fr.ReleaseCodes
+	if res.Vintage == "" && fr.Format.Name == "comtrade" {
+		res.Vintage = ingest.ComtradeVintage(res.Source.Name)
+	}
+	res.Skipped = fr.Skipped()
+}
+
+// filesColumns are the ledger's columns ledgerRow gives values for.
+const filesColumns = `file_id, path, entry, sha256, size, compression, format, kind, dataset, rows, replaced, loaded_at,
+	mtime, encoding, vintage, skipped, skipped_reason`
+
+// ledgerRow is the file's row in files (filesColumns).
+func ledgerRow(res *LoadResult, kind ingest.Kind, rows, replaced int64) []any {
+	abs, err := filepath.Abs(res.Source.Path)
+	if err != nil {
+		abs = res.Source.Path
+	}
+	var entry, mtime, reason any
+	if res.Source.Entry != "" {
+		entry = res.Source.Entry
+	}
+	if !res.Source.ModTime.IsZero() {
+		mtime = res.Source.ModTime.UTC()
+	}
+	if res.Skipped.Rows > 0 {
+		reason = res.Skipped.Reason
+	}
+	return []any{res.FileID, abs, entry, res.SHA256, res.Source.Size, res.Source.Compression, res.Format, string(kind),
+		res.Dataset, rows, replaced, res.LoadedAt, mtime, nullIfEmpty(res.Encoding), nullIfEmpty(res.Vintage), res.Skipped.Rows, reason}
 }
 
 // sameBytes: the bytes were loaded before, under another name; the load

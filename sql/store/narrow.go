@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	dsql "database/sql"
+	"database/sql/driver"
 	"fmt"
 	"slices"
 	"strings"
@@ -60,8 +61,10 @@ type codePair struct{ country, code string }
 // already holds and new ones, which it remembers for writing. Ids are
 // dense: a new one is the next after the largest.
 type interner struct {
-	slices      map[slice]int32
-	newSlices   []slice // ids nextSlice-len(newSlices) ... nextSlice-1
+	slices      map[slice]int32 // the current file's
+	newSlices   []slice         // ids nextSlice-len(newSlices) ... nextSlice-1
+	sliceFiles  []int64         // the file of each new slice
+	file        int64           // the current file
 	nextSlice   int32
 	codes       map[codePair]int32
 	countries   map[string]int32 // country -> its first code_id (country_id)
@@ -142,6 +145,7 @@ func (in *interner) slice(s slice) int32 {
 	in.nextSlice++
 	in.slices[s] = id
 	in.newSlices = append(in.newSlices, s)
+	in.sliceFiles = append(in.sliceFiles, in.file)
 	return id
 }
 
@@ -173,18 +177,26 @@ func (in *interner) product(p string) int32 {
 	return id
 }
 
-// nextFile readies the interner, its new ids written, for the next file
-// of the same transaction: slices are never shared between files.
-func (in *interner) nextFile() {
+// startFile readies the interner for the rows of file id: slices are
+// never shared between files. The new ids of the files before it are
+// kept until written (a group of zip entries writes them once: batch.go).
+func (in *interner) startFile(id int64) {
 	clear(in.slices)
-	in.newSlices, in.newCodes, in.newProducts = in.newSlices[:0], in.newCodes[:0], in.newProducts[:0]
+	in.file = id
 }
 
-// write inserts the slices, code pairs and products first seen in this load.
-func (in *interner) write(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64) error {
+// written forgets the new ids, once write wrote them.
+func (in *interner) written() {
+	in.newSlices, in.sliceFiles, in.newCodes, in.newProducts = in.newSlices[:0], in.sliceFiles[:0], in.newCodes[:0], in.newProducts[:0]
+}
+
+// write inserts the slices, code pairs and products first seen since the
+// last write, each slice with its file, through the Appender on dc (in
+// tx's transaction).
+func (in *interner) write(dc driver.Conn, dataset string) error {
 	first := in.nextSlice - int32(len(in.newSlices))
-	err := insertBatched(ctx, tx, `INSERT INTO trade_slices (slice_id, dataset, file_id, freq, partner2, flow, classification, customs, mot,
-		currency, quantity_unit, is_reported, is_aggregate, is_estimate, trade_type, aggr_level, is_leaf) VALUES `, 17, len(in.newSlices), func(i int) []any {
+	err := appendRows(dc, "trade_slices", strings.Fields(`slice_id dataset file_id freq partner2 flow classification customs mot
+		currency quantity_unit is_reported is_aggregate is_estimate trade_type aggr_level is_leaf`), len(in.newSlices), func(i int) ([]driver.Value, error) {
 		s := in.newSlices[i]
 		var unit, level any
 		if s.hasUnit {
@@ -193,28 +205,29 @@ func (in *interner) write(ctx context.Context, tx *dsql.Tx, dataset string, file
 		if s.level >= 0 {
 			level = int32(s.level)
 		}
-		return []any{first + int32(i), dataset, fileID, s.freq, s.partner2, s.flow, s.classification, s.customs, s.mot,
-			s.currency, unit, triBool(s.reported), triBool(s.aggregate), triBool(s.estimate), s.tradeType, level, triBool(s.leaf)}
+		return []driver.Value{first + int32(i), dataset, in.sliceFiles[i], s.freq, s.partner2, s.flow, s.classification, s.customs, s.mot,
+			s.currency, unit, triBool(s.reported), triBool(s.aggregate), triBool(s.estimate), s.tradeType, level, triBool(s.leaf)}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("writing trade_slices: %w", err)
 	}
 	firstCode := in.nextCode - int32(len(in.newCodes))
-	err = insertBatched(ctx, tx, `INSERT INTO trade_codes VALUES `, 4, len(in.newCodes), func(i int) []any {
+	err = appendRows(dc, "trade_codes", nil, len(in.newCodes), func(i int) ([]driver.Value, error) {
 		p := in.newCodes[i]
-		return []any{firstCode + int32(i), p.country, p.code, in.countries[p.country]}
+		return []driver.Value{firstCode + int32(i), p.country, p.code, in.countries[p.country]}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("writing trade_codes: %w", err)
 	}
 	firstProduct := in.nextProduct - int32(len(in.newProducts))
-	err = insertBatched(ctx, tx, `INSERT INTO trade_products VALUES `, 3, len(in.newProducts), func(i int) []any {
+	err = appendRows(dc, "trade_products", nil, len(in.newProducts), func(i int) ([]driver.Value, error) {
 		id := firstProduct + int32(i)
-		return []any{id, in.newProducts[i], in.levels[id]}
+		return []driver.Value{id, in.newProducts[i], in.levels[id]}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("writing trade_products: %w", err)
 	}
+	in.written()
 	return nil
 }
 

@@ -60,7 +60,22 @@ type refTx struct {
 // appendRows appends n rows to table, row(i) giving
 // the values of row i in the order of the table's columns.
 func (tx refTx) appendRows(table string, n int, row func(int) ([]driver.Value, error)) error {
-	a, err := duckdb.NewAppenderFromConn(tx.dc, "", table)
+	return appendRows(tx.dc, table, nil, n, row)
+}
+
+// appendRows appends n rows to table through DuckDB's Appender on dc,
+// inside the transaction open on it: row(i) gives the values of row i, in
+// the order of columns (nil: the table's). A statement binds every value
+// as a parameter, which costs more than the row (a zip's 1,000 entries'
+// ledger rows took 1.6 s as INSERTs).
+func appendRows(dc driver.Conn, table string, columns []string, n int, row func(int) ([]driver.Value, error)) error {
+	var a *duckdb.Appender
+	var err error
+	if columns == nil {
+		a, err = duckdb.NewAppenderFromConn(dc, "", table)
+	} else {
+		a, err = duckdb.NewAppenderWithColumns(dc, "", "", table, columns)
+	}
 	if err != nil {
 		return fmt.Errorf("%s: %w", table, err)
 	}

@@ -35,17 +35,17 @@ func revisedSums(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64,
 		AND slice_id IN (SELECT slice_id FROM trade_slices WHERE dataset = ? AND file_id <> ?)`, from, to, dataset, fileID); err != nil {
 		return fmt.Errorf("trade_sums: %w", err)
 	}
-	return remakeSums(ctx, tx, dataset, fileID, from, to)
+	return remakeSums(ctx, tx, dataset, fileID, nil, from, to)
 }
 
 // remakeSums inserts the sums of rows (replace/trade_sums.sql); the
 // parameters are those of the statement, nil for NULL.
-func remakeSums(ctx context.Context, tx *dsql.Tx, dataset, fileID, from, to any) error {
+func remakeSums(ctx context.Context, tx *dsql.Tx, dataset, fileID, files, from, to any) error {
 	f, err := statement("trade_sums")
 	if err != nil {
 		return err
 	}
-	args, err := f.Bind(map[string]any{"dataset": dataset, "file_id": fileID, "from": from, "to": to})
+	args, err := f.Bind(map[string]any{"dataset": dataset, "file_id": fileID, "files": files, "from": from, "to": to})
 	if err != nil {
 		return err
 	}
@@ -205,7 +205,7 @@ func (s *Store) remake(ctx context.Context, levels map[int32]int, sums bool) err
 		if _, err := tx.ExecContext(ctx, `DELETE FROM trade_sums`); err != nil {
 			return fmt.Errorf("trade_sums: %w", err)
 		}
-		if err := remakeSums(ctx, tx, nil, nil, nil, nil); err != nil {
+		if err := remakeSums(ctx, tx, nil, nil, nil, nil, nil); err != nil {
 			return err
 		}
 	}

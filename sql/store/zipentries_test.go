@@ -5,6 +5,8 @@ import (
 	"bytes"
 	"context"
 	"fmt"
+	"math/rand/v2"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -174,5 +176,109 @@ func TestZipManyEntries(t *testing.T) {
 		if k := i + 1; k != bad && r.Status != Skipped {
 			t.Errorf("again, entry %d: %s %v", k, r.Status, r.Err)
 		}
+	}
+}
+
+// Issue 17: the entries of a zip loaded together (batch.go) leave the
+// database as loading them one at a time, in order, does: the model's rows
+// (revisions among the entries and of earlier files, keys repeated within
+// an entry, entries of other datasets and an exchange-rate entry between
+// them, the same text twice), the same results entry by entry (status,
+// rows, rows replaced: against a second database that loads the same
+// entries with Load, one at a time) and totals equal to their recomputation
+// from the rows.
+func TestPropertyZipFollowsTheModel(t *testing.T) {
+	t.Parallel()
+	codes := testCodes(t)
+	for seed := range uint64(6) {
+		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
+			t.Parallel()
+			r := rand.New(rand.NewPCG(seed, 17))
+			var files []*genFile
+			for i := range 25 {
+				var f *genFile
+				switch k := r.IntN(12); {
+				case k == 0 && i > 0:
+					again := *files[r.IntN(len(files))]
+					f = &again
+				case k == 1:
+					f = genFX(r, fmt.Sprintf("fx%d", i), "rates")
+				default:
+					f = genTrade(r, fmt.Sprintf("t%d", i), []string{"nso", "nso", "nso", "comtrade"}[r.IntN(4)], []int{2018, 2019})
+				}
+				f.name = fmt.Sprintf("e%02d.zip", i) // identity: the entry's text
+				files = append(files, f)
+			}
+			var b bytes.Buffer
+			w := zip.NewWriter(&b)
+			for i, f := range files {
+				e, err := w.Create(fmt.Sprintf("e%02d.csv", i))
+				if err != nil {
+					t.Fatal(err)
+				}
+				e.Write(f.text)
+			}
+			if err := w.Close(); err != nil {
+				t.Fatal(err)
+			}
+			dir := t.TempDir()
+			path := write(t, dir, "entries.zip", b.Bytes())
+			srcs, err := ingest.Sources(path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			s, one := openTest(t), openTest(t)
+			// Both start from an earlier file the entries may revise.
+			first := genTrade(r, "first", "nso", []int{2018, 2019})
+			m := newModel()
+			m.load(first)
+			for _, st := range []*Store{s, one} {
+				if res := loadGen(t, st, dir, first, codes, ReplacePacked); res.Err != nil {
+					t.Fatal(res.Err)
+				}
+			}
+			opts := func(i int) LoadOptions { return LoadOptions{Dataset: files[i].dataset, Codes: codes} }
+			got := make([]LoadResult, len(srcs))
+			s.LoadAll(context.Background(), srcs, opts, func(i int, res LoadResult) { got[i] = res })
+			for i, f := range files {
+				want := one.Load(context.Background(), srcs[i], opts(i))
+				loaded := m.load(f)
+				g := got[i]
+				if g.Err != nil || want.Err != nil {
+					t.Fatalf("entry %d: %v; one at a time: %v", i, g.Err, want.Err)
+				}
+				if (g.Status == Loaded) != loaded || g.Status != want.Status || g.Rows != want.Rows || g.Replaced != want.Replaced {
+					t.Errorf("entry %d: %s, %d rows, %d replaced; one at a time: %s, %d rows, %d replaced; model: loaded %v",
+						i, g.Status, g.Rows, g.Replaced, want.Status, want.Rows, want.Replaced, loaded)
+				}
+				if g.Status == Skipped && (g.Earlier != want.Earlier || g.EarlierDataset != want.EarlierDataset) {
+					t.Errorf("entry %d skipped as %s (%s); one at a time as %s (%s)", i, g.Earlier, g.EarlierDataset, want.Earlier, want.EarlierDataset)
+				}
+			}
+			gotT, gotF := dumpDB(t, s)
+			wantT, wantF := m.dump()
+			diff(t, "trade", gotT, wantT)
+			diff(t, "fx_rates", gotF, wantF)
+			checkTotals(t, s, false)
+			var ledger, ledgerOne []string
+			for _, p := range []struct {
+				st  *Store
+				out *[]string
+			}{{s, &ledger}, {one, &ledgerOne}} {
+				rows, err := p.st.db.Query(`SELECT concat_ws('|', coalesce(entry, 'first'), sha256, dataset, rows, replaced, format) FROM files ORDER BY file_id`)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for rows.Next() {
+					var l string
+					rows.Scan(&l)
+					*p.out = append(*p.out, l)
+				}
+				rows.Close()
+			}
+			if !slices.Equal(ledger, ledgerOne) {
+				t.Errorf("ledger:\n%s\none at a time:\n%s", strings.Join(ledger, "\n"), strings.Join(ledgerOne, "\n"))
+			}
+		})
 	}
 }
