@@ -1,9 +1,6 @@
 package store
 
 import (
-	"archive/zip"
-	"compress/flate"
-	"compress/gzip"
 	"context"
 	"errors"
 	"strings"
@@ -80,7 +77,6 @@ func Classify(err error) FailureKind {
 	}
 	var pe *ingest.ParseError
 	var de *duckdb.Error
-	var ce flate.CorruptInputError
 	switch {
 	// A reader's error names its file as a *ParseError whatever its
 	// cause: the circumstance's causes are not the input's.
@@ -90,9 +86,7 @@ func Classify(err error) FailureKind {
 		return FailChanged
 	case errors.As(err, &pe) && errors.Is(pe, syscall.ENOSPC):
 		return FailDiskFull
-	case errors.As(err, &pe), errors.As(err, &ce),
-		errors.Is(err, zip.ErrFormat), errors.Is(err, zip.ErrAlgorithm), errors.Is(err, zip.ErrChecksum),
-		errors.Is(err, gzip.ErrHeader), errors.Is(err, gzip.ErrChecksum):
+	case errors.As(err, &pe), ingest.IsCompressionError(err):
 		return FailInput
 	case errors.Is(err, ErrLocked):
 		return FailLocked
