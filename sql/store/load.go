@@ -322,7 +322,7 @@ func (l *load) steps(ctx context.Context, tx *dsql.Tx, dc driver.Conn, t *pendin
 	if st.dims != nil {
 		l.stage("writing codes and products")
 	}
-	if err = l.dimensions(ctx, tx, st); err != nil {
+	if err = l.dimensions(ctx, refTx{tx, dc}, st); err != nil {
 		return nil, 0, err
 	}
 	replaced, err := l.replace(ctx, tx, st)
@@ -457,7 +457,7 @@ func writeSums(ctx context.Context, tx *dsql.Tx, ar *duckdb.Arrow, rr array.Reco
 
 // dimensions writes the slices, codes and products the stream handed out
 // first, before the replace compares ids.
-func (l *load) dimensions(ctx context.Context, tx *dsql.Tx, st *streamed) error {
+func (l *load) dimensions(ctx context.Context, tx refTx, st *streamed) error {
 	if st.dims == nil {
 		return nil
 	}

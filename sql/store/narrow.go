@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	dsql "database/sql"
+	"database/sql/driver"
 	"fmt"
 	"slices"
 	"strings"
@@ -181,9 +182,9 @@ func (in *interner) nextFile() {
 }
 
 // write inserts the slices, code pairs and products first seen in this load.
-func (in *interner) write(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64) error {
+func (in *interner) write(ctx context.Context, tx refTx, dataset string, fileID int64) error {
 	first := in.nextSlice - int32(len(in.newSlices))
-	err := insertBatched(ctx, tx, `INSERT INTO trade_slices (slice_id, dataset, file_id, freq, partner2, flow, classification, customs, mot,
+	err := insertBatched(ctx, tx.Tx, `INSERT INTO trade_slices (slice_id, dataset, file_id, freq, partner2, flow, classification, customs, mot,
 		currency, quantity_unit, is_reported, is_aggregate, is_estimate, trade_type, aggr_level, is_leaf) VALUES `, 17, len(in.newSlices), func(i int) []any {
 		s := in.newSlices[i]
 		var unit, level any
@@ -199,18 +200,20 @@ func (in *interner) write(ctx context.Context, tx *dsql.Tx, dataset string, file
 	if err != nil {
 		return fmt.Errorf("writing trade_slices: %w", err)
 	}
+	// Codes and products go in through the Appender: a file of 5,000
+	// products took 0.1 s as INSERTs of 500 rows' parameters each.
 	firstCode := in.nextCode - int32(len(in.newCodes))
-	err = insertBatched(ctx, tx, `INSERT INTO trade_codes VALUES `, 4, len(in.newCodes), func(i int) []any {
+	err = tx.appendRows("trade_codes", len(in.newCodes), func(i int) ([]driver.Value, error) {
 		p := in.newCodes[i]
-		return []any{firstCode + int32(i), p.country, p.code, in.countries[p.country]}
+		return []driver.Value{firstCode + int32(i), p.country, p.code, in.countries[p.country]}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("writing trade_codes: %w", err)
 	}
 	firstProduct := in.nextProduct - int32(len(in.newProducts))
-	err = insertBatched(ctx, tx, `INSERT INTO trade_products VALUES `, 3, len(in.newProducts), func(i int) []any {
+	err = tx.appendRows("trade_products", len(in.newProducts), func(i int) ([]driver.Value, error) {
 		id := firstProduct + int32(i)
-		return []any{id, in.newProducts[i], in.levels[id]}
+		return []driver.Value{id, in.newProducts[i], in.levels[id]}, nil
 	})
 	if err != nil {
 		return fmt.Errorf("writing trade_products: %w", err)
