@@ -160,9 +160,10 @@ func newLongFXParser(s *scanner, o *options) (parser, error) {
 // parsePeriod reads 2019, 2019-03, 2019-Q1 or 2019-03-15.
 func parsePeriod(r *rec, i int) (freq string, year, month int32, period string, err error) {
 	s := r.str(i)
-	bad := r.fail(i, valueError(ErrBadPeriod, r.fields[i]))
+	// made only for a bad period: a good one (every row) skips fmt
+	bad := func() error { return r.fail(i, valueError(ErrBadPeriod, r.fields[i])) }
 	if len(s) < 4 {
-		return "", 0, 0, "", bad
+		return "", 0, 0, "", bad()
 	}
 	if year, err = parseYear(r, i, []byte(s[:4])); err != nil {
 		return "", 0, 0, "", err
@@ -175,18 +176,18 @@ func parsePeriod(r *rec, i int) (freq string, year, month int32, period string, 
 	case len(s) == 7 && s[4] == '-':
 		m, err := strconv.Atoi(s[5:])
 		if err != nil || m < 1 || m > 12 {
-			return "", 0, 0, "", bad
+			return "", 0, 0, "", bad()
 		}
 		return "M", year, int32(m), s, nil
 	case len(s) == 10 && s[4] == '-' && s[7] == '-':
 		m, err1 := strconv.Atoi(s[5:7])
 		d, err2 := strconv.Atoi(s[8:])
 		if err1 != nil || err2 != nil || m < 1 || m > 12 || d < 1 || d > 31 {
-			return "", 0, 0, "", bad
+			return "", 0, 0, "", bad()
 		}
 		return "D", year, int32(m), s, nil
 	}
-	return "", 0, 0, "", bad
+	return "", 0, 0, "", bad()
 }
 
 // rate parses a positive finite rate.

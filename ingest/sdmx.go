@@ -364,13 +364,14 @@ type sdmxTime struct {
 
 func (p *sdmxParser) period(r *rec, i int) (sdmxTime, error) {
 	s := p.h.id(r, i)
-	bad := r.fail(i, valueError(ErrBadPeriod, []byte(s)))
+	// made only for a bad period: a good one (every row) skips fmt
+	bad := func() error { return r.fail(i, valueError(ErrBadPeriod, []byte(s))) }
 	if len(s) < 4 {
-		return sdmxTime{}, bad
+		return sdmxTime{}, bad()
 	}
 	y, err := strconv.Atoi(s[:4])
 	if err != nil || strings.Trim(s[:4], "0123456789") != "" {
-		return sdmxTime{}, bad
+		return sdmxTime{}, bad()
 	}
 	if y < 1900 || y > 2100 {
 		return sdmxTime{}, r.fail(i, valueError(ErrBadYear, []byte(s)))
@@ -403,7 +404,7 @@ func (p *sdmxParser) period(r *rec, i int) (sdmxTime, error) {
 		t.freq, t.month, t.day, ok = "D", int32(m), d, ok1 && ok2
 	}
 	if !ok {
-		return sdmxTime{}, bad
+		return sdmxTime{}, bad()
 	}
 	return t, nil
 }

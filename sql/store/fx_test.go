@@ -160,3 +160,62 @@ func readWDI(t *testing.T, path string) [][3]string {
 }
 
 func fmtSscan(s string, v *float64) (int, error) { return fmt.Sscan(s, v) }
+
+// A first file of its dataset whose rows repeat no currency and period as
+// labelled, but do once relabelled by their series' currency: the load
+// still keeps one rate per currency and period. The IMF labels Turkmen
+// rates of 2000-2001 TMT (the new manat of 2009): they are old manat, and
+// the file's own TMM rate for 2001 is then a second copy, set aside by
+// the rule's last key, the line (both are Turkmenistan's, by the issuer,
+// with no figure more common than the other).
+func TestFXRelabelledCopiesInAFirstFile(t *testing.T) {
+	t.Parallel()
+	p := filepath.Join(t.TempDir(), "imf_exchangerates_A_ENDA_USD.csv")
+	text := "Date,Rate,Currency,Frequency,Source,Country code,Country\n" +
+		"2000-12-31,5200,TMT,A,IMF,TM,Turkmenistan\n" +
+		"2001-12-31,5200,TMT,A,IMF,TM,Turkmenistan\n" +
+		"2001-12-31,5199,TMM,A,IMF,TM,Turkmenistan\n" +
+		"2001-12-31,1.1,EUR,A,IMF,U2,Euro area\n"
+	if err := os.WriteFile(p, []byte(text), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	s := openTest(t)
+	r := loadFile(t, s, p, LoadOptions{Dataset: "imf"})[0]
+	if r.Status != Loaded || r.Rows != 3 || r.Replaced != 0 {
+		t.Fatalf("%+v", r)
+	}
+	want := []string{"EUR 2001  1.1", "TMM 2000 TKM 5200.0", "TMM 2001 TKM 5200.0"}
+	if got := fxRows(t, s, "imf"); !slices.Equal(got, want) {
+		t.Errorf("fx_rates:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// A second file of a dataset replaces the rates of the first for the same
+// country, currency and period: the load that skips the replace for a
+// dataset's first file does not skip it here.
+func TestFXSecondFileReplaces(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := openTest(t)
+	head := "Date,Rate,Currency,Frequency,Source,Country code,Country\n"
+	for i, rows := range []string{
+		"2000-12-31,1.08,EUR,A,IMF,U2,Euro area\n2001-12-31,1.1,EUR,A,IMF,U2,Euro area\n",
+		"2001-12-31,1.12,EUR,A,IMF,U2,Euro area\n",
+	} {
+		p := filepath.Join(dir, fmt.Sprintf("%d", i), "imf_exchangerates_A_ENDA_USD.csv")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(head+rows), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := loadFile(t, s, p, LoadOptions{Dataset: "imf"})[0]
+		if r.Status != Loaded || r.Replaced != int64(i) {
+			t.Fatalf("file %d: %+v", i, r)
+		}
+	}
+	want := []string{"EUR 2000  1.08", "EUR 2001  1.12"}
+	if got := fxRows(t, s, "imf"); !slices.Equal(got, want) {
+		t.Errorf("fx_rates:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}

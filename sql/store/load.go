@@ -276,6 +276,7 @@ type streamed struct {
 	rows   int64
 	years  *yearSpan // trade: the years the rows hold
 	dims   *interner // trade: the ids handed out, new ones to write
+	rates  *fxCopies // exchange rates: whether the file repeats a rate's key
 }
 
 func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error) {
@@ -418,6 +419,8 @@ func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID i
 		cols := columnList(ingest.FXSchema)
 		insert = fmt.Sprintf(`INSERT INTO fx_rates (dataset, file_id, %s) SELECT ?, ?, %s FROM tp_incoming`, cols, cols)
 		args = []any{l.res.Dataset, fileID}
+		st.rates = newFXCopies(l.fr)
+		incoming = st.rates
 	}
 	release, err := ar.RegisterView(incoming, "tp_incoming")
 	if err != nil {
@@ -492,6 +495,15 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 			return 0, err
 		}
 	}
+	// Rates: a dataset that holds no other file's rates has none to
+	// replace, nor copies of this file's rows but those the file gives.
+	alone := false
+	if !l.trade() {
+		if err := tx.QueryRowContext(ctx, `SELECT NOT EXISTS (SELECT 1 FROM fx_rates WHERE dataset = ? AND file_id <> ?)`,
+			l.res.Dataset, st.fileID).Scan(&alone); err != nil {
+			return 0, err
+		}
+	}
 	l.stage("replacing earlier rows")
 	stmt, err := statement(name)
 	if err != nil {
@@ -503,13 +515,15 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 			return 0, err
 		}
 	}
-	r, err := tx.ExecContext(ctx, text, args...)
-	if err != nil {
-		return 0, fmt.Errorf("%s: replacing revised rows: %w", l.src.Name, err)
-	}
-	n, err := r.RowsAffected()
-	if err != nil || l.trade() {
-		return n, err
+	var n int64
+	if !alone {
+		r, err := tx.ExecContext(ctx, text, args...)
+		if err != nil {
+			return 0, fmt.Errorf("%s: replacing revised rows: %w", l.src.Name, err)
+		}
+		if n, err = r.RowsAffected(); err != nil || l.trade() {
+			return n, err
+		}
 	}
 	// Rates labelled with a currency newer than their series take the
 	// one it replaced (replace/fx_series_currency.sql); then one rate per
@@ -518,8 +532,14 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 	if err != nil {
 		return 0, err
 	}
-	if _, err := tx.ExecContext(ctx, series.Text, args[:2]...); err != nil {
+	relabelled, err := tx.ExecContext(ctx, series.Text, args[:2]...)
+	if err != nil {
 		return 0, fmt.Errorf("%s: labelling rates by their series' currency: %w", l.src.Name, err)
+	}
+	// With no other file's rates, no relabelled row and no key twice in
+	// the file, every currency and period has one rate already.
+	if moved, err := relabelled.RowsAffected(); err != nil || (alone && moved == 0 && !st.rates.copies) {
+		return n, err
 	}
 	one, err := statement("fx_one_rate")
 	if err != nil {

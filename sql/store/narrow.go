@@ -211,6 +211,8 @@ func (in *interner) write(dc driver.Conn, dataset string) error {
 	if err != nil {
 		return fmt.Errorf("writing trade_slices: %w", err)
 	}
+	// Codes and products go in through the Appender: a file of 5,000
+	// products took 0.1 s as INSERTs of 500 rows' parameters each.
 	firstCode := in.nextCode - int32(len(in.newCodes))
 	err = appendRows(dc, "trade_codes", nil, len(in.newCodes), func(i int) ([]driver.Value, error) {
 		p := in.newCodes[i]
