@@ -27,8 +27,9 @@ const depsRules = `
 
 	# Readers: bytes to Arrow batches, codes through the country table;
 	# workbooks (IMF DOTS .xlsx) through excelize, pure Go; Windows-1252
-	# text through x/text.
-	transform/country, ARROW, EXCELIZE, XTEXT < ingest;
+	# text through x/text; gzip and zip entries inflated by klauspost's
+	# flate (faster than compress/flate).
+	transform/country, ARROW, EXCELIZE, XTEXT, KLAUSPOST < ingest;
 
 	# Reference data and the set-wise transforms, as SQL.
 	transform/country, sql/sqlfile < transform;
@@ -74,7 +75,8 @@ var modules = map[string]string{
 	"PROGRESSBAR":    "github.com/schollz/progressbar/v3",
 	"TERM":           "golang.org/x/term",
 	"EXCELIZE":       "github.com/xuri/excelize/v2",
-	"XTEXT":          "golang.org/x/text/", // Windows-1252 decoding
+	"XTEXT":          "golang.org/x/text/",             // Windows-1252 decoding
+	"KLAUSPOST":      "github.com/klauspost/compress/", // inflating gzip and zip
 }
 
 const module = "github.com/tradepipe/tradepipe/"
