@@ -17,12 +17,20 @@
 //	totals.sql      tp_bilateral, tp_totals: one total per reporter,
 //	                partner, flow and year, as the store keeps them
 //	membership.sql  tp_members: who is in which group in which year
-//	mirror.sql      tp_reporter_view: members' own reports, mirror-filled
+//	mirror.sql      tp_own_totals, tp_own: each reporter's own totals (the
+//	                store keeps them in trade_own); tp_reporter_view:
+//	                members' own reports, mirror-filled
 //	flows.sql       tp_flows, tp_flow_view: ordered pairs under a basis
 //	view.sql        tp_view: the member view every report reads
 //	coverage.sql    tp_coverage: each member's figures by flow, where they
 //	                come from and how complete they are; tp_shown
-//	metrics.sql     tp_member_year, tp_world, tp_group_year: the figures
+//	metrics.sql     tp_member_year, tp_country_totals, tp_world (each
+//	                country's totals, kept in trade_world), tp_group_year:
+//	                the figures
+//
+// The macros a report reads take its first and last year (yfrom, yto,
+// named, NULL for no bound) and pass them to their first steps, so a
+// one-year report reads one year.
 //
 // Each file says what its macros take and give; testdata/<concept>/ holds
 // its fixtures (input rows, a query, the output worked out by hand), which

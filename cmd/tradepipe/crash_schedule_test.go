@@ -150,6 +150,9 @@ jobs:
 		before[k] = after[k]
 	}
 	before["trade_years"] = after["trade_years"] // a new year, or none
+	// The totals made from trade_bilateral: new reporters and years, or the
+	// same ones made again.
+	before["trade_own"], before["trade_world"] = after["trade_own"], after["trade_world"]
 	before["files"]++
 	before["runs"]++
 	before["inbox_hashes"]++ // the run remembers the file's hash

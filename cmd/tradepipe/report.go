@@ -74,7 +74,9 @@ func (c *reportCmd) Run(e *env, kctx *kong.Context) error {
 		Basis: c.Basis, Membership: c.Membership, CIFFOB: c.CIFFOB, Top: c.Top, MinReporters: c.MinReporters, Flows: c.Flows,
 		Partial: c.Partial, Coverage: c.Coverage, MinWorldShare: c.MinWorldShare, MinPartnerShare: c.MinPartners,
 		Define: defs, Given: givenParams(kctx)}
-	st, err := c.open(e.ctx, store.ReadOnly(), store.AllowExternalAccess(c.AllowExternal))
+	// One thread: a report reads the small tables the store keeps
+	// (store.Threads).
+	st, err := c.open(e.ctx, store.ReadOnly(), store.AllowExternalAccess(c.AllowExternal), store.Threads(1))
 	if err != nil {
 		return err
 	}

@@ -784,6 +784,10 @@ func TestReportsOnExport(t *testing.T) {
 		{`CREATE VIEW trade_bilateral AS SELECT * FROM read_parquet($g, hive_partitioning = true)`, []any{dsql.Named("g", glob("totals"))}},
 		{`DROP TABLE trade_years`, nil},
 		{`CREATE VIEW trade_years AS SELECT DISTINCT dataset, year FROM trade_bilateral`, nil},
+		{`DROP TABLE trade_own`, nil},
+		{`CREATE VIEW trade_own AS SELECT * FROM tp_own_totals(NULL, NULL, NULL)`, nil},
+		{`DROP TABLE trade_world`, nil},
+		{`CREATE VIEW trade_world AS SELECT * FROM tp_country_totals(NULL, NULL)`, nil},
 		{`DELETE FROM group_membership`, nil},
 		{`INSERT INTO group_membership SELECT * FROM read_parquet($g)`, []any{dsql.Named("g", glob("group_membership"))}},
 	} {

@@ -4,9 +4,11 @@ import (
 	"bytes"
 	"context"
 	"encoding/csv"
+	"fmt"
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -15,6 +17,7 @@ import (
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/report/render"
 	"github.com/tradepipe/tradepipe/sql/store"
+	"github.com/tradepipe/tradepipe/sql/store/storetest"
 	"github.com/tradepipe/tradepipe/transform/country"
 )
 
@@ -270,6 +273,71 @@ func TestEveryReportRuns(t *testing.T) {
 			var b bytes.Buffer
 			if err := render.Write(&b, tab, f); err != nil || b.Len() == 0 {
 				t.Errorf("%s as %s: %v", e.Name, f, err)
+			}
+		}
+	}
+}
+
+// TestOneYearReadsOneYear: every macro a report reads takes the report's
+// years from its first step (yfrom, yto), so a one-year report reads one
+// year; its rows must be those of the same report over every year, for
+// that year, in the sample's reporter data and its flow table (numbers to 1e-9 relative:
+// sums may differ in the last bits between runs).
+func TestOneYearReadsOneYear(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s := storetest.Sample(t)
+	list, err := report.List()
+	if err != nil {
+		t.Fatal(err)
+	}
+	same := func(a, b any) bool {
+		fa, oka := a.(float64)
+		fb, okb := b.(float64)
+		if oka && okb {
+			return fa == fb || math.Abs(fa-fb) <= 1e-9*math.Max(math.Abs(fa), math.Abs(fb))
+		}
+		return fmt.Sprint(a) == fmt.Sprint(b)
+	}
+	for _, ds := range []string{"sample", "baci"} {
+		for _, e := range list {
+			p := report.Params{Dataset: ds, Partial: "show"}
+			all, err := report.Run(ctx, s, e.Name, p)
+			if err != nil {
+				t.Fatalf("%s %s: %v", ds, e.Name, err)
+			}
+			yc := slices.Index(all.Columns, "year")
+			if yc < 0 {
+				t.Fatalf("%s: no year column in %v", e.Name, all.Columns)
+			}
+			byYear := map[string][][]any{}
+			for _, r := range all.Rows {
+				byYear[fmt.Sprint(r[yc])] = append(byYear[fmt.Sprint(r[yc])], r)
+			}
+			if len(byYear) == 0 && ds == "sample" { // (a flow table has no mirror gaps)
+				t.Errorf("%s %s: no rows", ds, e.Name)
+			}
+			for y, want := range byYear {
+				p.From, err = strconv.Atoi(y)
+				if err != nil {
+					t.Fatalf("%s: year %q", e.Name, y)
+				}
+				p.To = p.From
+				one, err := report.Run(ctx, s, e.Name, p)
+				if err != nil {
+					t.Fatalf("%s %s %s: %v", ds, e.Name, y, err)
+				}
+				if len(one.Rows) != len(want) {
+					t.Errorf("%s %s --from %s --to %s: %d rows, %d in that year of every year's", ds, e.Name, y, y, len(one.Rows), len(want))
+					continue
+				}
+				for i := range want {
+					for j := range want[i] {
+						if !same(one.Rows[i][j], want[i][j]) {
+							t.Errorf("%s %s %s row %d %s: %v in one year, %v in every year's", ds, e.Name, y, i, all.Columns[j], one.Rows[i][j], want[i][j])
+						}
+					}
+				}
 			}
 		}
 	}

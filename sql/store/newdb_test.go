@@ -125,7 +125,7 @@ func TestNewDatabaseSchema(t *testing.T) {
 	}
 	defer batch.Close()
 	path := filepath.Join(t.TempDir(), "each.duckdb")
-	db, err := openWritable(ctx, path)
+	db, err := openWritable(ctx, path, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

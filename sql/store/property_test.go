@@ -5,6 +5,7 @@ import (
 	"bytes"
 	"compress/gzip"
 	"context"
+	dsql "database/sql"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -553,6 +554,71 @@ func checkTotals(t *testing.T, s *Store, emptyOK bool) {
 		}
 		if bad != 0 || kept != fresh || kept == 0 && !emptyOK {
 			t.Errorf("trade_bilateral %s: %d rows differ from the totals made afresh (%d kept, %d fresh)", ds, bad, kept, fresh)
+		}
+		checkOwnWorld(t, c, ds, emptyOK)
+	}
+	for _, table := range []string{"trade_own", "trade_world"} {
+		if err := c.QueryRowContext(context.Background(), `SELECT count(*) FROM `+table+`
+			WHERE dataset NOT IN (SELECT dataset FROM trade_file_sums)`).Scan(&stray); err != nil || stray > 0 {
+			t.Errorf("%s: %d rows of datasets with no rows (%v)", table, stray, err)
+		}
+	}
+}
+
+// ownWorldAfresh are each reporter's own totals and each country's
+// totals made afresh from the totals made afresh ($1 the dataset), by
+// docs/metrics.md in plain SQL (not transform's macros): a reporter's
+// total is its World row, else the sum of its partner rows, its source
+// says which (estimate where the World row holds estimates); a country's
+// total by its World rows (kind reports), and by the pairs of a flow
+// table, its exports to others plus the others' exports to it (kind
+// pairs).
+const ownWorldAfresh = `WITH b AS (SELECT * FROM tp_bilateral($1, NULL, NULL)),
+	own AS (
+		SELECT year, reporter, flow,
+		       CASE WHEN count(*) FILTER (WHERE partner = 'WLD' AND estimated > 0) > 0 THEN 'estimate'
+		            WHEN count(*) FILTER (WHERE partner = 'WLD') > 0 THEN 'reported' ELSE 'partner-sum' END AS source,
+		       CASE WHEN count(*) FILTER (WHERE partner = 'WLD' AND value_usd IS NOT NULL) > 0
+		            THEN sum(value_usd) FILTER (WHERE partner = 'WLD')
+		            ELSE sum(value_usd) FILTER (WHERE partner <> 'WLD' AND partner <> reporter) END AS total,
+		       min(months) AS months
+		FROM b GROUP BY year, reporter, flow),
+	pairs AS (
+		SELECT year, reporter AS e, partner AS i, value_usd AS v FROM b
+		WHERE flow = 'X' AND partner NOT IN ('WLD', reporter)),
+	world AS (
+		SELECT year, 'reports' AS kind, reporter AS country, sum(value_usd) AS total,
+		       sum(CASE WHEN flow = 'X' THEN value_usd END) AS exports
+		FROM b WHERE partner = 'WLD' GROUP BY year, reporter
+		UNION ALL
+		SELECT year, 'pairs', country, sum(v), sum(x) FROM (
+			SELECT year, e AS country, v, v AS x FROM pairs UNION ALL SELECT year, i, v, 0 FROM pairs) GROUP BY year, country)`
+
+// checkOwnWorld: trade_own and trade_world, kept through the loads,
+// revisions and removals, equal ownWorldAfresh.
+func checkOwnWorld(t *testing.T, c *dsql.Conn, ds string, emptyOK bool) {
+	t.Helper()
+	near := func(a, b string) string {
+		return a + ` IS DISTINCT FROM ` + b + ` AND NOT abs(` + a + ` - ` + b + `) <= 1e-9 * greatest(1, abs(` + b + `))`
+	}
+	for _, q := range []struct{ table, sql string }{
+		{"trade_own", ownWorldAfresh + `, k AS (SELECT * FROM trade_own WHERE dataset = $1)
+			SELECT count(*) FILTER (WHERE k.flow IS NULL OR own.flow IS NULL OR k.source IS DISTINCT FROM own.source
+			                        OR k.months IS DISTINCT FROM own.months OR ` + near("k.total", "own.total") + `),
+			       count(k.flow), count(own.flow)
+			FROM k FULL JOIN own USING (year, reporter, flow)`},
+		{"trade_world", ownWorldAfresh + `, k AS (SELECT * FROM trade_world WHERE dataset = $1)
+			SELECT count(*) FILTER (WHERE k.kind IS NULL OR world.kind IS NULL
+			                        OR ` + near("k.total", "world.total") + ` OR ` + near("k.exports", "world.exports") + `),
+			       count(k.kind), count(world.kind)
+			FROM k FULL JOIN world USING (year, kind, country)`},
+	} {
+		var bad, kept, fresh int
+		if err := c.QueryRowContext(context.Background(), q.sql, ds).Scan(&bad, &kept, &fresh); err != nil {
+			t.Fatalf("%s: %v", q.table, err)
+		}
+		if bad != 0 || kept != fresh || kept == 0 && !emptyOK {
+			t.Errorf("%s %s: %d rows differ from those made afresh from the rows (%d kept, %d fresh)", q.table, ds, bad, kept, fresh)
 		}
 	}
 }

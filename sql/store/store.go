@@ -33,6 +33,7 @@ type Store struct {
 	dsn      string // what a writable open opened (reopen)
 	memLimit string // DuckDB's memory limit as the store set it at open (memory.go)
 	readOnly bool
+	threads  int // DuckDB's threads as Open was asked for (0: its default)
 	// macros: the database holds this tradepipe's transform macros, so a
 	// connection needs none of its own (macros.go).
 	macros bool
@@ -48,6 +49,7 @@ type config struct {
 	readOnly      bool
 	allowExternal bool
 	lockWait      time.Duration
+	threads       int
 }
 
 // ReadOnly opens the database for reading only: no statement can change it.
@@ -59,6 +61,13 @@ func AllowExternalAccess(ok bool) Option { return func(c *config) { c.allowExter
 
 // LockWait sets how long Open waits for another process's lock on the file.
 func LockWait(d time.Duration) Option { return func(c *config) { c.lockWait = d } }
+
+// Threads sets how many threads DuckDB runs a query on (0, the default:
+// one per core). A report reads the small tables the store keeps, a few
+// thousand rows a year: on one thread DuckDB builds one hash table per
+// operator instead of one per thread and schedules nothing, which takes
+// less time and memory than two threads do.
+func Threads(n int) Option { return func(c *config) { c.threads = n } }
 
 // ErrNoDatabase is returned by a read-only Open of a file that does not exist.
 var ErrNoDatabase = errors.New("no database here yet: load files with 'tradepipe ingest' first")
@@ -135,9 +144,9 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	var db *dsql.DB
 	for {
 		if c.readOnly {
-			db, err = openReadOnly(ctx, dsn, !c.allowExternal)
+			db, err = openReadOnly(ctx, dsn, !c.allowExternal, c.threads)
 		} else {
-			db, err = openWritable(ctx, dsn)
+			db, err = openWritable(ctx, dsn, c.threads)
 		}
 		if err == nil {
 			break
@@ -154,7 +163,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		case <-time.After(200 * time.Millisecond):
 		}
 	}
-	s := &Store{db: db, path: path, dsn: dsn, readOnly: c.readOnly}
+	s := &Store{db: db, path: path, dsn: dsn, readOnly: c.readOnly, threads: c.threads}
 	if c.readOnly {
 		err = s.checkCurrent(ctx)
 	} else if err = s.migrate(ctx); err == nil {
@@ -200,7 +209,7 @@ func dataSource(path string, readOnly bool) (string, error) {
 	return abs, nil
 }
 
-func openWritable(ctx context.Context, dsn string) (*dsql.DB, error) {
+func openWritable(ctx context.Context, dsn string, threads int) (*dsql.DB, error) {
 	conn, err := duckdb.NewConnector(dsn, nil)
 	if err != nil {
 		return nil, err
@@ -209,6 +218,12 @@ func openWritable(ctx context.Context, dsn string) (*dsql.DB, error) {
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, err
+	}
+	if threads > 0 {
+		if _, err := db.ExecContext(ctx, "SET threads = "+strconv.Itoa(threads)); err != nil {
+			db.Close()
+			return nil, err
+		}
 	}
 	return db, nil
 }
@@ -233,8 +248,9 @@ var lockdown = []string{
 // openReadOnly opens an in-memory DuckDB, attaches the file at abs read
 // only and makes it every connection's default database. The path reaches
 // DuckDB as a quoted string, never as a connection string. With lock, SQL
-// on it can reach no file at all (lockdown).
-func openReadOnly(ctx context.Context, abs string, lock bool) (*dsql.DB, error) {
+// on it can reach no file at all (lockdown). threads, if above 0, is set
+// before the configuration is locked.
+func openReadOnly(ctx context.Context, abs string, lock bool, threads int) (*dsql.DB, error) {
 	var ready atomic.Bool
 	conn, err := duckdb.NewConnector("", func(e driver.ExecerContext) error {
 		if !ready.Load() {
@@ -254,6 +270,9 @@ func openReadOnly(ctx context.Context, abs string, lock bool) (*dsql.DB, error) 
 	}
 	defer c.Close()
 	stmts := []string{"ATTACH " + quote(abs) + " AS " + attachedAs + " (READ_ONLY)", "USE " + attachedAs}
+	if threads > 0 {
+		stmts = append(stmts, "SET threads = "+strconv.Itoa(threads))
+	}
 	if lock {
 		stmts = append(stmts, lockdown...)
 	}
@@ -281,7 +300,7 @@ func (s *Store) reopen(ctx context.Context) error {
 		return errors.New("database opened read-only")
 	}
 	s.db.Close()
-	db, err := openWritable(ctx, s.dsn)
+	db, err := openWritable(ctx, s.dsn, s.threads)
 	if err != nil {
 		return fmt.Errorf("opening %s again: %w", s.path, err)
 	}

@@ -256,6 +256,59 @@ func TestReadOnly(t *testing.T) {
 	}
 }
 
+// TestThreads: Threads sets DuckDB's threads, on a read-only open (before
+// its configuration is locked, so that it cannot be changed after) and a
+// writable one; without it DuckDB keeps its own.
+func TestThreads(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "t.duckdb")
+	threads := func(s *Store) int {
+		t.Helper()
+		var n int
+		if err := s.db.QueryRowContext(ctx, `SELECT current_setting('threads')`).Scan(&n); err != nil {
+			t.Fatal(err)
+		}
+		return n
+	}
+	s, err := Open(ctx, path, Threads(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := threads(s); n != 1 {
+		t.Errorf("writable open with Threads(1): %d threads", n)
+	}
+	s.Close()
+	ro, err := Open(ctx, path, ReadOnly(), Threads(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ro.Close()
+	if n := threads(ro); n != 1 {
+		t.Errorf("read-only open with Threads(1): %d threads", n)
+	}
+	if _, err := ro.db.ExecContext(ctx, `SET threads = 2`); err == nil {
+		t.Error("a read-only store's threads could be changed after the open")
+	}
+	def, err := Open(ctx, path, ReadOnly())
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer def.Close()
+	plain, err := sql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer plain.Close()
+	var want int
+	if err := plain.QueryRowContext(ctx, `SELECT current_setting('threads')`).Scan(&want); err != nil {
+		t.Fatal(err)
+	}
+	if n := threads(def); n != want {
+		t.Errorf("read-only open without Threads: %d threads, want DuckDB's default %d", n, want)
+	}
+}
+
 // Issue 17, case 2: options in a path are never read as options.
 func TestPathWithOptions(t *testing.T) {
 	t.Parallel()

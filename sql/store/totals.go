@@ -27,6 +27,11 @@ import (
 //     exchange-rate load those in its currencies. When the rule that
 //     makes them changes (its hash is in meta), the store makes them all
 //     again.
+//   - trade_own and trade_world, each reporter's own total per year and
+//     flow and each country's total per year (transform's tp_own_totals
+//     and tp_country_totals), made from trade_bilateral whenever it is:
+//     what every report derives from the totals, so that a report joins
+//     small tables.
 
 // revisedSums makes again the sums of the dataset's other files in the
 // years a revision replaced rows in.
@@ -56,7 +61,8 @@ func remakeSums(ctx context.Context, tx *dsql.Tx, dataset, fileID, files, from, 
 }
 
 // remakeBilateral replaces the dataset's totals of the years and
-// reporters given (nil: all) with those tp_bilateral makes now.
+// reporters given (nil: all) with those tp_bilateral makes now, and the
+// small tables made from them (trade_own, trade_world, trade_years).
 func remakeBilateral(ctx context.Context, tx *dsql.Tx, dataset string, years []int32, reporters []string) error {
 	yl, rl := anyList(years), anyList(reporters)
 	if _, err := tx.ExecContext(ctx, `DELETE FROM trade_bilateral WHERE dataset = ?
@@ -67,6 +73,27 @@ func remakeBilateral(ctx context.Context, tx *dsql.Tx, dataset string, years []i
 	if _, err := tx.ExecContext(ctx, `INSERT INTO trade_bilateral SELECT ?, * FROM tp_bilateral(?, ?::INTEGER[], ?::VARCHAR[])`,
 		dataset, dataset, yl, rl); err != nil {
 		return fmt.Errorf("trade_bilateral: %w", err)
+	}
+	// Each reporter's own totals depend only on its totals of the year:
+	// those of the years and reporters given. A country's total in the
+	// pairs of a flow table depends on every reporter's totals of the
+	// year: the years given, whole.
+	if _, err := tx.ExecContext(ctx, `DELETE FROM trade_own WHERE dataset = ?
+		AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], year))
+		AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], reporter))`, dataset, yl, yl, rl, rl); err != nil {
+		return fmt.Errorf("trade_own: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO trade_own SELECT * FROM tp_own_totals(?, ?::INTEGER[], ?::VARCHAR[])`,
+		dataset, yl, rl); err != nil {
+		return fmt.Errorf("trade_own: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM trade_world WHERE dataset = ?
+		AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], year))`, dataset, yl, yl); err != nil {
+		return fmt.Errorf("trade_world: %w", err)
+	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO trade_world SELECT * FROM tp_country_totals(?, ?::INTEGER[])`,
+		dataset, yl); err != nil {
+		return fmt.Errorf("trade_world: %w", err)
 	}
 	for _, q := range []string{`DELETE FROM trade_years WHERE dataset = ?`,
 		`INSERT INTO trade_years SELECT DISTINCT dataset, year FROM trade_bilateral WHERE dataset = ? ORDER BY year`} {
@@ -209,7 +236,7 @@ func (s *Store) remake(ctx context.Context, levels map[int32]int, sums bool) err
 			return err
 		}
 	}
-	for _, table := range []string{"trade_bilateral", "trade_years"} {
+	for _, table := range []string{"trade_bilateral", "trade_own", "trade_world", "trade_years"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
 			return fmt.Errorf("%s: %w", table, err)
 		}

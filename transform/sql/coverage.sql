@@ -8,7 +8,8 @@
 --          fixed_year; world_matrix, whether the dataset holds the whole world
 --          matrix; min_world, the share of world trade (per cent) a mirror's
 --          reporters must cover; min_partners, the share of a total (per cent)
---          its partner rows must add up to)
+--          its partner rows must add up to; yfrom and yto, the years read,
+--          NULL for no bound)
 
 -- The rule for every share a report shows: with partial 'omit' (the
 -- default) a share whose total is incomplete, or whose partners are not
@@ -19,9 +20,10 @@ CREATE OR REPLACE TEMP MACRO tp_shown(partial, ok, v) AS CASE WHEN partial = 'sh
 -- The share of world merchandise trade (exports + imports, from the
 -- reference table world_trade) that a dataset's reporters account for,
 -- each year, by their own totals.
-CREATE OR REPLACE TEMP MACRO tp_reporter_share(ds) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_reporter_share(ds, yfrom := NULL, yto := NULL) AS TABLE
     WITH own AS (
-        SELECT year, reporter, sum(total) AS trade FROM tp_own(ds) WHERE reporter <> 'WLD' GROUP BY ALL
+        SELECT year, reporter, sum(total) AS trade FROM tp_own(ds, yfrom := yfrom, yto := yto)
+        WHERE reporter <> 'WLD' GROUP BY ALL
     )
     SELECT o.year, count(*) AS reporters, sum(o.trade) AS trade,
            100 * sum(o.trade) / any_value(w.exports_usd + w.imports_usd) AS world_share_pct
@@ -39,12 +41,13 @@ CREATE OR REPLACE TEMP MACRO tp_reporter_share(ds) AS TABLE
 -- the total, or the total is their own sum (partner-sum, mirror), or the
 -- dataset is a world matrix. reason is empty when both are complete;
 -- partners lists the partners that have a row.
-CREATE OR REPLACE TEMP MACRO tp_coverage(ds, grps, basis, cif, fixed_year, world_matrix, min_world, min_partners) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_coverage(ds, grps, basis, cif, fixed_year, world_matrix, min_world, min_partners,
+                                         yfrom := NULL, yto := NULL) AS TABLE
     WITH v AS (
-        SELECT * FROM tp_view(ds, grps, basis, cif, fixed_year)
+        SELECT * FROM tp_view(ds, grps, basis, cif, fixed_year, yfrom := yfrom, yto := yto)
     ), grid AS (
         SELECT m.grp, m.year, m.country AS member, f.flow
-        FROM tp_members(ds, grps, fixed_year) m, (VALUES ('X'), ('M')) f(flow)
+        FROM tp_members(ds, grps, fixed_year, yfrom := yfrom, yto := yto) m, (VALUES ('X'), ('M')) f(flow)
     ), tot AS (
         SELECT grp, year, member, flow, value AS total, source, mirrored, months, reporters FROM v WHERE is_total
     ), parts AS (
@@ -71,7 +74,8 @@ CREATE OR REPLACE TEMP MACRO tp_coverage(ds, grps, basis, cif, fixed_year, world
         LEFT JOIN parts p USING (grp, year, member, flow)
         LEFT JOIN shares sh USING (grp, year, member, flow)
         -- (a flow table has no mirrors, whose completeness this is for)
-        LEFT JOIN (SELECT * FROM tp_reporter_share(ds) WHERE basis <> 'flow') s ON s.year = g.year
+        LEFT JOIN (SELECT * FROM tp_reporter_share(ds, yfrom := yfrom, yto := yto) WHERE basis <> 'flow') s
+            ON s.year = g.year
     ), k AS (
         SELECT *,
                total IS NOT NULL AND coalesce(months, 12) >= 12 AND CASE source

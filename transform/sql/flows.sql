@@ -4,14 +4,15 @@
 --          member's exports to and imports from each partner, and its
 --          totals as their sums.
 -- parameters: none (the macros take arguments: ds, the dataset; basis;
---          cif, the CIF/FOB factor; grps, the groups; membership)
+--          cif, the CIF/FOB factor; grps, the groups; membership; yfrom and
+--          yto, the years read, NULL for no bound)
 
 -- basis 'flow' reads a flow table (BACI: reporter = exporter, flow X);
 -- 'importer-first', 'exporter-first' and 'average' build one from
 -- reporter-based data with x the exporter's report and m the importer's.
-CREATE OR REPLACE TEMP MACRO tp_flows(ds, basis, cif) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_flows(ds, basis, cif, yfrom := NULL, yto := NULL) AS TABLE
     WITH tot AS (
-        SELECT * FROM tp_totals(ds)
+        SELECT * FROM tp_totals(ds, yfrom := yfrom, yto := yto)
         WHERE partner <> 'WLD' AND reporter <> partner AND basis IN ('flow', 'importer-first', 'exporter-first', 'average')
     ), x AS (
         SELECT year, reporter AS e, partner AS i, value_usd AS x FROM tot WHERE flow = 'X'
@@ -41,11 +42,11 @@ CREATE OR REPLACE TEMP MACRO tp_flows(ds, basis, cif) AS TABLE
 -- pairs; for reporter data, those of the reporter basis: its own World row,
 -- or its partners' reports where it reported nothing (mirrored), never the
 -- sum of the pairs loaded, which leaves out every partner not in the file.
-CREATE OR REPLACE TEMP MACRO tp_flow_view(ds, grps, basis, cif, fixed_year) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_flow_view(ds, grps, basis, cif, fixed_year, yfrom := NULL, yto := NULL) AS TABLE
     WITH mem AS (
-        SELECT * FROM tp_members(ds, grps, fixed_year) WHERE basis <> 'reporter'
+        SELECT * FROM tp_members(ds, grps, fixed_year, yfrom := yfrom, yto := yto) WHERE basis <> 'reporter'
     ), flows AS (
-        SELECT * FROM tp_flows(ds, basis, cif)
+        SELECT * FROM tp_flows(ds, basis, cif, yfrom := yfrom, yto := yto)
     ), flow_partner AS (
         SELECT mem.grp, f.year, f.exporter AS member, 'X' AS flow, f.importer AS partner, f.value, false AS mirrored
         FROM flows f JOIN mem ON mem.year = f.year AND mem.country = f.exporter
@@ -54,7 +55,7 @@ CREATE OR REPLACE TEMP MACRO tp_flow_view(ds, grps, basis, cif, fixed_year) AS T
         FROM flows f JOIN mem ON mem.year = f.year AND mem.country = f.importer
     ), totals AS (
         SELECT grp, year, member, flow, 'WLD' AS partner, value, mirrored, source, months, reporters
-        FROM tp_reporter_view(ds, grps, cif, fixed_year)
+        FROM tp_reporter_view(ds, grps, cif, fixed_year, yfrom := yfrom, yto := yto)
         WHERE basis NOT IN ('reporter', 'flow') AND partner = 'WLD'
     )
     SELECT p.*, coalesce(t.source, 'partner-sum') AS source, coalesce(t.months, 12) AS months, NULL::BIGINT AS reporters

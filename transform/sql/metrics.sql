@@ -6,7 +6,9 @@
 --          group and year the intra-regional share, intensity and
 --          introversion (HII, HEI, RTI).
 -- parameters: none (the macros take arguments: ds, grps, basis, cif,
---          fixed_year, flows, world_matrix, min_world, min_partners, min_reporters)
+--          fixed_year, flows, world_matrix, min_world, min_partners, min_reporters;
+--          yfrom and yto, the years read, NULL for no bound; years, a list that
+--          limits tp_country_totals, NULL for all)
 
 -- Per member and year: total trade (of the flows listed: 'X,M', 'X' or
 -- 'M'), trade with the other members, with China and with Russia, the
@@ -18,12 +20,14 @@
 -- says where the partner rows fall short of the total (what concentration
 -- and the top partners need). A member with no data has a row, its total
 -- NULL.
-CREATE OR REPLACE TEMP MACRO tp_member_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_member_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners,
+                                            yfrom := NULL, yto := NULL) AS TABLE
     WITH cov AS (
-        SELECT * FROM tp_coverage(ds, grps, basis, cif, fixed_year, world_matrix, min_world, min_partners)
+        SELECT * FROM tp_coverage(ds, grps, basis, cif, fixed_year, world_matrix, min_world, min_partners,
+                                  yfrom := yfrom, yto := yto)
         WHERE list_contains(string_split(flows, ','), flow)
     ), mem AS (
-        SELECT * FROM tp_members(ds, grps, fixed_year)
+        SELECT * FROM tp_members(ds, grps, fixed_year, yfrom := yfrom, yto := yto)
     ), others AS (
         SELECT m.grp, m.year, m.country AS member, list(o.country ORDER BY o.country) AS others
         FROM mem m JOIN mem o ON o.grp = m.grp AND o.year = m.year AND o.country <> m.country
@@ -70,31 +74,45 @@ CREATE OR REPLACE TEMP MACRO tp_member_year(ds, grps, basis, cif, fixed_year, fl
            breakdown_reasons
     FROM y;
 
--- Each country's total trade (exports + imports) by year, and the world's
+-- Each country's total trade (exports + imports) by year and its
+-- exports, from the kept totals of a dataset (ds NULL: every dataset) in
+-- the years listed (NULL: all), two ways: kind 'reports', the countries'
+-- own World rows (what every basis but flow reads), and kind 'pairs', the
+-- sums over the pairs of a flow table (tp_flows under basis flow: each
+-- exporter's rows, as exporter and as importer). A year's figures depend
+-- on every reporter's totals that year: the store keeps them in
+-- trade_world, made again for every year a change touches, in the same
+-- transaction as trade_bilateral.
+CREATE OR REPLACE TEMP MACRO tp_country_totals(ds, years) AS TABLE
+    WITH tot AS (
+        SELECT * FROM trade_bilateral
+        WHERE (ds IS NULL OR dataset = ds) AND (years IS NULL OR list_contains(years, year))
+    ), pairs AS (
+        SELECT * FROM tot WHERE flow = 'X' AND partner <> 'WLD' AND reporter <> partner
+    )
+    SELECT dataset, year, 'reports' AS kind, reporter AS country, sum(value_usd) AS total,
+           sum(value_usd) FILTER (WHERE flow = 'X') AS exports
+    FROM tot WHERE partner = 'WLD' GROUP BY ALL
+    UNION ALL
+    SELECT dataset, year, 'pairs', country, sum(total), sum(exports) FROM (
+        SELECT dataset, year, reporter AS country, value_usd AS total, value_usd AS exports FROM pairs
+        UNION ALL
+        SELECT dataset, year, partner, value_usd, 0 FROM pairs
+    ) GROUP BY ALL;
+
+-- Each country's total trade and exports by year, and the world's
 -- exports W, from the same data: own World rows for reporter data (under
--- every basis but flow), sums over the flows table for a flow table.
+-- every basis but flow), sums over the flows table for a flow table (as
+-- the store keeps them: trade_world), in the years from yfrom to yto.
 -- reporters counts the countries whose totals are known: intensity and
 -- introversion need (nearly) all.
-CREATE OR REPLACE TEMP MACRO tp_world(ds, basis, cif) AS TABLE
-    WITH tot AS (
-        SELECT * FROM tp_totals(ds) WHERE basis <> 'flow' AND partner = 'WLD'
-    ), flows AS (
-        SELECT * FROM tp_flows(ds, basis, cif) WHERE basis = 'flow'
-    ), country AS (
-        SELECT year, reporter AS country, sum(value_usd) AS total,
-               sum(value_usd) FILTER (WHERE flow = 'X') AS exports
-        FROM tot GROUP BY ALL
-        UNION ALL
-        SELECT year, country, sum(total), sum(exports) FROM (
-            SELECT year, exporter AS country, value AS total, value AS exports FROM flows
-            UNION ALL
-            SELECT year, importer, value, 0 FROM flows
-        ) GROUP BY ALL
-    )
+CREATE OR REPLACE TEMP MACRO tp_world(ds, basis, yfrom := NULL, yto := NULL) AS TABLE
     SELECT year, country, total, exports,
            sum(exports) OVER (PARTITION BY year) AS world_exports,
            count(*) OVER (PARTITION BY year) AS reporters
-    FROM country;
+    FROM trade_world
+    WHERE dataset = ds AND kind = CASE WHEN basis = 'flow' THEN 'pairs' ELSE 'reports' END
+      AND tp_in_years(year, yfrom, yto);
 
 -- Per group (of a comma-separated list) and year: the figures of
 -- docs/metrics.md, with the completeness of the members' figures behind
@@ -105,18 +123,20 @@ CREATE OR REPLACE TEMP MACRO tp_world(ds, basis, cif) AS TABLE
 -- cover the world (fewer than min_reporters countries with known totals),
 -- and for one flow alone (their formulas are of exports plus imports);
 -- why_not says so.
-CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners, min_reporters) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners, min_reporters,
+                                           yfrom := NULL, yto := NULL) AS TABLE
     WITH m AS (
-        SELECT * FROM tp_member_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners)
+        SELECT * FROM tp_member_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners,
+                                     yfrom := yfrom, yto := yto)
     ), mem AS (
         SELECT grp, year, count(*) AS members, bool_or(country = 'CHN') AS china_member,
                bool_or(country = 'RUS') AS russia_member
-        FROM tp_members(ds, grps, fixed_year) GROUP BY grp, year
+        FROM tp_members(ds, grps, fixed_year, yfrom := yfrom, yto := yto) GROUP BY grp, year
     ), w AS (
         SELECT year, any_value(world_exports) AS world, any_value(reporters) AS reporters,
                any_value(total) FILTER (WHERE country = 'CHN') AS china_total,
                any_value(total) FILTER (WHERE country = 'RUS') AS russia_total
-        FROM tp_world(ds, basis, cif) GROUP BY year
+        FROM tp_world(ds, basis, yfrom := yfrom, yto := yto) GROUP BY year
     ), g AS (
         SELECT grp, year, count(*) FILTER (WHERE total > 0) AS members_with_data,
                count(*) FILTER (WHERE any_mirrored) AS members_mirrored,

@@ -6,7 +6,9 @@
 --          tp_bilateral from the sums the store keeps of every file's rows
 --          (trade_file_sums), and kept by the store in trade_bilateral.
 -- parameters: none (the macros take arguments: ds, the dataset; years and
---          reporters, lists that limit tp_bilateral, NULL for all)
+--          reporters, lists that limit tp_bilateral, NULL for all; yfrom
+--          and yto, the first and last year tp_totals reads, NULL for no
+--          bound)
 
 -- Services are the rows the reader marked so (trade_type services:
 -- Comtrade+'s typeCode S) and the rows of an EBOPS classification (EB02,
@@ -135,9 +137,16 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
           GROUP BY year, reporter, partner, flow) l
     JOIN aside a USING (reporter, year, flow);
 
+-- Whether year is in the years from yfrom to yto (NULL: no bound): how
+-- every macro a report reads limits itself to the report's years from its
+-- first step, so that a one-year report reads one year of a long history.
+CREATE OR REPLACE TEMP MACRO tp_in_years(year, yfrom, yto) AS
+    (yfrom IS NULL OR year >= yfrom) AND (yto IS NULL OR year <= yto);
+
 -- The totals of a dataset, as the store keeps them (trade_bilateral: what
 -- tp_bilateral makes, written in the same transaction as every load,
--- revision, removal and exchange-rate change).
-CREATE OR REPLACE TEMP MACRO tp_totals(ds) AS TABLE
+-- revision, removal and exchange-rate change), in the years from yfrom to
+-- yto (NULL: unbounded).
+CREATE OR REPLACE TEMP MACRO tp_totals(ds, yfrom := NULL, yto := NULL) AS TABLE
     SELECT year, reporter, partner, flow, value_usd, unconverted, classification, level, months, set_aside, estimated
-    FROM trade_bilateral WHERE dataset = ds;
+    FROM trade_bilateral WHERE dataset = ds AND tp_in_years(year, yfrom, yto);

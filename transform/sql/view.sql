@@ -7,17 +7,17 @@
 --          many months it holds, and a mirrored total with how many
 --          partners' reports it is built from (reporters).
 -- parameters: none (the macro takes arguments: ds, grps, basis, cif,
---          fixed_year)
+--          fixed_year; yfrom and yto, the years read, NULL for no bound)
 
 -- basis 'reporter' reads the members' own reports, mirror-filled
 -- (tp_reporter_view); every other basis reads the pairs (tp_flow_view).
-CREATE OR REPLACE TEMP MACRO tp_view(ds, grps, basis, cif, fixed_year) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_view(ds, grps, basis, cif, fixed_year, yfrom := NULL, yto := NULL) AS TABLE
     WITH allrows AS (
-        SELECT * FROM tp_reporter_view(ds, grps, cif, fixed_year) WHERE basis = 'reporter'
+        SELECT * FROM tp_reporter_view(ds, grps, cif, fixed_year, yfrom := yfrom, yto := yto) WHERE basis = 'reporter'
         UNION ALL
-        SELECT * FROM tp_flow_view(ds, grps, basis, cif, fixed_year) WHERE basis <> 'reporter'
+        SELECT * FROM tp_flow_view(ds, grps, basis, cif, fixed_year, yfrom := yfrom, yto := yto) WHERE basis <> 'reporter'
     ), mem AS (
-        SELECT * FROM tp_members(ds, grps, fixed_year)
+        SELECT * FROM tp_members(ds, grps, fixed_year, yfrom := yfrom, yto := yto)
     )
     SELECT a.grp, a.year, a.member, a.flow, a.partner, a.value, a.mirrored, a.source, a.months, a.reporters,
            a.partner = 'WLD' AS is_total,

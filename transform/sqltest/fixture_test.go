@@ -108,7 +108,7 @@ func runCase(t *testing.T, path string, files []sqlfile.File) {
 	// The store keeps these as it loads; here they are made once: the
 	// sums of the rows by product level (the row's aggr_level, else the
 	// level of its product from transform.ProductLevel), then the totals
-	// of every dataset.
+	// of every dataset, and the small tables made from them.
 	products, err := queryRows(ctx, conn, `SELECT DISTINCT product FROM trade ORDER BY 1`)
 	if err != nil {
 		t.Fatalf("trade: %v", err)
@@ -137,6 +137,12 @@ func runCase(t *testing.T, path string, files []sqlfile.File) {
 		}
 		if _, err := conn.ExecContext(ctx, `INSERT INTO trade_years SELECT DISTINCT dataset, year FROM trade_bilateral WHERE dataset = ?`, d[0]); err != nil {
 			t.Fatalf("trade_years: %v", err)
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO trade_own SELECT * FROM tp_own_totals(?, NULL, NULL)`, d[0]); err != nil {
+			t.Fatalf("trade_own: %v", err)
+		}
+		if _, err := conn.ExecContext(ctx, `INSERT INTO trade_world SELECT * FROM tp_country_totals(?, NULL)`, d[0]); err != nil {
+			t.Fatalf("trade_world: %v", err)
 		}
 	}
 	got, err := queryRows(ctx, conn, string(query))

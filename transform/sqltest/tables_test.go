@@ -27,7 +27,8 @@ func TestTablesAsInTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer real.Close()
-	for _, table := range []string{"trade", "fx_rates", "group_membership", "country_codes", "world_trade", "trade_file_sums", "trade_bilateral", "trade_years", "currency_changes"} {
+	for _, table := range []string{"trade", "fx_rates", "group_membership", "country_codes", "world_trade", "trade_file_sums", "trade_bilateral", "trade_years",
+		"trade_own", "trade_world", "currency_changes"} {
 		want, err := columns(ctx, real, table)
 		if err != nil {
 			t.Fatal(err)

@@ -123,6 +123,28 @@ CREATE TABLE trade_bilateral (
     estimated      BIGINT NOT NULL DEFAULT 0
 );
 
+-- Each reporter's own totals and each country's totals, made from
+-- trade_bilateral; the harness fills them with tp_own_totals and
+-- tp_country_totals, as the store does at each load.
+CREATE TABLE trade_own (
+    dataset  VARCHAR NOT NULL,
+    year     INTEGER NOT NULL,
+    reporter VARCHAR NOT NULL,
+    flow     VARCHAR NOT NULL,
+    source   VARCHAR NOT NULL,
+    total    DOUBLE,
+    months   INTEGER
+);
+
+CREATE TABLE trade_world (
+    dataset VARCHAR NOT NULL,
+    year    INTEGER NOT NULL,
+    kind    VARCHAR NOT NULL,
+    country VARCHAR NOT NULL,
+    total   DOUBLE,
+    exports DOUBLE
+);
+
 -- The years each dataset's totals cover, kept with them: what the groups'
 -- members are listed for.
 CREATE TABLE trade_years (

@@ -32,7 +32,7 @@ WITH bloc AS (
       AND (valid_to IS NULL OR valid_to >= make_date($to, 12, 31))
 ), m AS (
     SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $fixed_year, $flows,
-                                 $world, $min_world_share, $min_partner_share)
+                                 $world, $min_world_share, $min_partner_share, yfrom := $from, yto := $to)
     WHERE year BETWEEN $from AND $to AND total > 0
 ), cov AS (
     -- The share is known where the member's partner rows are complete, or
@@ -45,17 +45,18 @@ WITH bloc AS (
                           || '% of its total, with no row for '
                           || array_to_string(list_filter(b.countries, x -> x <> c.member AND NOT list_contains(c.partners, x)), ', ') END,
                       '; ' ORDER BY c.flow DESC) AS reasons
-    FROM tp_coverage($dataset, $group, $basis, $cif_fob, $fixed_year, $world, $min_world_share, $min_partner_share) c, bloc b
+    FROM tp_coverage($dataset, $group, $basis, $cif_fob, $fixed_year, $world, $min_world_share, $min_partner_share,
+                     yfrom := $from, yto := $to) c, bloc b
     WHERE c.grp = $group AND c.year BETWEEN $from AND $to AND list_contains(string_split($flows, ','), c.flow)
     GROUP BY ALL
 ), p AS (
     SELECT v.year, v.member, sum(v.value) AS value
-    FROM tp_view($dataset, $group, $basis, $cif_fob, $fixed_year) v, bloc b
+    FROM tp_view($dataset, $group, $basis, $cif_fob, $fixed_year, yfrom := $from, yto := $to) v, bloc b
     WHERE NOT v.is_total AND v.year BETWEEN $from AND $to AND v.partner <> v.member
       AND list_contains(b.countries, v.partner) AND list_contains(string_split($flows, ','), v.flow)
     GROUP BY ALL
 ), inside AS (
-    SELECT DISTINCT year, country AS member FROM tp_members($dataset, $partners, NULL)
+    SELECT DISTINCT year, country AS member FROM tp_members($dataset, $partners, NULL, yfrom := $from, yto := $to)
 )
 SELECT m.year,
        $group AS "group",

@@ -17,9 +17,9 @@
 --   $min_world_share: the world-trade share a mirror's reporters must cover
 --   $min_partner_share: the share of a total its partner rows must reach
 WITH tot AS (
-    SELECT * FROM tp_totals($dataset)
+    SELECT * FROM tp_totals($dataset, yfrom := $from, yto := $to)
 ), own AS (
-    SELECT year, reporter AS member, flow, total AS own_total_usd FROM tp_own($dataset)
+    SELECT year, reporter AS member, flow, total AS own_total_usd FROM tp_own($dataset, yfrom := $from, yto := $to)
 ), mirror AS (
     SELECT year, partner AS member, CASE flow WHEN 'M' THEN 'X' ELSE 'M' END AS flow,
            count(DISTINCT reporter) AS partners_reporting,
@@ -27,7 +27,8 @@ WITH tot AS (
     FROM tot WHERE partner <> 'WLD' AND reporter <> partner
     GROUP BY ALL
 ), cov AS (
-    SELECT * FROM tp_coverage($dataset, $group, $basis, $cif_fob, $fixed_year, $world, $min_world_share, $min_partner_share)
+    SELECT * FROM tp_coverage($dataset, $group, $basis, $cif_fob, $fixed_year, $world, $min_world_share, $min_partner_share,
+                              yfrom := $from, yto := $to)
 )
 SELECT cov.year, $group AS "group", cov.member, cov.flow,
        CASE WHEN own.member IS NOT NULL THEN 'reported'

@@ -31,6 +31,6 @@ SELECT year, grp AS "group", members,
        complete,
        CASE WHEN complete THEN '' ELSE reasons END AS incomplete_reason
 FROM tp_group_year($dataset, $group || ',' || $compare, $basis, $cif_fob, $fixed_year, $flows, $world, $min_world_share,
-                   $min_partner_share, $min_reporters)
+                   $min_partner_share, $min_reporters, yfrom := $from, yto := $to)
 WHERE year BETWEEN $from AND $to
 ORDER BY year, list_position(string_split($group || ',' || $compare, ','), grp);

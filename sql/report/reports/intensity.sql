@@ -20,11 +20,11 @@
 SELECT * FROM (
 WITH g AS (
     SELECT * FROM tp_group_year($dataset, $group, $basis, $cif_fob, $fixed_year, 'X,M', $world, $min_world_share,
-                                $min_partner_share, $min_reporters)
+                                $min_partner_share, $min_reporters, yfrom := $from, yto := $to)
     WHERE year BETWEEN $from AND $to
 ), m AS (
     SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $fixed_year, 'X,M', $world, $min_world_share,
-                                 $min_partner_share)
+                                 $min_partner_share, yfrom := $from, yto := $to)
     WHERE year BETWEEN $from AND $to AND total > 0
 )
 SELECT year, $group AS "group", $group AS scope,

@@ -10,13 +10,13 @@
 --   $fixed_year: with membership fixed, the year whose members count
 --   $cif_fob: the CIF/FOB factor
 WITH tot AS (
-    SELECT * FROM tp_totals($dataset) WHERE partner <> 'WLD' AND reporter <> partner
+    SELECT * FROM tp_totals($dataset, yfrom := $from, yto := $to) WHERE partner <> 'WLD' AND reporter <> partner
 ), x AS (
     SELECT year, reporter AS exporter, partner AS importer, value_usd AS x FROM tot WHERE flow = 'X'
 ), m AS (
     SELECT year, partner AS exporter, reporter AS importer, value_usd / $cif_fob AS m FROM tot WHERE flow = 'M'
 ), mem AS (
-    SELECT * FROM tp_members($dataset, $group, $fixed_year)
+    SELECT * FROM tp_members($dataset, $group, $fixed_year, yfrom := $from, yto := $to)
 )
 SELECT x.year, $group AS "group", x.exporter, x.importer,
        x.x AS exporter_reports_usd,

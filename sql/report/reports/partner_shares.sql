@@ -21,17 +21,17 @@
 --   $partial: omit or show the shares of incomplete figures
 WITH m AS (
     SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $fixed_year, $flows,
-                                 $world, $min_world_share, $min_partner_share)
+                                 $world, $min_world_share, $min_partner_share, yfrom := $from, yto := $to)
     WHERE year BETWEEN $from AND $to AND total > 0
 ), p AS (
     SELECT year, member, partner, sum(value) AS value
-    FROM tp_view($dataset, $group, $basis, $cif_fob, $fixed_year)
+    FROM tp_view($dataset, $group, $basis, $cif_fob, $fixed_year, yfrom := $from, yto := $to)
     WHERE NOT is_total AND year BETWEEN $from AND $to
       AND list_contains(string_split($flows, ','), flow)
     GROUP BY ALL
 ), gm AS (
     SELECT year, bool_or(country = 'CHN') AS china_member, bool_or(country = 'RUS') AS russia_member
-    FROM tp_members($dataset, $group, $fixed_year) GROUP BY year
+    FROM tp_members($dataset, $group, $fixed_year, yfrom := $from, yto := $to) GROUP BY year
 ), ranked AS (
     SELECT p.*, m.total,
            row_number() OVER (PARTITION BY p.year, p.member ORDER BY p.value DESC, p.partner) AS rank

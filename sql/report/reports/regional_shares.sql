@@ -36,7 +36,8 @@
 --             show (it is filled; complete says it is not) (default omit)
 WITH gy AS (
     SELECT * FROM tp_group_year($dataset, $group || ',' || split_part($compare, ',', 1), $basis, $cif_fob, $fixed_year,
-                                $flows, $world, $min_world_share, $min_partner_share, $min_reporters)
+                                $flows, $world, $min_world_share, $min_partner_share, $min_reporters,
+                                yfrom := $from, yto := $to)
 ), g AS (
     -- rest: what is left of the total once the members, China and Russia
     -- (where they are not members) are taken out.

@@ -23,7 +23,7 @@
 --   $partial: omit or show the shares of incomplete figures
 WITH m AS (
     SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $fixed_year, $flows,
-                                 $world, $min_world_share, $min_partner_share)
+                                 $world, $min_world_share, $min_partner_share, yfrom := $from, yto := $to)
     WHERE year BETWEEN $from AND $to
 ), g AS (
     SELECT year, sum(total) AS total,
@@ -35,7 +35,7 @@ WITH m AS (
     -- Countries only (former ones included): not World, areas nes or
     -- regions, and not the group's own members.
     SELECT v.year, v.partner, sum(v.value) AS value
-    FROM tp_view($dataset, $group, $basis, $cif_fob, $fixed_year) v
+    FROM tp_view($dataset, $group, $basis, $cif_fob, $fixed_year, yfrom := $from, yto := $to) v
     JOIN countries k ON k.code = v.partner AND k.kind IN ('country', 'former')
     WHERE NOT v.is_total AND NOT v.partner_is_member AND v.partner <> v.member
       AND v.year BETWEEN $from AND $to AND list_contains(string_split($flows, ','), v.flow)
