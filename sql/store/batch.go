@@ -61,64 +61,49 @@ type batchEntry struct {
 // a trade file. On an error nothing is loaded, and bad is the entry it
 // came from (-1: the batch's own steps).
 func (s *Store) tryBatch(ctx context.Context, srcs []ingest.Source, base int, opts func(int) LoadOptions) (results []LoadResult, n, bad int, err error) {
-	s.loadMu.Lock()
-	defer s.loadMu.Unlock()
-	var rows int64
-	defer func() {
-		if err == nil && rows >= bigLoad {
-			s.releaseCache(context.WithoutCancel(ctx))
-		}
-	}()
 	bad = -1
-	err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) (err error) {
-		tx, err := c.BeginTx(ctx, nil)
-		if err != nil {
-			return err
-		}
-		defer func() {
-			if err != nil || n == 0 {
-				tx.Rollback()
-			}
-		}()
-		entries := make([]*batchEntry, len(srcs))
+	var entries []*batchEntry
+	err = s.inGroupTx(ctx, func(tx *dsql.Tx, dc driver.Conn) (int64, bool, error) {
+		entries = make([]*batchEntry, len(srcs))
 		for k, src := range srcs {
 			o := opts(base + k)
 			entries[k] = &batchEntry{opts: o, res: LoadResult{Source: src, Format: o.Format, Dataset: o.Dataset}, same: -1}
 			if err := CheckDataset(o.Dataset); err != nil {
 				bad = k
-				return err
+				return 0, false, err
 			}
 		}
 		if k, err := skipLoaded(ctx, tx, entries); err != nil {
 			bad = k
-			return err
+			return 0, false, err
 		}
 		b := &batch{ctx: ctx, srcs: srcs, entries: entries, cur: -1, bad: -1, stop: len(srcs)}
+		var err error
 		if b.ids, err = fileIDs(ctx, tx, entries); err != nil {
-			return err
+			return 0, false, err
 		}
 		if b.dims, err = loadInterner(ctx, tx); err != nil {
-			return err
+			return 0, false, err
 		}
 		if err = b.stream(ctx, tx, dc); err != nil {
 			bad = b.bad
-			return err
+			return 0, false, err
 		}
 		if n = b.stop; n == 0 {
-			return nil
+			return 0, false, nil
 		}
 		entries = entries[:n]
+		var rows int64
 		for _, e := range entries {
 			rows += e.rows
 		}
 		if err = b.dims.write(dc, b.dataset); err != nil {
-			return err
+			return 0, false, err
 		}
 		replaced, err := b.replace(ctx, tx)
 		if err != nil {
-			return err
+			return 0, false, err
 		}
-		rows += replaced
 		var t pending
 		for _, e := range entries {
 			if !e.skip && e.years.seen {
@@ -126,30 +111,24 @@ func (s *Store) tryBatch(ctx context.Context, srcs []ingest.Source, base int, op
 			}
 		}
 		if err = t.make(ctx, tx); err != nil {
-			return err
+			return 0, false, err
 		}
 		if k, err := b.ledger(ctx, tx, dc); err != nil {
 			bad = k
-			return err
+			return 0, false, err
 		}
-		if err = ctx.Err(); err != nil {
-			return err
-		}
-		if err = tx.Commit(); err != nil {
-			return err
-		}
-		for _, e := range entries {
-			if !e.skip {
-				e.res.Status, e.res.Rows = Loaded, e.rows
-			}
-			results = append(results, e.res)
-		}
-		return nil
+		return rows + replaced, true, nil
 	})
-	if err != nil {
-		n = 0
+	if err != nil || n == 0 {
+		return nil, 0, bad, err
 	}
-	return results, n, bad, err
+	for _, e := range entries {
+		if !e.skip {
+			e.res.Status, e.res.Rows = Loaded, e.rows
+		}
+		results = append(results, e.res)
+	}
+	return results, n, bad, nil
 }
 
 // skipLoaded marks the entries whose bytes the ledger holds, or an
@@ -194,22 +173,8 @@ func skipLoaded(ctx context.Context, tx *dsql.Tx, entries []*batchEntry) (k int,
 	if len(hashes) == 0 {
 		return -1, nil
 	}
-	earlier := map[string]*LoadResult{}
-	rows, err = tx.QueryContext(ctx, `SELECT sha256, path || coalesce('!' || entry, ''), loaded_at, dataset, file_id FROM files
-		WHERE list_contains(?::VARCHAR[], sha256)`, hashes)
+	earlier, err := loadedByHash(ctx, tx, hashes)
 	if err != nil {
-		return -1, err
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var sha string
-		r := &LoadResult{}
-		if err := rows.Scan(&sha, &r.Earlier, &r.LoadedAt, &r.EarlierDataset, &r.EarlierID); err != nil {
-			return -1, err
-		}
-		earlier[sha] = r
-	}
-	if err := rows.Err(); err != nil {
 		return -1, err
 	}
 	first := map[string]int{}
@@ -219,7 +184,7 @@ func skipLoaded(ctx context.Context, tx *dsql.Tx, entries []*batchEntry) (k int,
 		}
 		if r, ok := earlier[e.res.SHA256]; ok {
 			e.skip = true
-			e.res.Status, e.res.LoadedAt, e.res.Earlier, e.res.EarlierDataset, e.res.EarlierID = Skipped, r.LoadedAt, r.Earlier, r.EarlierDataset, r.EarlierID
+			e.res.Status, e.res.LoadedAt, e.res.Earlier, e.res.EarlierDataset, e.res.EarlierID = Skipped, r.at, r.path, r.dataset, r.id
 		} else if j, ok := first[e.res.SHA256]; ok {
 			e.skip, e.same, e.res.Status = true, j, Skipped
 		} else {
@@ -227,6 +192,30 @@ func skipLoaded(ctx context.Context, tx *dsql.Tx, entries []*batchEntry) (k int,
 		}
 	}
 	return -1, nil
+}
+
+// loadedByHash gives, of the hashes, those the ledger holds: the file
+// each was loaded from.
+func loadedByHash(ctx context.Context, tx *dsql.Tx, hashes []string) (map[string]*sameBytes, error) {
+	out := map[string]*sameBytes{}
+	if len(hashes) == 0 {
+		return out, nil
+	}
+	rows, err := tx.QueryContext(ctx, `SELECT sha256, path || coalesce('!' || entry, ''), loaded_at, dataset, file_id FROM files
+		WHERE list_contains(?::VARCHAR[], sha256)`, hashes)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var sha string
+		r := &sameBytes{}
+		if err := rows.Scan(&sha, &r.path, &r.at, &r.dataset, &r.id); err != nil {
+			return nil, err
+		}
+		out[sha] = r
+	}
+	return out, rows.Err()
 }
 
 // fileIDs takes a file id for every entry not skipped, in order.
@@ -513,15 +502,14 @@ func (b *batch) ledger(ctx context.Context, tx *dsql.Tx, dc driver.Conn) (k int,
 		loaded = append(loaded, e)
 		hashes = append(hashes, e.res.SHA256)
 	}
-	var sha string
-	var same sameBytes
-	err = tx.QueryRowContext(ctx, `SELECT sha256, path || coalesce('!' || entry, ''), loaded_at, dataset, file_id FROM files
-		WHERE list_contains(?::VARCHAR[], sha256) LIMIT 1`, hashes).Scan(&sha, &same.path, &same.at, &same.dataset, &same.id)
-	if err == nil {
-		return seen[sha], &same
-	}
-	if !errors.Is(err, dsql.ErrNoRows) {
+	earlier, err := loadedByHash(ctx, tx, hashes)
+	if err != nil {
 		return -1, err
+	}
+	for _, e := range loaded {
+		if same, ok := earlier[e.res.SHA256]; ok {
+			return seen[e.res.SHA256], same
+		}
 	}
 	at := time.Now().UTC().Truncate(time.Microsecond)
 	for _, e := range loaded {

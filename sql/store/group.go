@@ -140,48 +140,56 @@ func (s *Store) eachGroup(ctx context.Context, srcs []ingest.Source, from, to in
 	}
 }
 
-// tryGroup loads the entries in one transaction. On an error nothing is
-// loaded, and bad is the entry it came from (-1: none, the group's own
-// steps).
-func (s *Store) tryGroup(ctx context.Context, srcs []ingest.Source, base int, opts func(int) LoadOptions) (results []LoadResult, bad int, err error) {
+// inGroupTx runs f in one transaction, under the load lock, and commits
+// where f says so (rows: what it wrote; commit false: roll back, nothing
+// to keep). After a commit of bigLoad rows or more, the cache is let go
+// of, as after a big load.
+func (s *Store) inGroupTx(ctx context.Context, f func(tx *dsql.Tx, dc driver.Conn) (rows int64, commit bool, err error)) error {
 	s.loadMu.Lock()
 	defer s.loadMu.Unlock()
 	var rows int64
-	defer func() {
-		if err == nil && rows >= bigLoad {
-			s.releaseCache(context.WithoutCancel(ctx))
-		}
-	}()
-	bad = -1
-	err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) (err error) {
+	err := s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error {
 		tx, err := c.BeginTx(ctx, nil)
 		if err != nil {
 			return err
 		}
-		defer func() {
-			if err != nil {
-				tx.Rollback()
-			}
-		}()
+		n, commit, err := f(tx, dc)
+		if err == nil && commit {
+			err = ctx.Err()
+		}
+		if err != nil || !commit {
+			tx.Rollback()
+			return err
+		}
+		rows = n
+		return tx.Commit()
+	})
+	if err == nil && rows >= bigLoad {
+		s.releaseCache(context.WithoutCancel(ctx))
+	}
+	return err
+}
+
+// tryGroup loads the entries in one transaction, each through a load's
+// steps of its own. On an error nothing is loaded, and bad is the entry
+// it came from (-1: none, the group's own steps).
+func (s *Store) tryGroup(ctx context.Context, srcs []ingest.Source, base int, opts func(int) LoadOptions) (results []LoadResult, bad int, err error) {
+	bad = -1
+	err = s.inGroupTx(ctx, func(tx *dsql.Tx, dc driver.Conn) (int64, bool, error) {
 		var t pending
 		var dims *interner // the codes and products, read once
+		var rows int64
 		for k, src := range srcs {
 			bad = k
 			res, err := s.groupEntry(ctx, tx, dc, src, opts(base+k), &t, &dims)
 			if err != nil {
-				return err
+				return 0, false, err
 			}
 			rows += res.Rows + res.Replaced
 			results = append(results, res)
 		}
 		bad = -1
-		if err = t.make(ctx, tx); err != nil {
-			return err
-		}
-		if err = ctx.Err(); err != nil {
-			return err
-		}
-		return tx.Commit()
+		return rows, true, t.make(ctx, tx)
 	})
 	return results, bad, err
 }
