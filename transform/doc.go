@@ -20,8 +20,12 @@
 //	mirror.sql      tp_own_totals, tp_own: each reporter's own totals (the
 //	                store keeps them in trade_own); tp_reporter_view:
 //	                members' own reports, mirror-filled
-//	flows.sql       tp_flows, tp_flow_view: ordered pairs under a basis
-//	view.sql        tp_view: the member view every report reads
+//	flows.sql       tp_flows, tp_flow_view (tp_table_view for a flow
+//	                table, tp_pairs_view for the others): ordered pairs
+//	                under a basis
+//	view.sql        tp_view: the member view every report reads, over
+//	                tp_view_rows, which a report narrows to its basis's
+//	                branch (ViewFor)
 //	coverage.sql    tp_coverage: each member's figures by flow, where they
 //	                come from and how complete they are; tp_shown
 //	metrics.sql     tp_member_year, tp_country_totals, tp_world (each

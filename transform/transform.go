@@ -69,3 +69,53 @@ func (r Rule) Text() (string, error) {
 	}
 	return strings.Join(parts, "\n"), nil
 }
+
+// viewBranches are the branches of tp_view_rows (view.sql, flows.sql):
+// for each family of bases, the one macro that gives its member view,
+// kept to its bases by the same filter as in the union.
+var viewBranches = []struct {
+	bases  []string
+	branch string
+}{
+	{[]string{"reporter"}, `tp_reporter_view(ds, grps, cif, fixed_year, yfrom := yfrom, yto := yto) WHERE basis = 'reporter'`},
+	{[]string{"flow"}, `tp_table_view(ds, grps, basis, cif, fixed_year, yfrom := yfrom, yto := yto) WHERE basis = 'flow'`},
+	{[]string{"importer-first", "exporter-first", "average"},
+		`tp_pairs_view(ds, grps, basis, cif, fixed_year, yfrom := yfrom, yto := yto) WHERE basis NOT IN ('reporter', 'flow')`},
+}
+
+// ViewFor is the statement that makes tp_view_rows, on the connection it
+// runs on, the branch of one basis alone: a temporary macro, which hides
+// the union (DuckDB plans every branch of a UNION, and under basis flow
+// the reporter view it drops was most of a report's planning). The rows
+// are the union's for that basis; any other basis gets none. Where the
+// database keeps the macros, DropView undoes it; where they are temporary
+// on the connection, GenericView.
+func ViewFor(basis string) (string, error) {
+	for _, b := range viewBranches {
+		for _, x := range b.bases {
+			if x == basis {
+				return viewRowsHead + `
+    SELECT * FROM ` + b.branch, nil
+			}
+		}
+	}
+	return "", fmt.Errorf("transform: no member view for basis %q", basis)
+}
+
+const viewRowsHead = `CREATE OR REPLACE TEMP MACRO tp_view_rows(ds, grps, basis, cif, fixed_year, yfrom := NULL, yto := NULL) AS TABLE`
+
+// DropView drops what ViewFor made, leaving the union the database keeps.
+const DropView = `DROP MACRO TABLE IF EXISTS temp.tp_view_rows`
+
+// GenericView is the statement that makes tp_view_rows the union again,
+// as view.sql has it, on a connection whose macros are temporary.
+func GenericView() (string, error) {
+	text, err := Rule{"tp_view_rows"}.Text()
+	if err != nil {
+		return "", err
+	}
+	if !strings.HasPrefix(text, viewRowsHead) {
+		return "", fmt.Errorf("transform: view.sql's tp_view_rows does not start %q", viewRowsHead)
+	}
+	return text, nil
+}

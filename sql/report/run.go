@@ -129,25 +129,31 @@ func Run(ctx context.Context, st *store.Store, name string, p Params) (*Table, e
 	if err := resolve(ctx, conn, f, &p); err != nil {
 		return nil, err
 	}
+	// The member view of the run's basis alone: planning the other bases'
+	// branches, to drop them, was most of a report's time.
+	undo, err := st.ViewFor(ctx, conn, p.Basis)
+	if err != nil {
+		return nil, fmt.Errorf("report %s: %w", name, err)
+	}
+	defer undo()
 	args, err := Args(f, p)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := conn.QueryContext(ctx, f.Text, args...)
+	// The notes read nothing the report's query makes: on a connection of
+	// their own they run beside it, on the other core (a report's query
+	// runs on one DuckDB thread).
+	notes := make(chan dataNotes, 1)
+	go func() { notes <- readNotes(ctx, st, p) }()
+	t, err := query(ctx, conn, name, f.Text, args)
+	n := <-notes
 	if err != nil {
-		return nil, fmt.Errorf("report %s: %w", name, err)
-	}
-	t, err := FromRows(rows)
-	if err == nil {
-		err = t.finite()
-	}
-	if err != nil {
-		return nil, fmt.Errorf("report %s: %w", name, err)
-	}
-	t.Report, t.Params, t.Purpose = name, p, f.Purpose
-	if t.Sources, err = sources(ctx, st, p.Dataset); err != nil {
 		return nil, err
 	}
+	if n.err != nil {
+		return nil, n.err
+	}
+	t.Report, t.Params, t.Purpose, t.Sources = name, p, f.Purpose, n.sources
 	t.Notes = append(t.Notes, fmt.Sprintf("dataset %s; basis %s; membership %s; cif/fob factor %g for mirror values", p.Dataset, p.Basis, p.Membership, p.CIFFOB))
 	switch p.Basis {
 	case "reporter":
@@ -159,22 +165,60 @@ func Run(ctx context.Context, st *store.Store, name string, p Params) (*Table, e
 	if p.Membership == "fixed" {
 		t.Notes = append(t.Notes, fmt.Sprintf("membership fixed: the members of %d count in every year", p.FixedYear))
 	}
-	if n := incompleteNote(t, p); n != "" {
-		t.Notes = append(t.Notes, n)
+	if note := incompleteNote(t, p); note != "" {
+		t.Notes = append(t.Notes, note)
 	}
-	if n, err := classificationNote(ctx, conn, p); err != nil {
-		return nil, err
-	} else if n != "" {
-		t.Notes = append(t.Notes, n)
+	if n.classification != "" {
+		t.Notes = append(t.Notes, n.classification)
 	}
-	missing, err := Unconverted(ctx, conn, p.Dataset)
-	if err != nil {
-		return nil, err
-	}
-	for _, m := range missing {
+	for _, m := range n.missing {
 		t.Notes = append(t.Notes, fmt.Sprintf("%d value(s) in %s for %s have no exchange rate loaded: left out of the USD figures", m.Rows, m.Currency, m.Period))
 	}
 	return t, nil
+}
+
+// query runs a report's statement and reads its table.
+func query(ctx context.Context, conn *dsql.Conn, name, text string, args []any) (*Table, error) {
+	rows, err := conn.QueryContext(ctx, text, args...)
+	if err != nil {
+		return nil, fmt.Errorf("report %s: %w", name, err)
+	}
+	t, err := FromRows(rows)
+	if err == nil {
+		err = t.finite()
+	}
+	if err != nil {
+		return nil, fmt.Errorf("report %s: %w", name, err)
+	}
+	return t, nil
+}
+
+// dataNotes are what a report says of its dataset beside its figures:
+// the files they come from, the classifications set aside, the values
+// with no exchange rate.
+type dataNotes struct {
+	sources        []Source
+	classification string
+	missing        []Missing
+	err            error
+}
+
+// readNotes reads a report's dataNotes on a connection of its own.
+func readNotes(ctx context.Context, st *store.Store, p Params) (n dataNotes) {
+	if n.sources, n.err = sources(ctx, st, p.Dataset); n.err != nil {
+		return n
+	}
+	conn, err := st.Conn(ctx)
+	if err != nil {
+		n.err = err
+		return n
+	}
+	defer conn.Close()
+	if n.classification, n.err = classificationNote(ctx, conn, p); n.err != nil {
+		return n
+	}
+	n.missing, n.err = Unconverted(ctx, conn, p.Dataset)
+	return n
 }
 
 // Check checks what in p needs no database: a known basis and

@@ -140,3 +140,29 @@ func keptMacroDrops(ctx context.Context, tx *dsql.Tx) ([]string, error) {
 	}
 	return drops, errors.Join(old.Err(), old.Close())
 }
+
+// ViewFor makes the member view on c (from Conn) the one basis reads
+// alone (transform.ViewFor): a report knows its basis, and planning the
+// other bases' branches was most of its time. The returned func puts the
+// union back before c goes back to the pool: by dropping the branch where
+// the database keeps the macros, by making the union again where c's
+// macros are its own.
+func (s *Store) ViewFor(ctx context.Context, c execer, basis string) (undo func() error, err error) {
+	stmt, err := transform.ViewFor(basis)
+	if err != nil {
+		return nil, err
+	}
+	back := transform.DropView
+	if !s.macros {
+		if back, err = transform.GenericView(); err != nil {
+			return nil, err
+		}
+	}
+	if _, err := c.ExecContext(ctx, stmt); err != nil {
+		return nil, fmt.Errorf("member view for basis %s: %w", basis, err)
+	}
+	return func() error {
+		_, err := c.ExecContext(context.WithoutCancel(ctx), back)
+		return err
+	}, nil
+}

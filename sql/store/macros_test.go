@@ -3,6 +3,7 @@ package store
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 )
 
@@ -65,5 +66,81 @@ func TestKeptMacros(t *testing.T) {
 	}
 	if !s.macros || shown(s) != "fresh" || obsolete != 0 {
 		t.Errorf("after an open for writing: kept %v, tp_shown gives %q, tp_obsolete %d", s.macros, shown(s), obsolete)
+	}
+}
+
+// ViewFor puts the member view's one branch on a connection, and its undo
+// leaves the union there again: the kept one where the database keeps
+// the macros, the connection's own where they are another version's.
+func TestViewForUndo(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "t.duckdb")
+	s, err := Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	views := func(s *Store) []string {
+		t.Helper()
+		c, err := s.Conn(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer c.Close()
+		// Where tp_view_rows comes from, before, during and after.
+		var out []string
+		where := func() {
+			var schema string
+			var union bool
+			if err := c.QueryRowContext(ctx, `SELECT database_name, contains(macro_definition, 'UNION ALL')
+				FROM duckdb_functions() WHERE function_name = 'tp_view_rows'
+				ORDER BY database_name = 'temp' DESC LIMIT 1`).Scan(&schema, &union); err != nil {
+				t.Fatal(err)
+			}
+			kind := "branch"
+			if union {
+				kind = "union"
+			}
+			out = append(out, schema+" "+kind)
+		}
+		where()
+		undo, err := s.ViewFor(ctx, c, "flow")
+		if err != nil {
+			t.Fatal(err)
+		}
+		where()
+		if err := undo(); err != nil {
+			t.Fatal(err)
+		}
+		where()
+		return out
+	}
+	for _, tc := range []struct {
+		name  string
+		stale bool
+		want  string
+	}{
+		{"kept", false, attachedAs + " union, temp branch, " + attachedAs + " union"},
+		{"another version's", true, "temp union, temp branch, temp union"},
+	} {
+		if tc.stale {
+			w, err := Open(ctx, path)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if _, err := w.db.Exec(`UPDATE meta SET value = 'another version' WHERE key = 'transform_sql'`); err != nil {
+				t.Fatal(err)
+			}
+			w.Close()
+		}
+		ro, err := Open(ctx, path, ReadOnly())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := strings.Join(views(ro), ", "); got != tc.want {
+			t.Errorf("%s macros: tp_view_rows %s, want %s", tc.name, got, tc.want)
+		}
+		ro.Close()
 	}
 }

@@ -11,6 +11,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/duckdb/duckdb-go/v2"
+
 	"github.com/tradepipe/tradepipe/sql/sqlfile"
 )
 
@@ -50,22 +52,19 @@ func migrationsIn(fsys fs.FS) ([]migration, error) {
 }
 
 // schemaVersion is the version the database's schema is at: 0 for a new
-// database.
+// database, which has no meta table. The table is asked for directly:
+// listing the catalog (information_schema) took most of a read-only
+// open's checks.
 func (s *Store) schemaVersion(ctx context.Context) (int, error) {
-	var exists bool
-	if err := s.db.QueryRowContext(ctx,
-		`SELECT count(*) > 0 FROM information_schema.tables WHERE table_name = 'meta'`).Scan(&exists); err != nil {
-		return 0, err
-	}
-	if !exists {
-		return 0, nil
-	}
 	var v string
 	err := s.db.QueryRowContext(ctx, `SELECT value FROM meta WHERE key = 'schema_version'`).Scan(&v)
-	if errors.Is(err, dsql.ErrNoRows) {
+	var de *duckdb.Error
+	switch {
+	case errors.Is(err, dsql.ErrNoRows):
 		return 0, nil
-	}
-	if err != nil {
+	case errors.As(err, &de) && de.Type == duckdb.ErrorTypeCatalog && !s.hasMeta(ctx):
+		return 0, nil
+	case err != nil:
 		return 0, err
 	}
 	n, err := strconv.Atoi(v)
@@ -73,6 +72,14 @@ func (s *Store) schemaVersion(ctx context.Context) (int, error) {
 		return 0, fmt.Errorf("meta: schema_version %q is not a number", v)
 	}
 	return n, nil
+}
+
+// hasMeta says whether the database has its meta table.
+func (s *Store) hasMeta(ctx context.Context) bool {
+	var n int
+	err := s.db.QueryRowContext(ctx, `SELECT count(*) FROM duckdb_tables()
+		WHERE database_name = current_database() AND schema_name = 'main' AND table_name = 'meta'`).Scan(&n)
+	return err == nil && n > 0
 }
 
 // migrate applies the schema files of a version above the database's, in

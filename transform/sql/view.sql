@@ -9,13 +9,20 @@
 -- parameters: none (the macro takes arguments: ds, grps, basis, cif,
 --          fixed_year; yfrom and yto, the years read, NULL for no bound)
 
--- basis 'reporter' reads the members' own reports, mirror-filled
--- (tp_reporter_view); every other basis reads the pairs (tp_flow_view).
+-- The member view's rows under every basis: 'reporter' reads the members'
+-- own reports, mirror-filled (tp_reporter_view); every other basis reads
+-- the pairs (tp_flow_view). DuckDB plans every branch of a UNION before it
+-- drops those a constant rules out, so a report, which knows its basis,
+-- replaces this macro on its connection with its basis's branch alone
+-- (transform.ViewFor; the branches are ViewBranches there).
+CREATE OR REPLACE TEMP MACRO tp_view_rows(ds, grps, basis, cif, fixed_year, yfrom := NULL, yto := NULL) AS TABLE
+    SELECT * FROM tp_reporter_view(ds, grps, cif, fixed_year, yfrom := yfrom, yto := yto) WHERE basis = 'reporter'
+    UNION ALL
+    SELECT * FROM tp_flow_view(ds, grps, basis, cif, fixed_year, yfrom := yfrom, yto := yto) WHERE basis <> 'reporter';
+
 CREATE OR REPLACE TEMP MACRO tp_view(ds, grps, basis, cif, fixed_year, yfrom := NULL, yto := NULL) AS TABLE
     WITH allrows AS (
-        SELECT * FROM tp_reporter_view(ds, grps, cif, fixed_year, yfrom := yfrom, yto := yto) WHERE basis = 'reporter'
-        UNION ALL
-        SELECT * FROM tp_flow_view(ds, grps, basis, cif, fixed_year, yfrom := yfrom, yto := yto) WHERE basis <> 'reporter'
+        SELECT * FROM tp_view_rows(ds, grps, basis, cif, fixed_year, yfrom := yfrom, yto := yto)
     ), mem AS (
         SELECT * FROM tp_members(ds, grps, fixed_year, yfrom := yfrom, yto := yto)
     )

@@ -72,7 +72,10 @@ func newDB(t *testing.T) *dsql.Conn {
 	return conn
 }
 
-func runCase(t *testing.T, path string, files []sqlfile.File) {
+// setUp makes a fixture's database: its tables, the transforms' macros,
+// and the tables the store keeps, made from its rows. It returns the
+// case's query and the rows it wants.
+func setUp(t *testing.T, path string, files []sqlfile.File) (conn *dsql.Conn, query, want []byte) {
 	ctx := context.Background()
 	ar, err := txtar.ParseFile(path)
 	if err != nil {
@@ -81,8 +84,7 @@ func runCase(t *testing.T, path string, files []sqlfile.File) {
 	if len(bytes.TrimSpace(ar.Comment)) == 0 {
 		t.Errorf("%s: say what the case shows in the archive's comment", path)
 	}
-	conn := newDB(t)
-	var query, want []byte
+	conn = newDB(t)
 	for _, f := range ar.Files {
 		switch {
 		case f.Name == "query.sql":
@@ -145,6 +147,12 @@ func runCase(t *testing.T, path string, files []sqlfile.File) {
 			t.Fatalf("trade_world: %v", err)
 		}
 	}
+	return conn, query, want
+}
+
+func runCase(t *testing.T, path string, files []sqlfile.File) {
+	ctx := context.Background()
+	conn, query, want := setUp(t, path, files)
 	got, err := queryRows(ctx, conn, string(query))
 	if err != nil {
 		t.Fatalf("%s: query: %v", path, err)
