@@ -123,9 +123,15 @@ CREATE OR REPLACE TEMP MACRO tp_world(ds, basis, yfrom := NULL, yto := NULL) AS 
 -- cover the world (fewer than min_reporters countries with known totals),
 -- and for one flow alone (their formulas are of exports plus imports);
 -- why_not says so.
-CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners, min_reporters,
-                                           yfrom := NULL, yto := NULL) AS TABLE
-    WITH m AS (
+--
+-- The rows have member NULL. With members true, each member's own rows
+-- from tp_member_year (member set) follow its group's, with the world's
+-- figures of the year beside them (world, reporters, china_total,
+-- russia_total, why_not, china_member, russia_member): a report that
+-- shows both, as intensity does, plans the member figures once.
+CREATE OR REPLACE TEMP MACRO tp_group_member_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners,
+                                                  min_reporters, members, yfrom := NULL, yto := NULL) AS TABLE
+    WITH m AS MATERIALIZED (
         SELECT * FROM tp_member_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners,
                                      yfrom := yfrom, yto := yto)
     ), mem AS (
@@ -164,17 +170,32 @@ CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, fixed_year, flo
                CASE WHEN world_covered AND both_flows
                     THEN (1 - intra / total) / nullif(1 - (total - intra) / nullif(2 * world - total, 0), 0) END AS hei
         FROM f
+    ), gy AS (
+        SELECT s.*,
+               total_complete AND (china_member OR china_known) AND (russia_member OR russia_known) AND intra_known AS complete,
+               (hii - hei) / (hii + hei) AS rti,
+               CASE WHEN world_covered AND both_flows AND NOT china_member AND china_total > 0
+                    THEN (china / total) / (china_total / (2 * world)) END AS china_intensity,
+               CASE WHEN world_covered AND both_flows AND NOT russia_member AND russia_total > 0
+                    THEN (russia / total) / (russia_total / (2 * world)) END AS russia_intensity,
+               CASE WHEN NOT world_covered
+                    THEN printf('world trade not covered: %d countries with known totals in %d (at least %d needed); intensity and introversion not computed', reporters, year, min_reporters)
+                    WHEN NOT both_flows
+                    THEN printf('%s alone: intensity and introversion are of exports plus imports; not computed', CASE flows WHEN 'X' THEN 'exports' ELSE 'imports' END)
+               END AS why_not
+        FROM s
     )
-    SELECT s.*,
-           total_complete AND (china_member OR china_known) AND (russia_member OR russia_known) AND intra_known AS complete,
-           (hii - hei) / (hii + hei) AS rti,
-           CASE WHEN world_covered AND both_flows AND NOT china_member AND china_total > 0
-                THEN (china / total) / (china_total / (2 * world)) END AS china_intensity,
-           CASE WHEN world_covered AND both_flows AND NOT russia_member AND russia_total > 0
-                THEN (russia / total) / (russia_total / (2 * world)) END AS russia_intensity,
-           CASE WHEN NOT world_covered
-                THEN printf('world trade not covered: %d countries with known totals in %d (at least %d needed); intensity and introversion not computed', reporters, year, min_reporters)
-                WHEN NOT both_flows
-                THEN printf('%s alone: intensity and introversion are of exports plus imports; not computed', CASE flows WHEN 'X' THEN 'exports' ELSE 'imports' END)
-           END AS why_not
-    FROM s;
+    SELECT NULL::VARCHAR AS member, * FROM gy
+    UNION ALL BY NAME
+    SELECT m.*, gy.world, gy.reporters, gy.china_total, gy.russia_total, gy.why_not, gy.china_member, gy.russia_member
+    FROM m JOIN gy USING (grp, year)
+    WHERE members;
+
+-- The group rows of tp_group_member_year: per group and year, the
+-- figures, as regional-shares and group-compare read them.
+CREATE OR REPLACE TEMP MACRO tp_group_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners, min_reporters,
+                                           yfrom := NULL, yto := NULL) AS TABLE
+    SELECT * EXCLUDE (member, any_mirrored, export_hhi, partners_complete, breakdown_reasons)
+    FROM tp_group_member_year(ds, grps, basis, cif, fixed_year, flows, world_matrix, min_world, min_partners, min_reporters, false,
+                              yfrom := yfrom, yto := yto)
+    WHERE member IS NULL;

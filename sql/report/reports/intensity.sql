@@ -18,14 +18,15 @@
 --   $min_partner_share: the share of a total its partner rows must reach
 --   $partial: omit or show the shares of incomplete figures
 SELECT * FROM (
-WITH g AS (
-    SELECT * FROM tp_group_year($dataset, $group, $basis, $cif_fob, $fixed_year, 'X,M', $world, $min_world_share,
-                                $min_partner_share, $min_reporters, yfrom := $from, yto := $to)
+WITH r AS MATERIALIZED (
+    -- the group's rows and its members', planned once
+    SELECT * FROM tp_group_member_year($dataset, $group, $basis, $cif_fob, $fixed_year, 'X,M', $world, $min_world_share,
+                                       $min_partner_share, $min_reporters, true, yfrom := $from, yto := $to)
     WHERE year BETWEEN $from AND $to
+), g AS (
+    SELECT * FROM r WHERE member IS NULL
 ), m AS (
-    SELECT * FROM tp_member_year($dataset, $group, $basis, $cif_fob, $fixed_year, 'X,M', $world, $min_world_share,
-                                 $min_partner_share, yfrom := $from, yto := $to)
-    WHERE year BETWEEN $from AND $to AND total > 0
+    SELECT * FROM r WHERE member IS NOT NULL AND total > 0
 )
 SELECT year, $group AS "group", $group AS scope,
        tp_shown($partial, total_complete AND intra_known, 100 * s_r) AS intra_share_pct,
@@ -45,14 +46,14 @@ SELECT m.year, $group, m.member,
        tp_shown($partial, m.total_complete AND m.intra_known, 100 * m.intra / m.total), NULL, NULL, NULL, NULL,
        tp_shown($partial, m.total_complete AND m.china_known, 100 * m.china / m.total),
        tp_shown($partial, m.total_complete AND m.china_known,
-                CASE WHEN g.why_not IS NULL AND g.china_total > 0 AND m.member <> 'CHN'
-                     THEN (m.china / m.total) / (g.china_total / (2 * g.world)) END),
+                CASE WHEN m.why_not IS NULL AND m.china_total > 0 AND m.member <> 'CHN'
+                     THEN (m.china / m.total) / (m.china_total / (2 * m.world)) END),
        tp_shown($partial, m.total_complete AND m.russia_known, 100 * m.russia / m.total),
        tp_shown($partial, m.total_complete AND m.russia_known,
-                CASE WHEN g.why_not IS NULL AND g.russia_total > 0 AND m.member <> 'RUS'
-                     THEN (m.russia / m.total) / (g.russia_total / (2 * g.world)) END),
-       g.world, g.reporters, g.why_not,
+                CASE WHEN m.why_not IS NULL AND m.russia_total > 0 AND m.member <> 'RUS'
+                     THEN (m.russia / m.total) / (m.russia_total / (2 * m.world)) END),
+       m.world, m.reporters, m.why_not,
        m.complete, CASE WHEN m.complete THEN '' ELSE m.reasons END
-FROM m JOIN g USING (year)
+FROM m
 )
 ORDER BY year, scope <> "group", scope;
