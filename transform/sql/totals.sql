@@ -55,11 +55,15 @@ CREATE OR REPLACE TEMP MACRO tp_goods(ds, years, reporters) AS TABLE
 -- ranked: first the one with a World TOTAL row, then HS before SITC before
 -- anything else, then the newest revision (H6 2022 ... H0 1988/92, HS17 =
 -- 2017; SITC S4 2006 ... S1 1961), then by name. Rank 1 is used; the
--- others are set aside, never added.
+-- others are set aside, never added. annual says the classification's
+-- rows include annual ones; months counts the months its monthly rows
+-- hold.
 CREATE OR REPLACE TEMP MACRO tp_classifications(ds, years, reporters) AS TABLE
     WITH c AS (
         SELECT reporter, year, flow, classification,
-               bool_or(partner = 'WLD' AND level = 0) AS world_total
+               bool_or(partner = 'WLD' AND level = 0) AS world_total,
+               bool_or(freq = 'A') AS annual,
+               count(DISTINCT month) FILTER (WHERE freq = 'M') AS months
         FROM tp_row_totals()
         WHERE dataset = ds
           AND (years IS NULL OR list_contains(years, year))
@@ -78,7 +82,7 @@ CREATE OR REPLACE TEMP MACRO tp_classifications(ds, years, reporters) AS TABLE
                     ELSE 0 END AS revision
         FROM c
     )
-    SELECT reporter, year, flow, classification, world_total,
+    SELECT reporter, year, flow, classification, world_total, annual, months,
            row_number() OVER (PARTITION BY reporter, year, flow
                               ORDER BY world_total DESC, family, revision DESC, classification) AS rank
     FROM ranked;
@@ -102,17 +106,16 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
                coalesce(string_agg(CASE WHEN classification = '' THEN '(none)' ELSE classification END, ', ' ORDER BY rank)
                             FILTER (WHERE rank > 1), '') AS set_aside
         FROM c GROUP BY ALL
-    ), g AS (
-        SELECT g.* FROM tp_goods(ds, years, reporters) g
-        JOIN c USING (reporter, year, flow, classification)
-        WHERE c.rank = 1
-    ), annual AS (
-        SELECT DISTINCT reporter, year, flow FROM g WHERE freq = 'A'
     ), f AS (
-        SELECT *, 12 AS months FROM g WHERE freq = 'A'
-        UNION ALL
-        SELECT g.*, count(DISTINCT g.month) OVER (PARTITION BY g.reporter, g.year, g.flow) AS months
-        FROM g ANTI JOIN annual USING (reporter, year, flow) WHERE g.freq = 'M'
+        -- The annual rows of the classification used, or its monthly rows
+        -- where it has no annual one. The goods are read once: read
+        -- again (for the annual reporters, then for the rest), DuckDB
+        -- keeps them whole in between, which took a third of a WITS
+        -- file's totals.
+        SELECT g.*, CASE WHEN c.annual THEN 12 ELSE c.months END AS months
+        FROM tp_goods(ds, years, reporters) g
+        JOIN c USING (reporter, year, flow, classification)
+        WHERE c.rank = 1 AND (c.annual AND g.freq = 'A' OR NOT c.annual AND g.freq = 'M')
     ), levels AS (
         SELECT f.year, f.reporter, f.partner, f.flow, f.level,
                sum(f.value_usd) AS value_usd,
