@@ -1,7 +1,6 @@
 package ingest
 
 import (
-	"encoding/binary"
 	"sync"
 	"sync/atomic"
 
@@ -53,11 +52,17 @@ const (
 // is built once, as long as a chunk's rows can be, and every batch takes a
 // slice of it; columns of one type and value are one array.
 type sharedCols struct {
-	mem  memory.Allocator
-	rows int
-	cols [nTradeCols]arrow.Array // nil where the reader parses the column
-	made map[string]arrow.Array  // by type and value
+	mem   memory.Allocator
+	rows  int
+	cols  [nTradeCols]arrow.Array // nil where the reader parses the column
+	mu    sync.Mutex              // for made: constant is called by the parsing goroutines
+	made  map[string]arrow.Array  // by type and value
+	extra int                     // texts constant made
 }
+
+// maxConstants bounds the texts constant keeps columns of: a file whose
+// chunks each have a currency of their own makes no more.
+const maxConstants = 16
 
 // newSharedCols readies columns of rows rows.
 func newSharedCols(mem memory.Allocator, rows int) *sharedCols {
@@ -76,8 +81,11 @@ func chunkRows(o *options, shortest int) int {
 }
 
 // str makes column col the text v on every row.
-func (s *sharedCols) str(col int, v string) {
-	s.cols[col] = s.make("string="+v, func() arrow.Array {
+func (s *sharedCols) str(col int, v string) { s.cols[col] = s.text(v) }
+
+// text is the column of the text v on every row.
+func (s *sharedCols) text(v string) arrow.Array {
+	return s.make("string="+v, func() arrow.Array {
 		c := newStrCol(s.mem, s.rows, s.rows*len(v))
 		for i := range s.rows + 1 {
 			c.o[i] = int32(i * len(v))
@@ -113,7 +121,29 @@ func (s *sharedCols) nulls(cols ...int) {
 	}
 }
 
+// constant returns a slice of rows rows of the column of the text v on
+// every row, for a chunk whose rows all have it; nil when it cannot (more
+// than rows, or beyond maxConstants texts).
+func (s *sharedCols) constant(v string, rows int) arrow.Array {
+	if rows > s.rows {
+		return nil
+	}
+	s.mu.Lock()
+	_, ok := s.made["string="+v]
+	if !ok && s.extra >= maxConstants {
+		s.mu.Unlock()
+		return nil
+	}
+	if !ok {
+		s.extra++
+	}
+	s.mu.Unlock()
+	return array.NewSlice(s.text(v), 0, int64(rows))
+}
+
 func (s *sharedCols) make(key string, build func() arrow.Array) arrow.Array {
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	a, ok := s.made[key]
 	if !ok {
 		a = build()
@@ -168,6 +198,7 @@ const shortSlots = 1024
 type codeEntry struct {
 	ok            bool
 	country, code string
+	own           bool   // code is country: the file writes the alpha-3 code
 	key           uint64 // in short: the packed code
 }
 
@@ -199,9 +230,10 @@ func (cc *codeCache) any(b []byte) *codeEntry {
 	if len(b) > 7 {
 		return cc.locked(0, b)
 	}
-	var p [8]byte
-	copy(p[:], b)
-	k := binary.LittleEndian.Uint64(p[:]) | uint64(len(b))<<56
+	k := uint64(len(b)) << 56
+	for i, c := range b {
+		k |= uint64(c) << (8 * i)
+	}
 	h := (k * 0x9E3779B97F4A7C15) >> 54 // the top 10 bits: shortSlots
 	for i := range uint64(shortSlots) {
 		e := cc.short[(h+i)%shortSlots].Load()
@@ -268,7 +300,7 @@ func (cc *codeCache) lookup(k int, b []byte) *codeEntry {
 func (cc *codeCache) resolve(b []byte) *codeEntry {
 	e := &codeEntry{code: string(b)}
 	if c, ok := cc.codes.Lookup(cc.scheme(e.code), e.code); ok {
-		e.ok, e.country = true, c.Code
+		e.ok, e.country, e.own = true, c.Code, c.Code == e.code
 	}
 	return e
 }
@@ -374,6 +406,21 @@ func (c *strCol) addBytes(s []byte) {
 	c.o[c.rows] = int32(c.n)
 }
 
+// release drops the buffers of a column whose array was not made.
+func (c *strCol) release() {
+	c.offs.Release()
+	c.data.Release()
+}
+
+// clone is a copy of c, with room for rows rows.
+func (c *strCol) clone(mem memory.Allocator, rows int) *strCol {
+	d := newStrCol(mem, rows, max(len(c.d), c.n))
+	copy(d.o, c.o[:c.rows+1])
+	copy(d.d, c.d[:c.n])
+	d.rows, d.n = c.rows, c.n
+	return d
+}
+
 // null adds a null slot (the validity bitmap is kept by the caller).
 func (c *strCol) null() {
 	c.rows++
@@ -388,6 +435,111 @@ func (c *strCol) array(valid *memory.Buffer, nulls int) arrow.Array {
 	c.offs.Release()
 	c.data.Release()
 	return array.MakeFromData(d)
+}
+
+// lazyStr is a string column of a chunk that stays a slice of a shared
+// constant (sharedCols.constant) while every row has the same text, and
+// becomes a column of its own at the first that differs.
+type lazyStr struct {
+	mem  memory.Allocator
+	n    int     // rows it can hold
+	col  *strCol // nil while constant
+	val  string  // the text of every row so far
+	rows int
+}
+
+func newLazyStr(mem memory.Allocator, n int) *lazyStr { return &lazyStr{mem: mem, n: n} }
+
+// add appends s, which must not change (a constant, a cached code).
+func (l *lazyStr) add(s string) {
+	if l.col == nil {
+		if l.rows == 0 {
+			l.val = s
+		}
+		if s == l.val {
+			l.rows++
+			return
+		}
+		l.spill()
+	}
+	l.col.add(s)
+}
+
+// addBytes appends b (copied).
+func (l *lazyStr) addBytes(b []byte) {
+	if l.col == nil {
+		if l.rows == 0 {
+			l.val = string(b)
+		}
+		if string(b) == l.val {
+			l.rows++
+			return
+		}
+		l.spill()
+	}
+	l.col.addBytes(b)
+}
+
+// spill makes the column its own, with the rows so far.
+func (l *lazyStr) spill() {
+	l.col = newStrCol(l.mem, l.n, l.n*max(len(l.val), 1))
+	for range l.rows {
+		l.col.add(l.val)
+	}
+}
+
+// array is the column: a slice of shared's constant, or its own.
+func (l *lazyStr) array(shared *sharedCols) arrow.Array {
+	if l.col == nil {
+		if a := shared.constant(l.val, l.rows); a != nil {
+			return a
+		}
+		l.spill()
+	}
+	return l.col.array(nil, 0)
+}
+
+// release drops the column's own buffers, if it has them (the array was
+// not made).
+func (l *lazyStr) release() {
+	if l.col != nil {
+		l.col.release()
+	}
+}
+
+// codeCol is the code column beside a country column (reporter_code
+// beside reporter): the country column's own array while every code is
+// the country's own, a column of its own from the first that is not.
+type codeCol struct {
+	mem memory.Allocator
+	n   int     // rows it can hold
+	col *strCol // nil while the same as the country column
+}
+
+// add appends e's code; country holds the rows before it.
+func (c *codeCol) add(country *strCol, e *codeEntry) {
+	if c.col == nil {
+		if e.own {
+			return
+		}
+		c.col = country.clone(c.mem, c.n)
+	}
+	c.col.add(e.code)
+}
+
+// array is the column, given the country column's.
+func (c *codeCol) array(country arrow.Array) arrow.Array {
+	if c.col == nil {
+		country.Retain()
+		return country
+	}
+	return c.col.array(nil, 0)
+}
+
+func (c *codeCol) release() {
+	if c.col != nil {
+		c.col.release()
+	}
 }
 
 // fixed allocates a buffer of n values of size bytes each.

@@ -3,6 +3,7 @@ package ingest
 import (
 	"bytes"
 	"unicode/utf8"
+	"unsafe"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -87,11 +88,13 @@ func (r *longReader) parseChunk(c *chunk) {
 	years := arrow.Int32Traits.CastFromBytes(yearBuf.Bytes())
 	months := arrow.Int32Traits.CastFromBytes(monthBuf.Bytes())
 	values := arrow.Float64Traits.CastFromBytes(valueBuf.Bytes())
-	freq, flow, cur := newStrCol(mem, n, n), newStrCol(mem, n, n), newStrCol(mem, n, 3*n)
-	rep, repCode := newStrCol(mem, n, 3*n), newStrCol(mem, n, 3*n)
-	par, parCode := newStrCol(mem, n, 3*n), newStrCol(mem, n, 3*n)
+	// freq, flow and currency are most often one text in a chunk, and the
+	// codes most often alpha-3, their countries' own.
+	freq, flow, cur := newLazyStr(mem, n), newLazyStr(mem, n), newLazyStr(mem, n)
+	rep, repCode := newStrCol(mem, n, 3*n), &codeCol{mem: mem, n: n}
+	par, parCode := newStrCol(mem, n, 3*n), &codeCol{mem: mem, n: n}
 	prod := newStrCol(mem, n, 6*n)
-	strs := []*strCol{freq, flow, cur, rep, repCode, par, parCode, prod}
+	strs := []*strCol{rep, par, prod}
 	bufs := []*memory.Buffer{lineBuf, yearBuf, monthBuf, valueBuf}
 	// quantity and unit, where the header has them
 	var qtyBuf, qtyValid, unitValid *memory.Buffer
@@ -116,13 +119,17 @@ func (r *longReader) parseChunk(c *chunk) {
 			b.Release()
 		}
 		for _, s := range strs {
-			s.offs.Release()
-			s.data.Release()
+			s.release()
 		}
+		for _, l := range []*lazyStr{freq, flow, cur} {
+			l.release()
+		}
+		repCode.release()
+		parCode.release()
 	}
 	rows, qNulls, uNulls := 0, 0, 0
 	data, line := c.data, c.line
-	fields := make([][]byte, len(r.h.names))
+	seps := make([]int32, len(r.h.names)-1)
 	var row longRow
 	for len(data) > 0 {
 		var l []byte
@@ -138,7 +145,7 @@ func (r *longReader) parseChunk(c *chunk) {
 			line++
 			continue
 		}
-		if !r.parseLine(l, fields, &row) {
+		if !r.parseLine(l, seps, &row) {
 			c.failed = true
 			break
 		}
@@ -150,10 +157,10 @@ func (r *longReader) parseChunk(c *chunk) {
 		} else {
 			freq.add("M")
 		}
+		repCode.add(rep, row.rep)
 		rep.add(row.rep.country)
-		repCode.add(row.rep.code)
+		parCode.add(par, row.par)
 		par.add(row.par.country)
-		parCode.add(row.par.code)
 		flow.add(row.flow)
 		prod.addBytes(row.product)
 		values[rows] = row.value
@@ -186,17 +193,17 @@ func (r *longReader) parseChunk(c *chunk) {
 	}
 	cols := make([]arrow.Array, nTradeCols)
 	cols[colLine] = primitive(arrow.PrimitiveTypes.Int64, rows, nil, lineBuf, 0)
-	cols[colFreq] = freq.array(nil, 0)
+	cols[colFreq] = freq.array(r.shared)
 	cols[colYear] = primitive(arrow.PrimitiveTypes.Int32, rows, nil, yearBuf, 0)
 	cols[colMonth] = primitive(arrow.PrimitiveTypes.Int32, rows, nil, monthBuf, 0)
 	cols[colReporter] = rep.array(nil, 0)
-	cols[colReporterCode] = repCode.array(nil, 0)
+	cols[colReporterCode] = repCode.array(cols[colReporter])
 	cols[colPartner] = par.array(nil, 0)
-	cols[colPartnerCode] = parCode.array(nil, 0)
-	cols[colFlow] = flow.array(nil, 0)
+	cols[colPartnerCode] = parCode.array(cols[colPartner])
+	cols[colFlow] = flow.array(r.shared)
 	cols[colProduct] = prod.array(nil, 0)
 	cols[colValue] = primitive(arrow.PrimitiveTypes.Float64, rows, nil, valueBuf, 0)
-	cols[colCurrency] = cur.array(nil, 0)
+	cols[colCurrency] = cur.array(r.shared)
 	if qtys != nil {
 		cols[colQuantity] = primitive(arrow.PrimitiveTypes.Float64, rows, qtyValid, qtyBuf, qNulls)
 		qtyValid.Release()
@@ -212,30 +219,36 @@ func (r *longReader) parseChunk(c *chunk) {
 	}
 }
 
-// parseLine reads one non-blank line (newline and CR removed) into row,
-// splitting it into fields (as many as the header has). It reports false
-// for anything the general path must read, or word an error for.
-func (r *longReader) parseLine(l []byte, fields [][]byte, row *longRow) bool {
-	if len(l) > maxFastLine {
-		return false
+// parseLine reads one non-blank line (newline and CR removed) into row;
+// seps has room for the separators of as many fields as the header has.
+// It reports false for anything the general path must read, or word an
+// error for.
+func (r *longReader) parseLine(l []byte, seps []int32, row *longRow) bool {
+	n, plain := splitPlain(l, r.sep, seps)
+	if !plain || n != len(seps) {
+		return false // quoting, a NUL byte, or the wrong number of fields
 	}
-	last, nf, start := len(fields)-1, 0, 0
-	for i, c := range l {
-		switch c {
-		case r.sep:
-			if nf == last {
-				return false // too many fields
-			}
-			fields[nf], start = l[start:i], i+1
-			nf++
-		case '"', 0: // quoting, or the scanner's error
-			return false
+	field := func(i int) []byte {
+		start, end := 0, len(l)
+		if i > 0 {
+			start = int(seps[i-1]) + 1
 		}
+		if i < n {
+			end = int(seps[i])
+		}
+		return l[start:end]
 	}
-	if nf != last {
-		return false
+	var fields [8][]byte
+	for i := range fields {
+		fields[i] = field(i)
 	}
-	fields[nf] = l[start:]
+	var qty, unit []byte
+	if r.qty >= 0 {
+		qty = field(r.qty)
+	}
+	if r.qu >= 0 {
+		unit = field(r.qu)
+	}
 
 	y := trimSpace(fields[0])
 	if len(y) != 4 {
@@ -295,22 +308,41 @@ func (r *longReader) parseLine(l []byte, fields [][]byte, row *longRow) bool {
 		}
 		row.currency[i] = c
 	}
-	if row.value > moneyBound(string(row.currency[:])) {
+	if row.value > moneyBound(unsafe.String(&row.currency[0], len(row.currency))) {
 		return false // the general path words the error
 	}
 	row.hasQty = false
-	if r.qty >= 0 {
-		if q := trimSpace(fields[r.qty]); len(q) > 0 {
-			if row.qty, ok = number(q); !ok {
-				return false
-			}
-			row.hasQty = true
-			if r.qu >= 0 {
-				row.unit = trimSpace(fields[r.qu])
-			}
+	if q := trimSpace(qty); len(q) > 0 { // (nil without the column)
+		if row.qty, ok = number(q); !ok {
+			return false
 		}
+		row.hasQty, row.unit = true, trimSpace(unit)
 	}
 	return true
+}
+
+// splitPlain finds the separators of line l, and returns how many there
+// are; false if there are more than seps holds, or the line holds a quote
+// or a NUL byte (the general path's to read or reject), or is longer than
+// maxFastLine.
+func splitPlain(l []byte, sep byte, seps []int32) (int, bool) {
+	if len(l) > maxFastLine {
+		return 0, false
+	}
+	n := 0
+	for i, c := range l {
+		switch c {
+		case sep:
+			if n == len(seps) {
+				return 0, false
+			}
+			seps[n] = int32(i)
+			n++
+		case '"', 0:
+			return 0, false
+		}
+	}
+	return n, true
 }
 
 // flowCode is the flow a trade-long field gives (X, M, RX or RM, in any
