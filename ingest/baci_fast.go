@@ -6,8 +6,6 @@ import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-
-	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // baciReader is the fast path for BACI files, which run to ten million rows
@@ -33,7 +31,7 @@ type baciReader struct {
 }
 
 func newBACIReader(p *baciParser) *baciReader {
-	r := &baciReader{baciParser: p, codes: newCodeCache(p.o.codes, func(string) country.Scheme { return country.Numeric })}
+	r := &baciReader{baciParser: p, codes: newNumericCache(p.o.codes)}
 	r.init(TradeSchema, p.o, p.s, false)
 	r.parse, r.onStart, r.onRelease = r.parseChunk, r.buildConsts, func() { r.consts.release() }
 	r.onePass = func(s *scanner) parser {

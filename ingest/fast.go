@@ -183,11 +183,14 @@ type codeCache struct {
 	codes  Codes
 	scheme func(code string) country.Scheme
 	mu     sync.Mutex
-	tab    [4000]atomic.Pointer[codeEntry] // codes of one to three digits; index: digits*1000 + value
-	// Other codes of up to seven bytes (alpha-2, alpha-3), by a hash of
-	// their bytes, open addressing; entries are only ever added, and a
-	// reader that misses one looks again under mu. At most half full:
-	// then longer codes, and the rest, go to more.
+	// BACI's codes of one to three digits (get); index: digits*1000 +
+	// value. Only a numeric cache has it: a reader of a small text
+	// (trade-long's zip entries) would spend more clearing it than reading.
+	tab *[4000]atomic.Pointer[codeEntry]
+	// Codes of up to seven bytes (any), by a hash of their bytes, open
+	// addressing; entries are only ever added, and a reader that misses
+	// one looks again under mu. At most half full: then longer codes, and
+	// the rest, go to more.
 	short  [shortSlots]atomic.Pointer[codeEntry]
 	nshort int
 	more   map[string]*codeEntry // under mu
@@ -202,12 +205,20 @@ type codeEntry struct {
 	key           uint64 // in short: the packed code
 }
 
+// newCodeCache makes a cache for any: codes of any scheme.
 func newCodeCache(codes Codes, scheme func(string) country.Scheme) *codeCache {
 	return &codeCache{codes: codes, scheme: scheme, more: map[string]*codeEntry{}}
 }
 
+// newNumericCache makes a cache for get and lookup: numeric codes.
+func newNumericCache(codes Codes) *codeCache {
+	cc := newCodeCache(codes, func(string) country.Scheme { return country.Numeric })
+	cc.tab = new([4000]atomic.Pointer[codeEntry])
+	return cc
+}
+
 // get resolves a numeric code of one to three digits (BACI's), or
-// returns nil for any other.
+// returns nil for any other; a numeric cache's.
 func (cc *codeCache) get(b []byte) *codeEntry {
 	if len(b) == 0 || len(b) > 3 {
 		return nil
@@ -224,8 +235,8 @@ func (cc *codeCache) get(b []byte) *codeEntry {
 
 // any resolves any non-empty code; nil for an empty one.
 func (cc *codeCache) any(b []byte) *codeEntry {
-	if e := cc.get(b); e != nil || len(b) == 0 {
-		return e
+	if len(b) == 0 {
+		return nil
 	}
 	if len(b) > 7 {
 		return cc.locked(0, b)
@@ -281,7 +292,8 @@ func (cc *codeCache) locked(k uint64, b []byte) *codeEntry {
 	return e
 }
 
-// lookup returns the entry of code b, whose key is digits*1000 + value.
+// lookup returns the entry of code b, whose key is digits*1000 + value;
+// a numeric cache's.
 func (cc *codeCache) lookup(k int, b []byte) *codeEntry {
 	if e := cc.tab[k].Load(); e != nil {
 		return e
