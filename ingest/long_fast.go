@@ -16,11 +16,13 @@ import (
 // small) straight into Arrow buffers, and delivers one batch per chunk, in
 // order. The columns no trade-long row sets (partner2, classification,
 // customs, mot, the null measures and flags, and quantity and unit where
-// the header has none) are built once and shared by every batch; country
-// codes are resolved once (codeCache).
+// the header has none) are built once and shared by every batch, and so
+// are freq, flow and currency where a chunk's rows agree (lazyStr); a code
+// column is its country column where every code is the alpha-3 itself
+// (codeCol). Country codes are resolved once (codeCache).
 //
 // The fast parser accepts the plain form: unquoted fields, as many as the
-// header's, without NUL bytes; a year of four digits; a month of one or two
+// header's and separated as its are, without NUL bytes; a year of four digits; a month of one or two
 // digits, or none; codes the table knows; a flow X, M, RX or RM in any
 // case; a product; numbers parseNumber takes within their currency's
 // bound; a three-letter currency. Fields are trimmed as the general path
