@@ -2,14 +2,10 @@ package ingest
 
 import (
 	"bytes"
-	"sync"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
-
-	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // baciReader is the fast path for BACI files, which run to ten million rows
@@ -31,45 +27,13 @@ type baciReader struct {
 	chunkPipe   // chunks, goroutines, order and the hand-over
 
 	codes  *codeCache
-	consts []arrow.Array // per column: the shared constant array, nil if parsed
+	consts *sharedCols
 }
 
-// Column positions in TradeSchema that the fast parser fills.
-const (
-	colLine = iota
-	colFreq
-	colYear
-	colMonth
-	colReporter
-	colReporterCode
-	colPartner
-	colPartnerCode
-	colPartner2
-	colFlow
-	colClass
-	colProduct
-	colCustoms
-	colMot
-	colValue
-	colCurrency
-	colCIF
-	colFOB
-	colQuantity
-	colQuantityUnit
-	colNetWeight
-	colIsReported
-	colIsAggregate
-	colIsEstimate
-	colAggrLevel
-	colIsLeaf
-	colTradeType
-	nTradeCols
-)
-
 func newBACIReader(p *baciParser) *baciReader {
-	r := &baciReader{baciParser: p, codes: &codeCache{codes: p.o.codes}}
+	r := &baciReader{baciParser: p, codes: newNumericCache(p.o.codes)}
 	r.init(TradeSchema, p.o, p.s, false)
-	r.parse, r.onStart, r.onRelease = r.parseChunk, r.buildConsts, r.releaseConsts
+	r.parse, r.onStart, r.onRelease = r.parseChunk, r.buildConsts, func() { r.consts.release() }
 	r.onePass = func(s *scanner) parser {
 		q := *r.baciParser
 		q.s = s
@@ -78,228 +42,21 @@ func newBACIReader(p *baciParser) *baciReader {
 	return r
 }
 
-// buildConsts makes the columns every row shares, as long as a chunk's
-// rows can be (batchRows, or what chunkMax bytes and one more read hold at the shortest
-// row, 1900,1,1,1,1, and a newline); batches take slices of them.
+// buildConsts makes the columns every row shares (see sharedCols); the
+// shortest row is 1900,1,1,1,1, and a newline.
 func (r *baciReader) buildConsts() {
-	mem, n := r.o.mem, min(r.o.batchRows, (chunkMax+chunkRead)/len("1900,1,1,1,1,\n")+1)
-	r.consts = make([]arrow.Array, nTradeCols)
-	str := func(s string) arrow.Array {
-		c := newStrCol(mem, n, n*len(s))
-		for i := range n + 1 {
-			c.o[i] = int32(i * len(s))
-		}
-		for i := 0; i < n*len(s); i += len(s) {
-			copy(c.d[i:], s)
-		}
-		c.rows, c.n = n, n*len(s)
-		return c.array(nil, 0)
-	}
-	nulls := func(b array.Builder) arrow.Array {
-		defer b.Release()
-		b.AppendNulls(n)
-		return b.NewArray()
-	}
-	r.consts[colFreq] = str("A")
-	r.consts[colPartner2] = str("")
-	r.consts[colFlow] = str("X")
-	r.consts[colClass] = str(r.class)
-	r.consts[colCustoms] = str("")
-	r.consts[colMot] = str("")
-	r.consts[colCurrency] = str("USD")
-	month := array.NewInt32Builder(mem)
-	month.AppendValues(make([]int32, n), nil)
-	r.consts[colMonth] = month.NewArray()
-	month.Release()
-	for _, c := range []int{colCIF, colFOB, colNetWeight} {
-		r.consts[c] = nulls(array.NewFloat64Builder(mem))
-	}
-	for _, c := range []int{colIsReported, colIsAggregate, colIsEstimate, colIsLeaf} {
-		r.consts[c] = nulls(array.NewBooleanBuilder(mem))
-	}
-	r.consts[colAggrLevel] = nulls(array.NewInt32Builder(mem))
-	r.consts[colTradeType] = str(TradeGoods)
-}
-
-func (r *baciReader) releaseConsts() {
-	for _, a := range r.consts {
-		if a != nil {
-			a.Release()
-		}
-	}
-}
-
-// codeCache resolves BACI's numeric codes (one to three digits, as written)
-// to countries, shared by the parsing goroutines.
-type codeCache struct {
-	codes Codes
-	mu    sync.Mutex
-	tab   [4000]atomic.Pointer[codeEntry] // index: digits*1000 + value
-}
-
-type codeEntry struct {
-	ok            bool
-	country, code string
-}
-
-func (cc *codeCache) get(b []byte) *codeEntry {
-	if len(b) == 0 || len(b) > 3 {
-		return nil
-	}
-	v := 0
-	for _, c := range b {
-		if c < '0' || c > '9' {
-			return nil
-		}
-		v = v*10 + int(c-'0')
-	}
-	return cc.lookup(len(b)*1000+v, b)
-}
-
-// lookup returns the entry of code b, whose key is digits*1000 + value.
-func (cc *codeCache) lookup(k int, b []byte) *codeEntry {
-	if e := cc.tab[k].Load(); e != nil {
-		return e
-	}
-	cc.mu.Lock()
-	defer cc.mu.Unlock()
-	e := &codeEntry{code: string(b)}
-	if c, ok := cc.codes.Lookup(country.Numeric, e.code); ok {
-		e.ok, e.country = true, c.Code
-	}
-	cc.tab[k].Store(e)
-	return e
-}
-
-// pow10 holds the powers of ten a float64 represents exactly.
-var pow10 = [...]float64{1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15}
-
-// fastDecimal parses digits with an optional decimal point, at most 15
-// digits: the mantissa and the power of ten are exact, so one division
-// rounds correctly and the result is what strconv.ParseFloat gives. Other
-// forms report false and go to parseNumber.
-func fastDecimal(b []byte) (float64, bool) {
-	var m uint64
-	nd, frac := 0, -1
-	for _, c := range b {
-		switch {
-		case c >= '0' && c <= '9':
-			if nd == 15 {
-				return 0, false
-			}
-			m = m*10 + uint64(c-'0')
-			nd++
-			if frac >= 0 {
-				frac++
-			}
-		case c == '.' && frac < 0:
-			frac = 0
-		default:
-			return 0, false
-		}
-	}
-	if nd == 0 {
-		return 0, false
-	}
-	if frac <= 0 {
-		return float64(m), true
-	}
-	return float64(m) / pow10[frac], true
-}
-
-// trimBlank drops the spaces and tabs around a field; other white space is
-// left for the general path.
-func trimBlank(b []byte) []byte {
-	for len(b) > 0 && (b[0] == ' ' || b[0] == '\t') {
-		b = b[1:]
-	}
-	for len(b) > 0 && (b[len(b)-1] == ' ' || b[len(b)-1] == '\t') {
-		b = b[:len(b)-1]
-	}
-	return b
-}
-
-// number parses a value the fast way, or as parseNumber does; ok is false
-// when the general path must word an error.
-func number(b []byte) (float64, bool) {
-	if v, ok := fastDecimal(b); ok {
-		return v, true
-	}
-	for _, c := range b {
-		if c >= 0x80 { // perhaps white space TrimSpace knows
-			return 0, false
-		}
-	}
-	v, err := parseNumber(b)
-	return v, err == nil
-}
-
-// strCol builds a string column in allocator memory.
-type strCol struct {
-	offs, data *memory.Buffer
-	o          []int32
-	d          []byte
-	n, rows    int
-}
-
-func newStrCol(mem memory.Allocator, rows, bytes int) *strCol {
-	c := &strCol{offs: memory.NewResizableBuffer(mem), data: memory.NewResizableBuffer(mem)}
-	c.offs.Resize((rows + 1) * 4)
-	c.o = arrow.Int32Traits.CastFromBytes(c.offs.Bytes())
-	c.o[0] = 0
-	c.data.Resize(max(bytes, 64))
-	c.d = c.data.Bytes()
-	return c
-}
-
-func (c *strCol) add(s string) {
-	if c.n+len(s) > len(c.d) {
-		c.data.Resize(2*len(c.d) + len(s))
-		c.d = c.data.Bytes()
-	}
-	c.n += copy(c.d[c.n:], s)
-	c.rows++
-	c.o[c.rows] = int32(c.n)
-}
-
-func (c *strCol) addBytes(s []byte) {
-	if c.n+len(s) > len(c.d) {
-		c.data.Resize(2*len(c.d) + len(s))
-		c.d = c.data.Bytes()
-	}
-	c.n += copy(c.d[c.n:], s)
-	c.rows++
-	c.o[c.rows] = int32(c.n)
-}
-
-// null adds a null slot (the validity bitmap is kept by the caller).
-func (c *strCol) null() {
-	c.rows++
-	c.o[c.rows] = int32(c.n)
-}
-
-func (c *strCol) array(valid *memory.Buffer, nulls int) arrow.Array {
-	c.offs.ResizeNoShrink((c.rows + 1) * 4)
-	c.data.ResizeNoShrink(c.n)
-	d := array.NewData(arrow.BinaryTypes.String, c.rows, []*memory.Buffer{valid, c.offs, c.data}, nil, nulls, 0)
-	defer d.Release()
-	c.offs.Release()
-	c.data.Release()
-	return array.MakeFromData(d)
-}
-
-// fixed allocates a buffer of n values of size bytes each.
-func fixed(mem memory.Allocator, n, size int) *memory.Buffer {
-	b := memory.NewResizableBuffer(mem)
-	b.Resize(n * size)
-	return b
-}
-
-func primitive(t arrow.DataType, n int, valid, data *memory.Buffer, nulls int) arrow.Array {
-	d := array.NewData(t, n, []*memory.Buffer{valid, data}, nil, nulls, 0)
-	defer d.Release()
-	data.Release()
-	return array.MakeFromData(d)
+	c := newSharedCols(r.o.mem, chunkRows(r.o, len("1900,1,1,1,1,\n")))
+	c.str(colFreq, "A")
+	c.str(colFlow, "X")
+	c.str(colClass, r.class)
+	c.str(colCurrency, "USD")
+	c.str(colTradeType, TradeGoods)
+	c.str(colPartner2, "")
+	c.str(colCustoms, "")
+	c.str(colMot, "")
+	c.zeros(colMonth)
+	c.nulls(colCIF, colFOB, colNetWeight, colIsReported, colIsAggregate, colIsEstimate, colIsLeaf, colAggrLevel)
+	r.consts = c
 }
 
 // baciRow is one parsed line.
@@ -378,7 +135,7 @@ func (r *baciReader) parseChunk(c *chunk) {
 		rows++
 		line++
 	}
-	if c.failed || rows > r.consts[colFreq].Len() { // (the second cannot happen: see buildConsts)
+	if c.failed || !r.consts.holds(rows) { // (the second only where the text outgrew its size)
 		c.failed = true
 		release()
 		return
@@ -395,11 +152,7 @@ func (r *baciReader) parseChunk(c *chunk) {
 	cols[colQuantity] = primitive(arrow.PrimitiveTypes.Float64, rows, validBuf, qtyBuf, nulls)
 	cols[colQuantityUnit] = unit.array(validBuf, nulls)
 	validBuf.Release()
-	for i, a := range r.consts {
-		if a != nil {
-			cols[i] = array.NewSlice(a, 0, int64(rows))
-		}
-	}
+	r.consts.fill(cols, rows)
 	c.rec = array.NewRecordBatch(TradeSchema, cols, int64(rows))
 	for _, a := range cols {
 		a.Release()

@@ -43,6 +43,11 @@ type chunkPipe struct {
 	onePass   func(*scanner) parser // the format's parser on a scanner of the rest
 	onStart   func()                // before the first chunk is parsed (may be nil)
 	onRelease func()                // when the last reference goes (may be nil)
+	// inline parses each chunk on the reading goroutine, one at a time:
+	// for a text known to be small, where goroutines would only add the
+	// handing over.
+	inline  bool
+	started bool
 
 	line int    // lines cut into chunks so far
 	tail []byte // bytes read beyond the last chunk
@@ -157,7 +162,7 @@ func (p *chunkPipe) Next() bool {
 	if p.done {
 		return false
 	}
-	if p.jobs == nil {
+	if !p.started {
 		p.start()
 	}
 	for {
@@ -185,8 +190,12 @@ func (p *chunkPipe) Next() bool {
 }
 
 func (p *chunkPipe) start() {
+	p.started = true
 	if p.onStart != nil {
 		p.onStart()
+	}
+	if p.inline {
+		return
 	}
 	p.jobs = make(chan *chunk, chunkWindow)
 	n := min(chunkWorkers, runtime.GOMAXPROCS(0))
@@ -202,9 +211,14 @@ func (p *chunkPipe) start() {
 	}
 }
 
-// fill cuts chunks until chunkWindow are in flight or the input ends.
+// fill cuts chunks until chunkWindow are in flight (one, inline) or the
+// input ends.
 func (p *chunkPipe) fill() {
-	for len(p.inflight) < chunkWindow {
+	window := chunkWindow
+	if p.inline {
+		window = 1
+	}
+	for len(p.inflight) < window {
 		if n := len(p.inflight); n > 0 && p.inflight[n-1].cutBad {
 			return // nothing is read past a chunk the one-pass path will take
 		}
@@ -213,9 +227,13 @@ func (p *chunkPipe) fill() {
 			return
 		}
 		p.inflight = append(p.inflight, c)
-		if c.cutBad {
+		switch {
+		case c.cutBad:
 			close(c.done)
-		} else {
+		case p.inline:
+			p.parse(c)
+			close(c.done)
+		default:
 			p.jobs <- c
 		}
 	}

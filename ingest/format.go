@@ -238,10 +238,7 @@ func (f Format) NewReader(r io.Reader, opts ...Option) (array.RecordReader, erro
 	if sp, ok := p.(interface{ schema() *arrow.Schema }); ok { // reference data
 		schema = sp.schema()
 	}
-	// A text known to be small is one chunk: parsing it on a goroutine of
-	// its own would only add the handing over.
-	small := o.textSize >= 0 && o.textSize < smallText
-	if cp, ok := p.(chunkable); ok && !o.sequential && !small {
+	if cp, ok := p.(chunkable); ok && !o.sequential && !o.small() {
 		return newParallelReader(schema, o, cp, s), nil
 	}
 	return newBatchReader(schema, o, p), nil
@@ -249,6 +246,10 @@ func (f Format) NewReader(r io.Reader, opts ...Option) (array.RecordReader, erro
 
 // smallText is the size under which a text is read on one goroutine.
 const smallText = 1 << 20
+
+// small reports whether the text is known to be small: one chunk, whose
+// parsing on a goroutine of its own would only add the handing over.
+func (o *options) small() bool { return o.textSize >= 0 && o.textSize < smallText }
 
 // readHeader reads the header record, skipping at most preamble records
 // before it, and checks it is the format's.

@@ -36,7 +36,11 @@ func newLongTradeParser(s *scanner, o *options) (parser, error) {
 	if err != nil {
 		return nil, err
 	}
-	return &longTradeParser{s: s, h: h, o: o, qty: h.optional("quantity"), qu: h.optional("unit"), resolved: map[string]country.Country{}}, nil
+	p := &longTradeParser{s: s, h: h, o: o, qty: h.optional("quantity"), qu: h.optional("unit"), resolved: map[string]country.Country{}}
+	if o.sequential {
+		return p, nil // the general path alone (tests compare the two)
+	}
+	return newLongReader(p), nil
 }
 
 // anyCode resolves an alpha-3, alpha-2 or numeric code.
@@ -45,18 +49,23 @@ func anyCode(codes Codes, cache map[string]country.Country, r *rec, i int) (coun
 	if c, ok := cache[code]; ok {
 		return c, nil
 	}
-	scheme := country.Alpha3
-	switch {
-	case code != "" && strings.Trim(code, "0123456789") == "":
-		scheme = country.Comtrade
-	case len(code) == 2:
-		scheme = country.Alpha2
-	}
-	c, err := r.country(codes, scheme, i)
+	c, err := r.country(codes, codeScheme(code), i)
 	if err == nil {
 		cache[code] = c
 	}
 	return c, err
+}
+
+// codeScheme tells the scheme of a code anyCode resolves: digits are
+// Comtrade numeric, two characters alpha-2, anything else alpha-3.
+func codeScheme(code string) country.Scheme {
+	switch {
+	case code != "" && strings.Trim(code, "0123456789") == "":
+		return country.Comtrade
+	case len(code) == 2:
+		return country.Alpha2
+	}
+	return country.Alpha3
 }
 
 func (p *longTradeParser) next(b *array.RecordBuilder) error {

@@ -30,7 +30,7 @@ func readFormatPath(t testing.TB, format string, r io.Reader, parallel bool, bat
 	if err != nil {
 		return nil, false, err
 	}
-	pr, ok := rr.(*parallelReader)
+	pr, ok := rr.(piped)
 	if ok != parallel {
 		t.Fatalf("parallel %v: got a %T", parallel, rr)
 	}
@@ -38,8 +38,13 @@ func readFormatPath(t testing.TB, format string, r io.Reader, parallel bool, bat
 	for rr.Next() {
 		rows = append(rows, renderBatch(rr.RecordBatch())...)
 	}
-	return rows, ok && pr.slow != nil, rr.Err()
+	return rows, ok && pr.pipe().slow != nil, rr.Err()
 }
+
+// piped is a reader of chunks (parallelReader, or a format's fast path).
+type piped interface{ pipe() *chunkPipe }
+
+func (p *chunkPipe) pipe() *chunkPipe { return p }
 
 // sameInParallel checks that parallel chunks give exactly the rows and the
 // error of one pass, at batch sizes that put chunk boundaries everywhere,

@@ -268,14 +268,18 @@ func (r *rec) money(i int, v, scale float64, currency string) (float64, error) {
 // moneyErr is the bound money checks: an error (ErrTooLarge) when v, the
 // value raw gave after scaling, is beyond the bound of its currency.
 func moneyErr(raw []byte, v, scale float64, currency string) error {
-	lim := MaxUSD
-	if currency != "USD" {
-		lim = MaxLocal
-	}
-	if v > lim {
+	if lim := moneyBound(currency); v > lim {
 		return fmt.Errorf("%w: %q %s is above %s %s", ErrTooLarge, clip(raw), scaled(scale), strconv.FormatFloat(lim, 'g', -1, 64), currency)
 	}
 	return nil
+}
+
+// moneyBound is the largest value in currency a trade row may hold.
+func moneyBound(currency string) float64 {
+	if currency == "USD" {
+		return MaxUSD
+	}
+	return MaxLocal
 }
 
 func scaled(scale float64) string {

@@ -141,7 +141,7 @@ func (s *scanner) read() ([][]byte, error) {
 		if err := s.readLine(); err != nil {
 			return nil, err
 		}
-		if len(bytes.Trim(s.rawLine, " \t")) > 0 {
+		if !blank(s.rawLine) {
 			break
 		}
 	}
@@ -243,6 +243,17 @@ func (s *scanner) read() ([][]byte, error) {
 		prev = e
 	}
 	return s.fields, nil
+}
+
+// blank reports whether a line holds nothing but spaces and tabs: it
+// makes no record.
+func blank(line []byte) bool {
+	for _, c := range line {
+		if c != ' ' && c != '\t' {
+			return false
+		}
+	}
+	return true
 }
 
 // col returns the 1-based column of field i of the current record.
