@@ -4,10 +4,14 @@ import (
 	"context"
 	"crypto/sha256"
 	dsql "database/sql"
+	"database/sql/driver"
 	"encoding/hex"
 	"errors"
 	"fmt"
 	"slices"
+
+	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradepipe/tradepipe/transform"
 )
@@ -174,25 +178,39 @@ func (s *Store) syncTotals(ctx context.Context) error {
 }
 
 // staleLevels are the products whose kept level is not their level.
+// Every open checks them, a read-only one too, and a history holds tens of
+// thousands of products (32,351 in the bench's ten years): they are read
+// as Arrow columns, where database/sql's row-by-row scan took 20 ms of a
+// report over them.
 func (s *Store) staleLevels(ctx context.Context) (map[int32]int, error) {
-	rows, err := s.db.QueryContext(ctx, `SELECT product_id, product, level FROM trade_products`)
-	if err != nil {
-		return nil, err
-	}
-	defer rows.Close()
 	stale := map[int32]int{}
-	for rows.Next() {
-		var id int32
-		var p string
-		var level dsql.NullInt32
-		if err := rows.Scan(&id, &p, &level); err != nil {
-			return nil, err
+	err := s.withConn(ctx, func(_ *dsql.Conn, dc driver.Conn) error {
+		ar, err := duckdb.NewArrowFromConn(dc)
+		if err != nil {
+			return err
 		}
-		if want := transform.ProductLevel(p); !level.Valid || int(level.Int32) != want {
-			stale[id] = want
+		rr, err := ar.QueryContext(ctx, `SELECT product_id, product, level FROM trade_products`)
+		if err != nil {
+			return err
 		}
-	}
-	return stale, rows.Err()
+		defer rr.Release()
+		for rr.Next() {
+			rec := rr.RecordBatch()
+			ids, ok1 := rec.Column(0).(*array.Int32)
+			products, ok2 := rec.Column(1).(*array.String)
+			levels, ok3 := rec.Column(2).(*array.Int32)
+			if !ok1 || !ok2 || !ok3 {
+				return fmt.Errorf("trade_products as Arrow: columns %s, %s, %s", rec.Column(0).DataType(), rec.Column(1).DataType(), rec.Column(2).DataType())
+			}
+			for i := range ids.Len() {
+				if want := transform.ProductLevel(products.Value(i)); levels.IsNull(i) || int(levels.Value(i)) != want {
+					stale[ids.Value(i)] = want
+				}
+			}
+		}
+		return rr.Err()
+	})
+	return stale, err
 }
 
 // RebuildTotals makes the tables the reports read (trade_sums and
