@@ -302,22 +302,10 @@ func (r *baciReader) parseLine(l []byte, row *baciRow) bool {
 		return false
 	}
 	f[5] = l
-	t := trimBlank(f[0])
-	if len(t) != 4 {
+	var ok bool
+	if row.year, ok = fastYear(trimBlank(f[0])); !ok {
 		return false
 	}
-	y := 0
-	for _, c := range t {
-		c -= '0'
-		if c > 9 {
-			return false
-		}
-		y = y*10 + int(c)
-	}
-	if y < 1900 || y > 2100 {
-		return false
-	}
-	row.year = int32(y)
 	row.ex, row.im = r.codes.get(trimBlank(f[1])), r.codes.get(trimBlank(f[2]))
 	if row.ex == nil || !row.ex.ok || row.im == nil || !row.im.ok {
 		return false
@@ -326,7 +314,6 @@ func (r *baciReader) parseLine(l []byte, row *baciRow) bool {
 	if len(row.prod) == 0 || len(row.prod) > 64 || !plainText(row.prod) {
 		return false
 	}
-	var ok bool
 	if row.v, ok = number(trimBlank(f[4])); !ok || row.v*1000 > MaxUSD {
 		return false // the slow path names the error
 	}

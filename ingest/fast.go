@@ -398,7 +398,11 @@ func newStrCol(mem memory.Allocator, rows, bytes int) *strCol {
 	return c
 }
 
-func (c *strCol) add(s string) {
+func (c *strCol) add(s string)      { addText(c, s) }
+func (c *strCol) addBytes(s []byte) { addText(c, s) }
+
+// addText appends one value, a string or its bytes.
+func addText[T string | []byte](c *strCol, s T) {
 	if c.n+len(s) > len(c.d) {
 		c.data.Resize(2*len(c.d) + len(s))
 		c.d = c.data.Bytes()
@@ -408,14 +412,21 @@ func (c *strCol) add(s string) {
 	c.o[c.rows] = int32(c.n)
 }
 
-func (c *strCol) addBytes(s []byte) {
-	if c.n+len(s) > len(c.d) {
-		c.data.Resize(2*len(c.d) + len(s))
-		c.d = c.data.Bytes()
+// fastYear reads a plain four-digit year from 1900 to 2100, the only
+// form the fast paths take.
+func fastYear(t []byte) (int32, bool) {
+	if len(t) != 4 {
+		return 0, false
 	}
-	c.n += copy(c.d[c.n:], s)
-	c.rows++
-	c.o[c.rows] = int32(c.n)
+	v := 0
+	for _, c := range t {
+		c -= '0'
+		if c > 9 {
+			return 0, false
+		}
+		v = v*10 + int(c)
+	}
+	return int32(v), v >= 1900 && v <= 2100
 }
 
 // release drops the buffers of a column whose array was not made.

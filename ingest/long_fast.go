@@ -252,22 +252,10 @@ func (r *longReader) parseLine(l []byte, seps []int32, row *longRow) bool {
 		unit = field(r.qu)
 	}
 
-	y := trimSpace(fields[0])
-	if len(y) != 4 {
+	var ok bool
+	if row.year, ok = fastYear(trimSpace(fields[0])); !ok {
 		return false
 	}
-	v := 0
-	for _, c := range y {
-		c -= '0'
-		if c > 9 {
-			return false
-		}
-		v = v*10 + int(c)
-	}
-	if v < 1900 || v > 2100 {
-		return false
-	}
-	row.year = int32(v)
 	switch m := trimSpace(fields[1]); {
 	case len(m) == 0:
 		row.month = 0
@@ -293,7 +281,6 @@ func (r *longReader) parseLine(l []byte, seps []int32, row *longRow) bool {
 	if row.product = trimSpace(fields[5]); len(row.product) == 0 {
 		return false
 	}
-	var ok bool
 	if row.value, ok = number(trimSpace(fields[6])); !ok {
 		return false
 	}
