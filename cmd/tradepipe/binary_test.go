@@ -123,12 +123,10 @@ var built struct {
 }
 
 // binary returns the path of a tradepipe binary built from this package
-// (once per test run; skipped with -short).
+// (once per test run). The tests that need one (crashes, locks, signals)
+// run with -short too: make test passes it.
 func binary(t *testing.T) string {
 	t.Helper()
-	if testing.Short() {
-		t.Skip("builds the tradepipe binary; skipped with -short")
-	}
 	built.once.Do(func() {
 		if built.dir, built.err = os.MkdirTemp("", "tradepipe-test-"); built.err != nil {
 			return

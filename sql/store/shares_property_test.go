@@ -152,7 +152,7 @@ func TestPropertySharesAddUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	codes := cs
-	seeds := 2
+	seeds := 6
 	if testing.Short() {
 		seeds = 2
 	}
