@@ -346,11 +346,7 @@ func TestPropertyLoadsFollowTheModel(t *testing.T) {
 
 func propertyLoads(t *testing.T, form ReplaceForm) {
 	codes := testCodes(t)
-	seeds := 6
-	if testing.Short() {
-		seeds = 2
-	}
-	for seed := range uint64(seeds) {
+	for seed := range propertySeeds() {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := rand.New(rand.NewPCG(seed, 7))

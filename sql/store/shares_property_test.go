@@ -152,11 +152,7 @@ func TestPropertySharesAddUp(t *testing.T) {
 		t.Fatal(err)
 	}
 	codes := cs
-	seeds := 6
-	if testing.Short() {
-		seeds = 2
-	}
-	for seed := range uint64(seeds) {
+	for seed := range store.PropertySeeds() {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			r := rand.New(rand.NewPCG(seed, 99))
 			dir := t.TempDir()

@@ -190,11 +190,7 @@ func TestZipManyEntries(t *testing.T) {
 func TestPropertyZipFollowsTheModel(t *testing.T) {
 	t.Parallel()
 	codes := testCodes(t)
-	seeds := 6
-	if testing.Short() {
-		seeds = 2
-	}
-	for seed := range uint64(seeds) {
+	for seed := range propertySeeds() {
 		t.Run(fmt.Sprint("seed", seed), func(t *testing.T) {
 			t.Parallel()
 			r := rand.New(rand.NewPCG(seed, 17))
