@@ -105,15 +105,22 @@ func (s *Store) syncMacros(ctx context.Context) error {
 			return err
 		}
 	}
-	for _, q := range append(drops, stmts...) {
+	if err := writeMacros(ctx, tx, append(drops, stmts...), sum); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// writeMacros runs the statements that keep the macros (and drop those
+// of another version) in tx, and notes their hash, sum, in meta.
+func writeMacros(ctx context.Context, tx execer, stmts []string, sum string) error {
+	for _, q := range stmts {
 		if _, err := tx.ExecContext(ctx, q); err != nil {
 			return fmt.Errorf("transform macros: %w", err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('transform_sql', ?)`, sum); err != nil {
-		return err
-	}
-	return tx.Commit()
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('transform_sql', ?)`, sum)
+	return err
 }
 
 // keptMacroDrops are the statements that drop the tp_ macros the database

@@ -30,15 +30,24 @@ import (
 // differs, all in one transaction. (Databases from before the groups were
 // a seed kept the country hash alone, as country_seed: it is taken over.)
 func (s *Store) syncReference(ctx context.Context) error {
-	groups, err := transform.SeededGroups()
+	seeds, err := referenceSeeds()
 	if err != nil {
 		return err
+	}
+	return s.syncSeeds(ctx, seeds)
+}
+
+// referenceSeeds are the seeds of every reference table.
+func referenceSeeds() ([]seed, error) {
+	groups, err := transform.SeededGroups()
+	if err != nil {
+		return nil, err
 	}
 	world, err := transform.WorldTrade()
 	if err != nil {
-		return err
+		return nil, err
 	}
-	return s.syncSeeds(ctx, []seed{countrySeed(), groupSeed(groups), worldSeed(world), currencySeed()})
+	return []seed{countrySeed(), groupSeed(groups), worldSeed(world), currencySeed()}, nil
 }
 
 // seed is one reference table's sync: the hash of its seed and how to
@@ -107,33 +116,43 @@ func (s *Store) syncSeeds(ctx context.Context, seeds []seed) error {
 			have[k] = v
 		}
 	}
+	stale, note, err := staleSeeds(seeds, have)
+	if err != nil || len(stale) == 0 {
+		return err
+	}
+	return s.inRefTx(ctx, func(tx refTx) error { return writeSeeds(ctx, tx, stale, note) })
+}
+
+// staleSeeds are the seeds whose hash is not the one in have (by name),
+// and what meta's reference_seed becomes once they are written.
+func staleSeeds(seeds []seed, have map[string]string) (stale []seed, note string, err error) {
 	var parts []string
-	var stale []seed
 	for _, sd := range seeds {
 		sum, err := sd.sum()
 		if err != nil {
-			return err
+			return nil, "", err
 		}
 		parts = append(parts, sd.name+"="+sum)
 		if have[sd.name] != sum {
 			stale = append(stale, sd)
 		}
 	}
-	if len(stale) == 0 {
-		return nil
-	}
-	return s.inRefTx(ctx, func(tx refTx) error {
-		for _, sd := range stale {
-			if err := sd.write(ctx, tx); err != nil {
-				return err
-			}
-		}
-		if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'country_seed'`); err != nil {
+	return stale, strings.Join(parts, ";"), nil
+}
+
+// writeSeeds writes the tables of the seeds given and notes the hashes
+// (note) in meta, in tx.
+func writeSeeds(ctx context.Context, tx refTx, stale []seed, note string) error {
+	for _, sd := range stale {
+		if err := sd.write(ctx, tx); err != nil {
 			return err
 		}
-		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('reference_seed', ?)`, strings.Join(parts, ";"))
+	}
+	if _, err := tx.ExecContext(ctx, `DELETE FROM meta WHERE key = 'country_seed'`); err != nil {
 		return err
-	})
+	}
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('reference_seed', ?)`, note)
+	return err
 }
 
 // inRefTx runs f in one transaction on one connection, and commits if f

@@ -14,6 +14,7 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradepipe/tradepipe/sql/sqlfile"
+	"github.com/tradepipe/tradepipe/transform"
 )
 
 // migration is one schema file, schema/NNN_name.sql: NNN is the schema
@@ -106,13 +107,7 @@ func (s *Store) migrate(ctx context.Context) error {
 		}
 	}
 	if have == 0 && len(pending) > 0 {
-		// A new database takes every schema file in one transaction:
-		// one commit instead of one a file, and nothing half-made if it
-		// fails (the next open starts again from nothing).
-		if err := s.apply(ctx, pending...); err != nil {
-			return err
-		}
-		pending = nil
+		return s.create(ctx, pending)
 	}
 	for _, m := range pending {
 		if err := s.apply(ctx, m); err != nil {
@@ -129,6 +124,51 @@ func (s *Store) migrate(ctx context.Context) error {
 	return s.syncTotals(ctx)
 }
 
+// create makes a new database whole in one transaction: every schema
+// file, the reference tables, the kept macros and the note that its
+// (empty) report tables are made by this version's rule. One commit
+// instead of four, which was most of a new database's cost before its
+// first row, and nothing half-made if it fails: the next open starts
+// again from nothing.
+func (s *Store) create(ctx context.Context, ms []migration) error {
+	seeds, err := referenceSeeds()
+	if err != nil {
+		return err
+	}
+	stale, note, err := staleSeeds(seeds, nil)
+	if err != nil {
+		return err
+	}
+	macros, sum, err := transformSQL(true)
+	if err != nil {
+		return err
+	}
+	rule, err := ruleHash(transform.BilateralRule)
+	if err != nil {
+		return err
+	}
+	err = s.inRefTx(ctx, func(tx refTx) error {
+		if err := applyIn(ctx, tx, ms); err != nil {
+			return err
+		}
+		if err := writeSeeds(ctx, tx, stale, note); err != nil {
+			return err
+		}
+		if err := writeMacros(ctx, tx, macros, sum); err != nil {
+			return err
+		}
+		// No rows, so no totals to make: the rule's hash is all that
+		// syncTotals would have written.
+		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('bilateral_rule', ?)`, rule)
+		return err
+	})
+	if err != nil {
+		return err
+	}
+	s.macros = true
+	return nil
+}
+
 // apply applies the schema files ms, in order, in one transaction, and
 // sets the schema version to the last one's.
 func (s *Store) apply(ctx context.Context, ms ...migration) error {
@@ -137,15 +177,22 @@ func (s *Store) apply(ctx context.Context, ms ...migration) error {
 		return err
 	}
 	defer tx.Rollback()
+	if err := applyIn(ctx, tx, ms); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// applyIn applies the schema files ms, in order, in tx, and sets the
+// schema version to the last one's.
+func applyIn(ctx context.Context, tx execer, ms []migration) error {
 	for _, m := range ms {
 		if _, err := tx.ExecContext(ctx, m.Text); err != nil {
 			return fmt.Errorf("migration %s: %w", m.Name, err)
 		}
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, strconv.Itoa(ms[len(ms)-1].version)); err != nil {
-		return err
-	}
-	return tx.Commit()
+	_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)`, strconv.Itoa(ms[len(ms)-1].version))
+	return err
 }
 
 // SchemaVersion is the version the database's schema is at.
