@@ -24,7 +24,7 @@ import (
 //     partner and product level (sums.go), a few rows for each thousand
 //     trade rows. A load makes its file's as the rows stream in; a
 //     revision makes again those of the files whose rows it replaced.
-//     transform's tp_row_totals reads them through the view trade_file_sums.
+//     transform's tp_bilateral reads them on their integer keys.
 //   - trade_bilateral, one total per dataset, year, reporter, partner and
 //     flow, in USD (transform's tp_bilateral), made from the sums: a load
 //     makes again those of the years and reporters it holds, an

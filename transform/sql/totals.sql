@@ -4,7 +4,7 @@
 --          flow, one product level, annual where the reporter gives annual
 --          rows, with how many months a year built from months holds: made by
 --          tp_bilateral from the sums the store keeps of every file's rows
---          (trade_file_sums), and kept by the store in trade_bilateral.
+--          (trade_sums), and kept by the store in trade_bilateral.
 -- parameters: none (the macros take arguments: ds, the dataset; years and
 --          reporters, lists that limit tp_bilateral, NULL for all; yfrom
 --          and yto, the first and last year tp_totals reads, NULL for no
@@ -17,128 +17,152 @@
 CREATE OR REPLACE TEMP MACRO tp_is_services(trade_type, classification) AS
     trade_type = 'services' OR classification LIKE 'EB%';
 
--- The goods totals of every file's rows, from the sums the store keeps
--- of them (the view trade_file_sums: per file, slice, period, reporter,
--- partner and product level, written in the same transaction as each
--- load, revision and removal): the rows that are totals of their kind,
--- per file, reporter, partner, flow, period, classification, product level
--- and currency. Flows X and M only (re-exports and re-imports kept apart);
--- Comtrade's breakdowns dropped (customs C00, transport 0, second partner
--- 0 are the totals); services never counted as goods. level is the
--- product level: the file's own (Comtrade's aggrLevel) where it gives
--- one, else transform.ProductLevel (0 for TOTAL, else the length of the
--- code). rows counts the rows summed, estimated those of them the
--- publisher estimated (is_estimate: IMF DOTS's "e" figures).
-CREATE OR REPLACE TEMP MACRO tp_row_totals() AS TABLE
-    SELECT dataset, file_id, year, month, freq, reporter, partner, flow, classification, level, currency,
-           sum(value) AS value, sum(rows) AS rows,
-           coalesce(sum(rows) FILTER (WHERE is_estimate), 0) AS estimated
-    FROM trade_file_sums
-    WHERE flow IN ('X', 'M') AND customs IN ('', 'C00') AND mot IN ('', '0') AND partner2 IN ('', '0')
-      AND NOT tp_is_services(trade_type, classification)
-    GROUP BY ALL;
+-- The slices of a dataset's rows that are totals of their kind (trade_slices:
+-- what a file's rows share), each with g, the group its sums are added in:
+-- one per file, freq, flow, classification and currency (a publisher's
+-- estimates, and customs '' and C00, fall in one group with the rest), and
+-- how many slices the group holds. Flows X and M only (re-exports and
+-- re-imports kept apart); Comtrade's breakdowns dropped (customs C00,
+-- transport 0, second partner 0 are the totals); services never counted as
+-- goods.
+CREATE OR REPLACE TEMP MACRO tp_goods_slices(ds) AS TABLE
+    SELECT *, count(*) OVER (PARTITION BY g) AS slices FROM (
+        SELECT slice_id, file_id, freq, flow, classification, currency, is_estimate,
+               dense_rank() OVER (ORDER BY file_id, freq, flow, classification, currency) AS g
+        FROM trade_slices
+        WHERE dataset = ds AND flow IN ('X', 'M') AND customs IN ('', 'C00') AND mot IN ('', '0') AND partner2 IN ('', '0')
+          AND NOT tp_is_services(trade_type, classification)
+    );
 
--- The kept sums of a dataset, in USD at the rate of their period; years
--- and reporters (lists, NULL for all) limit them to the totals a load
--- changed.
-CREATE OR REPLACE TEMP MACRO tp_goods(ds, years, reporters) AS TABLE
-    SELECT t.*,
-           t.value / (CASE WHEN t.currency = 'USD' THEN 1.0 ELSE r.per_usd END) AS value_usd
-    FROM tp_row_totals() t
-    LEFT JOIN tp_period_rates() r
-        ON r.currency = t.currency AND r.freq = t.freq AND r.year = t.year AND r.month = t.month
-    WHERE t.dataset = ds
-      AND (years IS NULL OR list_contains(years, t.year))
-      AND (reporters IS NULL OR list_contains(reporters, t.reporter));
-
--- The classifications a reporter's rows for a year and flow come in,
--- ranked: first the one with a World TOTAL row, then HS before SITC before
--- anything else, then the newest revision (H6 2022 ... H0 1988/92, HS17 =
--- 2017; SITC S4 2006 ... S1 1961), then by name. Rank 1 is used; the
--- others are set aside, never added. annual says the classification's
--- rows include annual ones; months counts the months its monthly rows
--- hold.
-CREATE OR REPLACE TEMP MACRO tp_classifications(ds, years, reporters) AS TABLE
-    WITH c AS (
-        SELECT reporter, year, flow, classification,
-               bool_or(partner = 'WLD' AND level = 0) AS world_total,
+-- The totals: one per reporter, partner, flow and year, in USD. For each
+-- reporter, year and flow one classification is used, ranked: first the
+-- one with a World TOTAL row, then HS before SITC before anything else,
+-- then the newest revision (H6 2022 ... H0 1988/92, HS17 = 2017; SITC S4
+-- 2006 ... S1 1961), then by name; the others are set aside, never added
+-- (set_aside names them: "S4", "H4, S3"; '' for none). Of it, the annual
+-- rows, or the months summed where the reporter has no annual row for the
+-- year and flow (months says how many it has: a year is whole with 12).
+-- For each partner the product TOTAL where there is one, else the
+-- products of the coarsest level present, never two levels added (level
+-- is the one used). A value converts at the rate of its currency and
+-- period (tp_period_rates) after its group's sum is made; unconverted
+-- counts the rows summed that have no rate; estimated those the publisher
+-- estimated (is_estimate: IMF DOTS's "e" figures). Each total depends only
+-- on the reporter's rows for its year, so the store makes again those of
+-- the years and reporters (lists, NULL for all) a load touched.
+--
+-- The sums (trade_sums, one per file's slice, period, reporter code,
+-- partner code and product level) are read on integer keys: countries by
+-- country_id, the rest by g. Most reporters' totals are their sums as they
+-- are: one group and one period for the year and flow, one product level,
+-- a slice alone in its group and a country under one code (a WITS or DOTS
+-- file of bilateral totals, a BACI year). Those sums go straight through
+-- ("direct"); only the others are summed by group, by level and to the
+-- coarsest level, each of which, over a WITS file's 2.5 million totals,
+-- was an aggregation of a second or more.
+CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
+    WITH sl AS (
+        SELECT * FROM tp_goods_slices(ds)
+    ), gk AS (
+        SELECT DISTINCT g, file_id, freq, flow, classification, currency FROM sl
+    ), cc AS (
+        SELECT code_id, country_id, (reporters IS NULL OR list_contains(reporters, country)) AS wanted,
+               count(*) OVER (PARTITION BY country_id) = 1 AS solo
+        FROM trade_codes
+    ), raw AS (
+        SELECT sl.g, u.year, u.month, r.country_id AS rc, p.country_id AS pc, u.level, u.value, u.rows,
+               CASE WHEN sl.is_estimate THEN u.rows ELSE 0 END AS estimated,
+               sl.slices = 1 AND r.solo AND p.solo AS unique_key
+        FROM trade_sums u
+        JOIN sl USING (slice_id)
+        JOIN cc r ON r.code_id = u.reporter
+        JOIN cc p ON p.code_id = u.partner
+        WHERE r.wanted AND (years IS NULL OR list_contains(years, u.year))
+    ), gs AS (
+        -- What each reporter's year holds: its groups, periods and levels.
+        SELECT rc, year, g, month, level,
+               bool_or(coalesce(pc = (SELECT min(country_id) FROM trade_codes WHERE country = 'WLD'), false)
+                       AND level = 0) AS world_total
+        FROM raw GROUP BY ALL
+    ), c AS (
+        SELECT rc, year, flow, classification,
+               bool_or(world_total) AS world_total,
                bool_or(freq = 'A') AS annual,
                count(DISTINCT month) FILTER (WHERE freq = 'M') AS months
-        FROM tp_row_totals()
-        WHERE dataset = ds
-          AND (years IS NULL OR list_contains(years, year))
-          AND (reporters IS NULL OR list_contains(reporters, reporter))
+        FROM gs JOIN gk USING (g)
         GROUP BY ALL
     ), ranked AS (
-        SELECT *,
-               CASE WHEN classification LIKE 'H%' THEN 0
-                    WHEN classification LIKE 'S%' THEN 1 ELSE 2 END AS family,
-               CASE WHEN regexp_full_match(classification, 'H[0-6]')
-                        THEN [1992, 1996, 2002, 2007, 2012, 2017, 2022][right(classification, 1)::INTEGER + 1]
-                    WHEN regexp_full_match(classification, 'HS[0-9][0-9]')
-                        THEN CASE WHEN right(classification, 2)::INTEGER > 50 THEN 1900 ELSE 2000 END + right(classification, 2)::INTEGER
-                    WHEN regexp_full_match(classification, 'S[1-4]')
-                        THEN [1961, 1975, 1988, 2006][right(classification, 1)::INTEGER]
-                    ELSE 0 END AS revision
+        SELECT rc, year, flow, classification, annual, months,
+               row_number() OVER (PARTITION BY rc, year, flow ORDER BY world_total DESC,
+                   CASE WHEN classification LIKE 'H%' THEN 0 WHEN classification LIKE 'S%' THEN 1 ELSE 2 END,
+                   CASE WHEN regexp_full_match(classification, 'H[0-6]')
+                            THEN [1992, 1996, 2002, 2007, 2012, 2017, 2022][right(classification, 1)::INTEGER + 1]
+                        WHEN regexp_full_match(classification, 'HS[0-9][0-9]')
+                            THEN CASE WHEN right(classification, 2)::INTEGER > 50 THEN 1900 ELSE 2000 END + right(classification, 2)::INTEGER
+                        WHEN regexp_full_match(classification, 'S[1-4]')
+                            THEN [1961, 1975, 1988, 2006][right(classification, 1)::INTEGER]
+                        ELSE 0 END DESC,
+                   classification) AS rank
         FROM c
-    )
-    SELECT reporter, year, flow, classification, world_total, annual, months,
-           row_number() OVER (PARTITION BY reporter, year, flow
-                              ORDER BY world_total DESC, family, revision DESC, classification) AS rank
-    FROM ranked;
-
--- The totals: the rows of the classification used; annual rows, or the
--- months summed where a reporter has no annual row for the year and flow
--- (months says how many it has: a year is whole with 12); for each
--- partner the product TOTAL where there is one, else the products of the
--- coarsest level present, never two levels added. level is the one used;
--- unconverted counts the rows summed that have no exchange rate;
--- set_aside names the reporter's other classifications that year and flow
--- ("S4", "H4, S3"; '' for none); estimated counts the rows summed that
--- the publisher estimated. Each total depends only on the reporter's
--- rows for its year, so the store makes again those of the years and
--- reporters a load touched.
-CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
-    WITH c AS (
-        SELECT * FROM tp_classifications(ds, years, reporters)
     ), aside AS (
-        SELECT reporter, year, flow,
+        SELECT rc, year, flow,
                coalesce(string_agg(CASE WHEN classification = '' THEN '(none)' ELSE classification END, ', ' ORDER BY rank)
                             FILTER (WHERE rank > 1), '') AS set_aside
-        FROM c GROUP BY ALL
+        FROM ranked GROUP BY ALL
+    ), used AS (
+        -- The groups each reporter's year and flow takes its totals from.
+        SELECT DISTINCT gs.rc, gs.year, gs.g, k.flow, k.classification,
+               CASE WHEN k.annual THEN 12 ELSE k.months END AS months
+        FROM gs JOIN gk USING (g)
+        JOIN ranked k ON k.rc = gs.rc AND k.year = gs.year AND k.flow = gk.flow AND k.classification = gk.classification
+        WHERE k.rank = 1 AND (k.annual AND gk.freq = 'A' OR NOT k.annual AND gk.freq = 'M')
+    ), shape AS (
+        SELECT u.rc, u.year, u.flow,
+               count(DISTINCT (gs.g, gs.month)) = 1 AND count(DISTINCT gs.level) = 1 AS single
+        FROM used u JOIN gs USING (rc, year, g)
+        GROUP BY ALL
+    ), rates AS (
+        SELECT DISTINCT gs.g, gs.year, gs.month,
+               CASE WHEN gk.currency = 'USD' THEN 1.0 ELSE r.per_usd END AS rate
+        FROM gs JOIN gk USING (g)
+        LEFT JOIN tp_period_rates() r
+            ON r.currency = gk.currency AND r.freq = gk.freq AND r.year = gs.year AND r.month = gs.month
     ), f AS (
-        -- The annual rows of the classification used, or its monthly rows
-        -- where it has no annual one. The goods are read once: read
-        -- again (for the annual reporters, then for the rest), DuckDB
-        -- keeps them whole in between, which took a third of a WITS
-        -- file's totals.
-        SELECT g.*, CASE WHEN c.annual THEN 12 ELSE c.months END AS months
-        FROM tp_goods(ds, years, reporters) g
-        JOIN c USING (reporter, year, flow, classification)
-        WHERE c.rank = 1 AND (c.annual AND g.freq = 'A' OR NOT c.annual AND g.freq = 'M')
+        SELECT raw.*, u.flow, rates.rate, sh.single AND raw.unique_key AS direct
+        FROM raw JOIN used u USING (rc, year, g) JOIN shape sh USING (rc, year, flow) JOIN rates USING (g, year, month)
+    ), grouped AS (
+        SELECT g, year, month, rc, pc, flow, level, rate,
+               sum(value) AS value, sum(rows) AS rows, sum(estimated) AS estimated
+        FROM f WHERE NOT direct GROUP BY ALL
     ), levels AS (
-        SELECT f.year, f.reporter, f.partner, f.flow, f.level,
-               sum(f.value_usd) AS value_usd,
-               coalesce(sum(f.rows) FILTER (WHERE f.value_usd IS NULL), 0) AS unconverted,
-               any_value(f.classification) AS classification,
-               min(f.months) AS months,
-               sum(f.estimated) AS estimated
-        FROM f GROUP BY f.year, f.reporter, f.partner, f.flow, f.level
+        SELECT year, rc, pc, flow, level,
+               sum(value / rate) AS value_usd,
+               coalesce(sum(rows) FILTER (WHERE value / rate IS NULL), 0) AS unconverted,
+               sum(estimated) AS estimated
+        FROM grouped GROUP BY ALL
+    ), pairs AS (
+        -- The coarsest level's sums of each pair: by arg_min in one more
+        -- aggregation, where a window over the pairs took longer. A pair
+        -- has one sum per level, so the smallest is never a tie.
+        SELECT year, rc, pc, flow, k.value_usd, k.unconverted, k.level, k.estimated FROM (
+            SELECT year, rc, pc, flow,
+                   arg_min({'value_usd': value_usd, 'unconverted': unconverted, 'level': level, 'estimated': estimated}, level) AS k
+            FROM levels GROUP BY ALL)
+        UNION ALL
+        SELECT year, rc, pc, flow, value / rate, CASE WHEN value / rate IS NULL THEN rows ELSE 0 END, level, estimated
+        FROM f WHERE direct
+    ), names AS (
+        SELECT DISTINCT country_id, country FROM trade_codes
+    ), one AS (
+        SELECT DISTINCT rc, year, flow, classification, months FROM used
     )
-    -- One sum per level, then the coarsest level's of each pair (a NULL
-    -- level is never kept): the sums of the smallest level, by arg_min in
-    -- one more aggregation, where a window over the pairs took longer
-    -- (WITS's 2.5 million totals: 3.75 s of the window against 2.95-3.29 s
-    -- of this aggregation in DuckDB's profile). A pair has one sum per
-    -- level, so the smallest is never a tie.
-    SELECT l.year, l.reporter, l.partner, l.flow, l.k.value_usd, l.k.unconverted, l.k.classification, l.k.level, l.k.months,
-           a.set_aside, l.k.estimated
-    FROM (SELECT year, reporter, partner, flow,
-                 arg_min({'value_usd': value_usd, 'unconverted': unconverted, 'classification': classification,
-                          'level': level, 'months': months, 'estimated': estimated}, level) AS k
-          FROM levels WHERE level IS NOT NULL
-          GROUP BY year, reporter, partner, flow) l
-    JOIN aside a USING (reporter, year, flow);
+    SELECT p.year, rn.country AS reporter, pn.country AS partner, p.flow, p.value_usd, p.unconverted,
+           o.classification, p.level, o.months, a.set_aside, p.estimated
+    FROM pairs p
+    JOIN names rn ON rn.country_id = p.rc
+    JOIN names pn ON pn.country_id = p.pc
+    JOIN one o USING (rc, year, flow)
+    JOIN aside a USING (rc, year, flow);
 
 -- Whether year is in the years from yfrom to yto (NULL: no bound): how
 -- every macro a report reads limits itself to the report's years from its

@@ -19,7 +19,8 @@
 //
 // Each NAME.csv file but want.csv is inserted into the table NAME of
 // testdata/tables.sql, in its named columns; the others take the
-// table's defaults. trade_file_sums is then filled from trade, and
-// trade_bilateral from it, as the store keeps them. An empty field is the
+// table's defaults. The kept sums (trade_slices, trade_codes, trade_sums)
+// are then filled from trade, and trade_bilateral from them, as the store
+// keeps them. An empty field is the
 // empty string and NULL is null. Numbers in want.csv match to 1e-9 relative; NULL matches null.
 package sqltest

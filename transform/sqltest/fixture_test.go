@@ -123,15 +123,35 @@ func setUp(t *testing.T, path string, files []sqlfile.File) (conn *dsql.Conn, qu
 			t.Fatal(err)
 		}
 	}
-	if _, err := conn.ExecContext(ctx, `INSERT INTO trade_file_sums
-		SELECT dataset, file_id, freq, year, month, reporter, partner, partner2, flow, classification, customs, mot, currency,
-		       coalesce(aggr_level, l.level), sum(value), count(*), is_estimate, trade_type
-		FROM trade JOIN product_levels l USING (product) GROUP BY ALL`); err != nil {
-		t.Fatalf("trade_file_sums: %v", err)
+	for _, q := range []string{
+		`INSERT INTO trade_slices
+		 SELECT row_number() OVER (), * FROM (
+		     SELECT DISTINCT dataset, file_id, freq, partner2, flow, classification, customs, mot, currency,
+		            quantity_unit, is_reported, is_aggregate, is_estimate, trade_type, aggr_level, is_leaf FROM trade)`,
+		`INSERT INTO trade_codes
+		 SELECT code_id, country, code, min(code_id) OVER (PARTITION BY country) FROM (
+		     SELECT row_number() OVER (ORDER BY country, code) AS code_id, country, code FROM (
+		         SELECT reporter AS country, reporter_code AS code FROM trade
+		         UNION SELECT partner, partner_code FROM trade))`,
+		`INSERT INTO trade_sums
+		 SELECT s.slice_id, t.year, t.month, r.code_id, p.code_id, coalesce(t.aggr_level, l.level), sum(t.value), count(*)
+		 FROM trade t
+		 JOIN trade_slices s ON (s.dataset, s.file_id, s.freq, s.partner2, s.flow, s.classification, s.customs, s.mot, s.currency,
+		                         s.quantity_unit, s.is_reported, s.is_aggregate, s.is_estimate, s.trade_type, s.aggr_level, s.is_leaf)
+		     IS NOT DISTINCT FROM (t.dataset, t.file_id, t.freq, t.partner2, t.flow, t.classification, t.customs, t.mot, t.currency,
+		                           t.quantity_unit, t.is_reported, t.is_aggregate, t.is_estimate, t.trade_type, t.aggr_level, t.is_leaf)
+		 JOIN trade_codes r ON r.country = t.reporter AND r.code = t.reporter_code
+		 JOIN trade_codes p ON p.country = t.partner AND p.code = t.partner_code
+		 JOIN product_levels l USING (product)
+		 GROUP BY ALL`,
+	} {
+		if _, err := conn.ExecContext(ctx, q); err != nil {
+			t.Fatalf("the kept sums: %v", err)
+		}
 	}
-	datasets, err := queryRows(ctx, conn, `SELECT DISTINCT dataset FROM trade_file_sums ORDER BY 1`)
+	datasets, err := queryRows(ctx, conn, `SELECT DISTINCT dataset FROM trade_slices ORDER BY 1`)
 	if err != nil {
-		t.Fatalf("trade_file_sums: %v", err)
+		t.Fatalf("trade_slices: %v", err)
 	}
 	for _, d := range datasets[1:] {
 		if _, err := conn.ExecContext(ctx, `INSERT INTO trade_bilateral SELECT ?, * FROM tp_bilateral(?, NULL, NULL)`, d[0], d[0]); err != nil {
@@ -163,6 +183,37 @@ func runCase(t *testing.T, path string, files []sqlfile.File) {
 	}
 	if msg := compare(got, exp); msg != "" {
 		t.Errorf("%s: %s\ngot:\n%s", path, msg, format(got))
+	}
+	sameThroughSums(t, ctx, conn, path)
+}
+
+// sameThroughSums checks that tp_bilateral gives the same totals when
+// every sum is summed: it takes most reporters' sums straight through,
+// and it may do so only where summing them would change nothing. A second
+// code for every country (so that no country is under one code) sends
+// every sum through the sums by group, level and pair; the totals must
+// not move.
+func sameThroughSums(t *testing.T, ctx context.Context, conn *dsql.Conn, path string) {
+	t.Helper()
+	if _, err := conn.ExecContext(ctx, `INSERT INTO trade_codes
+		SELECT (SELECT max(code_id) FROM trade_codes) + row_number() OVER (ORDER BY country_id), country, '(second code)', country_id
+		FROM (SELECT DISTINCT country, country_id FROM trade_codes)`); err != nil {
+		t.Fatalf("%s: a second code: %v", path, err)
+	}
+	diff, err := queryRows(ctx, conn, `WITH again AS (
+		    SELECT d.dataset, b.* FROM (SELECT DISTINCT dataset FROM trade_slices) d, tp_bilateral(d.dataset, NULL, NULL) b
+		), kept AS (SELECT * FROM trade_bilateral)
+		SELECT count(*) FROM kept FULL JOIN again USING (dataset, year, reporter, partner, flow)
+		WHERE kept.dataset IS NULL OR again.dataset IS NULL
+		   OR (kept.unconverted, kept.classification, kept.level, kept.months, kept.set_aside, kept.estimated)
+		      IS DISTINCT FROM (again.unconverted, again.classification, again.level, again.months, again.set_aside, again.estimated)
+		   OR (kept.value_usd IS NULL) <> (again.value_usd IS NULL)
+		   OR abs(kept.value_usd - again.value_usd) > 1e-9 * abs(kept.value_usd)`)
+	if err != nil {
+		t.Fatalf("%s: totals through the sums: %v", path, err)
+	}
+	if n := diff[1][0]; n != "0" {
+		t.Errorf("%s: %s totals differ when every sum is summed (tp_bilateral's straight path)", path, n)
 	}
 }
 

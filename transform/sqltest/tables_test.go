@@ -27,7 +27,7 @@ func TestTablesAsInTheStore(t *testing.T) {
 		t.Fatal(err)
 	}
 	defer real.Close()
-	for _, table := range []string{"trade", "fx_rates", "group_membership", "country_codes", "world_trade", "trade_file_sums", "trade_bilateral", "trade_years",
+	for _, table := range []string{"trade", "fx_rates", "group_membership", "country_codes", "world_trade", "trade_slices", "trade_codes", "trade_sums", "trade_bilateral", "trade_years",
 		"trade_own", "trade_world", "currency_changes"} {
 		want, err := columns(ctx, real, table)
 		if err != nil {

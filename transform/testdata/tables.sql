@@ -81,29 +81,49 @@ CREATE TABLE world_trade (
     source      VARCHAR NOT NULL DEFAULT 'fixture'
 );
 
--- The sums the store keeps of every file's rows (its view
--- trade_file_sums); the harness fills it from trade, with each row's
--- level its aggr_level where it has one, else transform.ProductLevel of
--- its product, as the store does at each load.
-CREATE TABLE trade_file_sums (
+-- The sums the store keeps of every file's rows, as it keeps them: what
+-- a file's rows share (trade_slices), the codes of the file with the
+-- country of each (trade_codes: country_id is the code_id of the
+-- country's first code), and the sums by slice, period, reporter code,
+-- partner code and product level (trade_sums). The harness fills them
+-- from trade, with each row's level its aggr_level where it has one, else
+-- transform.ProductLevel of its product, as the store does at each load.
+CREATE TABLE trade_slices (
+    slice_id       INTEGER NOT NULL,
     dataset        VARCHAR NOT NULL,
     file_id        BIGINT NOT NULL,
     freq           VARCHAR NOT NULL,
-    year           INTEGER NOT NULL,
-    month          INTEGER NOT NULL,
-    reporter       VARCHAR NOT NULL,
-    partner        VARCHAR NOT NULL,
     partner2       VARCHAR NOT NULL,
     flow           VARCHAR NOT NULL,
     classification VARCHAR NOT NULL,
     customs        VARCHAR NOT NULL,
     mot            VARCHAR NOT NULL,
     currency       VARCHAR NOT NULL,
-    level          INTEGER NOT NULL,
-    value          DOUBLE NOT NULL,
-    rows           BIGINT NOT NULL,
+    quantity_unit  VARCHAR,
+    is_reported    BOOLEAN,
+    is_aggregate   BOOLEAN,
     is_estimate    BOOLEAN,
-    trade_type     VARCHAR
+    trade_type     VARCHAR,
+    aggr_level     INTEGER,
+    is_leaf        BOOLEAN
+);
+
+CREATE TABLE trade_codes (
+    code_id    INTEGER NOT NULL,
+    country    VARCHAR NOT NULL,
+    code       VARCHAR NOT NULL,
+    country_id INTEGER NOT NULL
+);
+
+CREATE TABLE trade_sums (
+    slice_id INTEGER NOT NULL,
+    year     INTEGER NOT NULL,
+    month    INTEGER NOT NULL,
+    reporter INTEGER NOT NULL,
+    partner  INTEGER NOT NULL,
+    level    INTEGER NOT NULL,
+    value    DOUBLE NOT NULL,
+    rows     BIGINT NOT NULL
 );
 
 -- The totals the reports read; the harness fills it with tp_bilateral
