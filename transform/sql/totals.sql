@@ -55,8 +55,9 @@ CREATE OR REPLACE TEMP MACRO tp_goods_slices(ds) AS TABLE
 -- partner code and product level) are read on integer keys: countries by
 -- country_id, the rest by g. Most reporters' totals are their sums as they
 -- are: one group and one period for the year and flow, one product level,
--- a slice alone in its group and a country under one code (a WITS or DOTS
--- file of bilateral totals, a BACI year). Those sums go straight through
+-- a slice alone in its group and each country under one code in it (a WITS
+-- file of bilateral totals, a BACI year; not IMF DOTS, whose estimates are
+-- a slice of their own). Those sums go straight through
 -- ("direct"); only the others are summed by group, by level and to the
 -- coarsest level, each of which, over a WITS file's 2.5 million totals,
 -- was an aggregation of a second or more.
@@ -64,15 +65,14 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
     WITH sl AS (
         SELECT * FROM tp_goods_slices(ds)
     ), gk AS (
-        SELECT DISTINCT g, file_id, freq, flow, classification, currency FROM sl
+        SELECT DISTINCT g, file_id, freq, flow, classification, currency, slices FROM sl
     ), cc AS (
-        SELECT code_id, country_id, (reporters IS NULL OR list_contains(reporters, country)) AS wanted,
-               count(*) OVER (PARTITION BY country_id) = 1 AS solo
+        SELECT code_id, country_id, (reporters IS NULL OR list_contains(reporters, country)) AS wanted
         FROM trade_codes
     ), raw AS (
         SELECT sl.g, u.year, u.month, r.country_id AS rc, p.country_id AS pc, u.level, u.value, u.rows,
                CASE WHEN sl.is_estimate THEN u.rows ELSE 0 END AS estimated,
-               sl.slices = 1 AND r.solo AND p.solo AS unique_key
+               u.reporter AS reporter_code, u.partner AS partner_code
         FROM trade_sums u
         JOIN sl USING (slice_id)
         JOIN cc r ON r.code_id = u.reporter
@@ -82,8 +82,12 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
         -- What each reporter's year holds: its groups, periods and levels.
         SELECT rc, year, g, month, level,
                bool_or(coalesce(pc = (SELECT min(country_id) FROM trade_codes WHERE country = 'WLD'), false)
-                       AND level = 0) AS world_total
+                       AND level = 0) AS world_total,
+               count(DISTINCT reporter_code) = 1 AS one_code
         FROM raw GROUP BY ALL
+    ), partners AS (
+        -- Whether each partner comes under one code in a group.
+        SELECT g, pc, count(DISTINCT partner_code) = 1 AS one_code FROM raw GROUP BY ALL
     ), c AS (
         SELECT rc, year, flow, classification,
                bool_or(world_total) AS world_total,
@@ -117,9 +121,13 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
         JOIN ranked k ON k.rc = gs.rc AND k.year = gs.year AND k.flow = gk.flow AND k.classification = gk.classification
         WHERE k.rank = 1 AND (k.annual AND gk.freq = 'A' OR NOT k.annual AND gk.freq = 'M')
     ), shape AS (
+        -- Whether a reporter's year and flow takes one sum a partner: one
+        -- group, one period and one level, a slice alone in its group,
+        -- the reporter under one code.
         SELECT u.rc, u.year, u.flow,
-               count(DISTINCT (gs.g, gs.month)) = 1 AND count(DISTINCT gs.level) = 1 AS single
-        FROM used u JOIN gs USING (rc, year, g)
+               count(DISTINCT (gs.g, gs.month)) = 1 AND count(DISTINCT gs.level) = 1
+               AND bool_and(gk.slices = 1 AND gs.one_code) AS single
+        FROM used u JOIN gs USING (rc, year, g) JOIN gk USING (g)
         GROUP BY ALL
     ), rates AS (
         SELECT DISTINCT gs.g, gs.year, gs.month,
@@ -128,12 +136,13 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
         LEFT JOIN tp_period_rates() r
             ON r.currency = gk.currency AND r.freq = gk.freq AND r.year = gs.year AND r.month = gs.month
     ), f AS (
-        SELECT raw.*, u.flow, rates.rate, sh.single AND raw.unique_key AS direct
+        SELECT raw.*, u.flow, rates.rate, sh.single AND p.one_code AS direct
         FROM raw JOIN used u USING (rc, year, g) JOIN shape sh USING (rc, year, flow) JOIN rates USING (g, year, month)
+        JOIN partners p USING (g, pc)
     ), grouped AS (
         SELECT g, year, month, rc, pc, flow, level, rate,
                sum(value) AS value, sum(rows) AS rows, sum(estimated) AS estimated
-        FROM f WHERE NOT direct GROUP BY ALL
+        FROM f WHERE NOT direct GROUP BY g, year, month, rc, pc, flow, level, rate
     ), levels AS (
         SELECT year, rc, pc, flow, level,
                sum(value / rate) AS value_usd,
