@@ -532,7 +532,11 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 	if err != nil {
 		return 0, err
 	}
-	relabelled, err := tx.ExecContext(ctx, series.Text, args[:2]...)
+	var relabelled dsql.Result
+	err = asWritten(ctx, tx, func() (err error) {
+		relabelled, err = tx.ExecContext(ctx, series.Text, args[:2]...)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("%s: labelling rates by their series' currency: %w", l.src.Name, err)
 	}
@@ -545,7 +549,11 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 	if err != nil {
 		return 0, err
 	}
-	d, err := tx.ExecContext(ctx, one.Text, args[:2]...)
+	var d dsql.Result
+	err = asWritten(ctx, tx, func() (err error) {
+		d, err = tx.ExecContext(ctx, one.Text, args[:2]...)
+		return err
+	})
 	if err != nil {
 		return 0, fmt.Errorf("%s: keeping one rate per currency and period: %w", l.src.Name, err)
 	}

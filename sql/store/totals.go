@@ -9,7 +9,6 @@ import (
 	"errors"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/duckdb/duckdb-go/v2"
@@ -111,39 +110,6 @@ func remakeBilateral(ctx context.Context, tx *dsql.Tx, dataset string, years []i
 		}
 	}
 	return nil
-}
-
-// planAsWritten are the optimizers asWritten turns off.
-const planAsWritten = "join_order,build_side_probe_side"
-
-// asWritten runs f, a statement over the load's own sums, with DuckDB's
-// join order and build side optimizers off, so that each hash join builds
-// on its right side as tp_bilateral writes them: the small tables. DuckDB
-// estimates a table by its committed rows, never the transaction's own,
-// so inside a load it takes a file's 2.5 million sums for none and builds
-// its hash tables on them: a WITS file's totals took 8.9 s of its load
-// into a database holding other datasets, against 2.8 s planned as
-// written (the same INSERT in an open transaction: 6.4-6.8 s against
-// 2.8-3.0 s). The setting is DuckDB's global one; the store runs one load
-// at a time on its instance, and puts the setting back.
-func asWritten(ctx context.Context, tx *dsql.Tx, f func() error) error {
-	var was string
-	if err := tx.QueryRowContext(ctx, `SELECT current_setting('disabled_optimizers')`).Scan(&was); err != nil {
-		return err
-	}
-	set := func(v string) error {
-		_, err := tx.ExecContext(context.WithoutCancel(ctx), `SET disabled_optimizers = '`+strings.ReplaceAll(v, "'", "''")+`'`)
-		return err
-	}
-	off := planAsWritten
-	if was != "" {
-		off = was + "," + planAsWritten
-	}
-	if err := set(off); err != nil {
-		return err
-	}
-	err := f()
-	return errors.Join(err, set(was))
 }
 
 // anyList is a list argument for DuckDB: NULL for nil.
