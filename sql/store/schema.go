@@ -84,10 +84,10 @@ func (s *Store) hasMeta(ctx context.Context) bool {
 }
 
 // migrate applies the schema files of a version above the database's, in
-// order: a new database's all in one transaction, an older database's
-// each in its own (as they always were). Then it brings the reference tables
-// (reference.go), transform's macros (macros.go) and the tables the
-// reports read (totals.go) up to date.
+// order, each in its own transaction (as they always were), then brings
+// the reference tables (reference.go), transform's macros (macros.go) and
+// the tables the reports read (totals.go) up to date. A new database is
+// made whole in one transaction instead (create).
 func (s *Store) migrate(ctx context.Context) error {
 	ms, err := migrations()
 	if err != nil {

@@ -121,7 +121,7 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
         JOIN ranked k ON k.rc = gs.rc AND k.year = gs.year AND k.flow = gk.flow AND k.classification = gk.classification
         WHERE k.rank = 1 AND (k.annual AND gk.freq = 'A' OR NOT k.annual AND gk.freq = 'M')
     ), shape AS (
-        -- Whether a reporter's year and flow takes one sum a partner: one
+        -- Whether a reporter's year and flow has one sum for each partner: one
         -- group, one period and one level, a slice alone in its group,
         -- the reporter under one code.
         SELECT u.rc, u.year, u.flow,
