@@ -14,7 +14,6 @@ import (
 	"github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradepipe/tradepipe/sql/sqlfile"
-	"github.com/tradepipe/tradepipe/transform"
 )
 
 // migration is one schema file, schema/NNN_name.sql: NNN is the schema
@@ -143,10 +142,6 @@ func (s *Store) create(ctx context.Context, ms []migration) error {
 	if err != nil {
 		return err
 	}
-	rule, err := ruleHash(transform.BilateralRule)
-	if err != nil {
-		return err
-	}
 	err = s.inRefTx(ctx, func(tx refTx) error {
 		if err := applyIn(ctx, tx, ms); err != nil {
 			return err
@@ -159,8 +154,7 @@ func (s *Store) create(ctx context.Context, ms []migration) error {
 		}
 		// No rows, so no totals to make: the rule's hash is all that
 		// syncTotals would have written.
-		_, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('bilateral_rule', ?)`, rule)
-		return err
+		return noteBilateralRule(ctx, tx)
 	})
 	if err != nil {
 		return err

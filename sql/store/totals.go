@@ -272,14 +272,21 @@ func (s *Store) remake(ctx context.Context, levels map[int32]int, sums bool) err
 			return err
 		}
 	}
+	if err := noteBilateralRule(ctx, tx); err != nil {
+		return err
+	}
+	return tx.Commit()
+}
+
+// noteBilateralRule notes in meta that the report tables are made by
+// this version's rule (its hash), in tx.
+func noteBilateralRule(ctx context.Context, tx execer) error {
 	sum, err := ruleHash(transform.BilateralRule)
 	if err != nil {
 		return err
 	}
-	if _, err := tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('bilateral_rule', ?)`, sum); err != nil {
-		return err
-	}
-	return tx.Commit()
+	_, err = tx.ExecContext(ctx, `INSERT OR REPLACE INTO meta VALUES ('bilateral_rule', ?)`, sum)
+	return err
 }
 
 // ruleHash is the hash of a rule's text, as meta keeps it.

@@ -5,7 +5,8 @@ import (
 	"testing"
 )
 
-func itoa(n int64) string { return strconv.FormatInt(n, 10) }
+func itoa(n int64) string   { return strconv.FormatInt(n, 10) }
+func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
 
 // propertySeeds is how many seeds a property test runs: 6, or 2 with
 // -short (make test; make test-full runs all 6).
@@ -15,4 +16,3 @@ func propertySeeds() uint64 {
 	}
 	return 6
 }
-func ftoa(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
