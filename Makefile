@@ -19,8 +19,9 @@ man: build
 
 # The whole suite, fuzz targets included (their seed corpora run as tests),
 # with -short: the seeded property tests run 2 seeds instead of 6, the
-# member-view check one basis a dataset in turn, and the real brief's
-# report-by-report check is left to test-full. That keeps it under 4
+# member-view check one basis a dataset in turn, the files the crash tests
+# kill loads and exports in are a quarter of their size, and the real
+# brief's report-by-report check is left to test-full. That keeps it under 4
 # minutes on 2 cores; .ci/run runs test-full after it.
 test:
 	$(GO) vet -tags $(TAGS) ./...

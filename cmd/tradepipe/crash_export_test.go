@@ -28,7 +28,7 @@ import (
 // ones may belong to an export still running), so this test does not
 // expect them gone.
 
-const crashExportRows = 1_500_000
+func crashExportRows() int { return bigRows(1_500_000) }
 
 // treeHashes lists every file under dir (relative, slash-separated path)
 // with its sha256; nil if dir does not exist.
@@ -151,6 +151,7 @@ func TestCrashDuringExport(t *testing.T) {
 	dir := t.TempDir()
 	db := filepath.Join(dir, "crash.duckdb")
 	out := filepath.Join(dir, "parquet")
+	crashExportRows := crashExportRows()
 	big := bigTradeFile(t, dir, "big.csv", crashExportRows, 2012)
 	if code, o, errs := runBinary(t, bin, "ingest", "--db", db, "--dataset", "big", big, sample("fx_wdi_sample.csv")); code != 0 {
 		t.Fatalf("ingest: exit %d\n%s%s", code, o, errs)
@@ -161,7 +162,7 @@ func TestCrashDuringExport(t *testing.T) {
 	}
 	took := time.Since(start)
 	rows := checkExport(t, "first export", out, db, "big", nil)
-	if rows["trade"] != crashExportRows {
+	if rows["trade"] != int64(crashExportRows) {
 		t.Fatalf("first export: %d trade rows, want %d", rows["trade"], crashExportRows)
 	}
 	prev := treeHashes(t, out)
@@ -173,11 +174,17 @@ func TestCrashDuringExport(t *testing.T) {
 	t.Logf("seed %d; first export of %d rows took %s", seed, crashExportRows, took.Round(time.Millisecond))
 
 	// Kill points: how long after the temporary folder appears, as a
-	// share of the first export's time.
+	// share of the first export's time. Each export is asked for the
+	// other compression than the one in out, so that it writes every
+	// partition again: asked for the same, it would find nothing changed,
+	// link the earlier files and be done before any kill point but the
+	// first.
 	points := []float64{0, 0.1 + 0.3*r.Float64(), 0.4 + 0.4*r.Float64(), 0.8 + 0.4*r.Float64()}
+	in := "zstd" // the compression of the export in out
 	for i, share := range points {
 		left := tmpDirs(t, out) // by earlier kills
-		cmd := exec.Command(bin, "export", "--db", db, "--out", out)
+		next := map[string]string{"zstd": "snappy", "snappy": "zstd"}[in]
+		cmd := exec.Command(bin, "export", "--db", db, "--out", out, "--compression", next)
 		var o, errs bytes.Buffer
 		cmd.Stdout, cmd.Stderr = &o, &errs
 		start := time.Now()
@@ -225,7 +232,7 @@ func TestCrashDuringExport(t *testing.T) {
 		elapsed := time.Since(start).Round(time.Millisecond)
 		if exited {
 			t.Logf("kill %d (%.2f): export finished first, after %s", i, share, elapsed)
-			prev = treeHashes(t, out)
+			prev, in = treeHashes(t, out), next
 			checkExport(t, "an export that finished first", out, db, "big", rows)
 			continue
 		}
@@ -240,7 +247,7 @@ func TestCrashDuringExport(t *testing.T) {
 		// rename, so the new export must be there whole.
 		t.Logf("kill %d (%.2f): killed after %s, after the swap", i, share, elapsed)
 		checkExport(t, "an export killed after its swap", out, db, "big", rows)
-		prev = treeHashes(t, out)
+		prev, in = treeHashes(t, out), next
 	}
 	if code, o, errs := runBinary(t, bin, "export", "--db", db, "--out", out); code != 0 {
 		t.Fatalf("export after the crashes: exit %d\n%s%s", code, o, errs)

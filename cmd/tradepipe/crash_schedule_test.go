@@ -16,7 +16,7 @@ import (
 // could end it); the next 'tradepipe run' marks that run unfinished and
 // loads the file whole.
 
-const crashScheduleRows = 1_500_000
+func crashScheduleRows() int { return bigRows(1_500_000) }
 
 func TestCrashDuringScheduledIngest(t *testing.T) {
 	t.Parallel()
@@ -35,7 +35,8 @@ jobs:
 		t.Fatalf("baseline load: %s", errs)
 	}
 	before := tableCounts(t, db)
-	big := bigTradeFile(t, inbox, "kaz_big.csv", crashScheduleRows, 2013)
+	crashScheduleRows := int64(crashScheduleRows())
+	big := bigTradeFile(t, inbox, "kaz_big.csv", int(crashScheduleRows), 2013)
 	st, err := os.Stat(big)
 	if err != nil {
 		t.Fatal(err)
