@@ -4,6 +4,7 @@ import (
 	"context"
 	dsql "database/sql"
 	"database/sql/driver"
+	"fmt"
 
 	"github.com/tradepipe/tradepipe/ingest"
 )
@@ -42,12 +43,38 @@ const (
 // once its transaction has ended (for the entries of a group: after the
 // group's commit). After a cancellation it stops: the sources not tried
 // get no result.
+//
+// After a group that loaded at least bigLoad rows, the database is opened
+// again before the next (afresh: what DuckDB keeps of a big load stays in
+// the process until then). Where that fails, the sources left fail with
+// its error.
 func (s *Store) LoadAll(ctx context.Context, srcs []ingest.Source, opts func(i int) LoadOptions, done func(i int, r LoadResult)) {
 	for i := 0; i < len(srcs) && ctx.Err() == nil; {
 		j := s.groupEnd(srcs, i)
-		s.loadGroup(ctx, srcs, i, j, opts, done)
+		var rows int64
+		s.loadGroup(ctx, srcs, i, j, opts, func(k int, r LoadResult) {
+			rows += r.Rows + r.Replaced
+			done(k, r)
+		})
 		i = j
+		if i < len(srcs) && rows >= s.afreshRows() && ctx.Err() == nil {
+			if err := s.afresh(ctx); err != nil {
+				for ; i < len(srcs); i++ {
+					done(i, LoadResult{Source: srcs[i], Status: Failed, Format: opts(i).Format, Dataset: opts(i).Dataset,
+						Err: fmt.Errorf("%s: %w", srcs[i].Name, err)})
+				}
+			}
+		}
 	}
+}
+
+// afreshRows is how many rows a group loads before the database is opened
+// again (bigLoad; the tests set less).
+func (s *Store) afreshRows() int64 {
+	if s.afreshAfter > 0 {
+		return s.afreshAfter
+	}
+	return bigLoad
 }
 
 // groupEnd is the end of the group that starts at srcs[i].

@@ -34,6 +34,12 @@ type Store struct {
 	memLimit string // DuckDB's memory limit as the store set it at open (memory.go)
 	readOnly bool
 	threads  int // DuckDB's threads as Open was asked for (0: its default)
+	// lockWait: how long Open waited for another process's lock, and how
+	// long opening again between loads waits (afresh)
+	lockWait time.Duration
+	// afreshAfter: the rows after which LoadAll opens the database again;
+	// 0 is bigLoad (group.go)
+	afreshAfter int64
 	// macros: the database holds this tradepipe's transform macros, so a
 	// connection needs none of its own (macros.go).
 	macros bool
@@ -140,30 +146,11 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
-	deadline := time.Now().Add(c.lockWait)
-	var db *dsql.DB
-	for {
-		if c.readOnly {
-			db, err = openReadOnly(ctx, dsn, !c.allowExternal, c.threads)
-		} else {
-			db, err = openWritable(ctx, dsn, c.threads)
-		}
-		if err == nil {
-			break
-		}
-		if !isLockErr(err) {
-			return nil, fmt.Errorf("open %s: %w", path, err)
-		}
-		if time.Now().After(deadline) {
-			return nil, lockError(path, c.lockWait, err)
-		}
-		select {
-		case <-ctx.Done():
-			return nil, ctx.Err()
-		case <-time.After(200 * time.Millisecond):
-		}
+	db, err := openDB(ctx, path, dsn, c)
+	if err != nil {
+		return nil, err
 	}
-	s := &Store{db: db, path: path, dsn: dsn, readOnly: c.readOnly, threads: c.threads}
+	s := &Store{db: db, path: path, dsn: dsn, readOnly: c.readOnly, threads: c.threads, lockWait: c.lockWait}
 	if c.readOnly {
 		err = s.checkCurrent(ctx)
 	} else if err = s.migrate(ctx); err == nil {
@@ -178,6 +165,35 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 		return nil, err
 	}
 	return s, nil
+}
+
+// openDB opens the database at dsn as c asks, waiting up to c.lockWait
+// for another process's lock on it.
+func openDB(ctx context.Context, path, dsn string, c config) (*dsql.DB, error) {
+	deadline := time.Now().Add(c.lockWait)
+	for {
+		var db *dsql.DB
+		var err error
+		if c.readOnly {
+			db, err = openReadOnly(ctx, dsn, !c.allowExternal, c.threads)
+		} else {
+			db, err = openWritable(ctx, dsn, c.threads)
+		}
+		if err == nil {
+			return db, nil
+		}
+		if !isLockErr(err) {
+			return nil, fmt.Errorf("open %s: %w", path, err)
+		}
+		if time.Now().After(deadline) {
+			return nil, lockError(path, c.lockWait, err)
+		}
+		select {
+		case <-ctx.Done():
+			return nil, ctx.Err()
+		case <-time.After(200 * time.Millisecond):
+		}
+	}
 }
 
 // ErrPathOption is returned for a database path DuckDB would read

@@ -102,12 +102,16 @@ func manyEntries(t *testing.T, n, revise, bad int) ([]byte, []string) {
 	return b.Bytes(), texts
 }
 
-// loadAll loads every source of the file at path with LoadAll.
-func loadAll(t *testing.T, s *Store, path string) []LoadResult {
+// loadAll loads every source of the files at paths with one LoadAll.
+func loadAll(t *testing.T, s *Store, paths ...string) []LoadResult {
 	t.Helper()
-	srcs, err := ingest.Sources(path)
-	if err != nil {
-		t.Fatal(err)
+	var srcs []ingest.Source
+	for _, p := range paths {
+		ss, err := ingest.Sources(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		srcs = append(srcs, ss...)
 	}
 	codes := testCodes(t)
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
