@@ -79,9 +79,15 @@ func (s *Store) afresh(ctx context.Context) error {
 	if s.readOnly {
 		return nil
 	}
-	s.db.Close()
+	// A close that fails (its checkpoint, on a full disk) leaves the
+	// committed loads in the write-ahead log, which the open replays; it
+	// is said only if the open fails too.
+	cerr := s.db.Close()
 	db, err := openDB(ctx, s.path, s.dsn, config{lockWait: s.lockWait, threads: s.threads})
 	if err != nil {
+		if cerr != nil {
+			err = fmt.Errorf("%w (closing it: %v)", err, cerr)
+		}
 		return fmt.Errorf("opening the database again between files: %w", err)
 	}
 	s.db = db
