@@ -60,7 +60,8 @@ func (s *Store) LoadAll(ctx context.Context, srcs []ingest.Source, opts func(i i
 		if i < len(srcs) && rows >= s.afreshRows() && ctx.Err() == nil {
 			if err := s.afresh(ctx); err != nil {
 				for ; i < len(srcs); i++ {
-					done(i, LoadResult{Source: srcs[i], Status: Failed, Format: opts(i).Format, Dataset: opts(i).Dataset,
+					o := opts(i)
+					done(i, LoadResult{Source: srcs[i], Status: Failed, Format: o.Format, Dataset: o.Dataset,
 						Err: fmt.Errorf("%s: %w", srcs[i].Name, err)})
 				}
 			}

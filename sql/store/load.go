@@ -747,7 +747,9 @@ func (s *Store) recordFailure(src ingest.Source, res *LoadResult) {
 	if err != nil && strings.Contains(err.Error(), "database has been invalidated") {
 		// A fatal error (a checkpoint on a full disk) invalidates the
 		// database until it is opened again: open it again, then record.
-		if err = s.reopen(ctx); err == nil {
+		if err = s.reopen(ctx); err != nil {
+			err = fmt.Errorf("opening %s again: %w", s.path, err)
+		} else {
 			_, err = s.db.ExecContext(ctx, `INSERT INTO load_failures (path, sha256, format, dataset, error, failed_at, kind) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 				name, nullIfEmpty(res.SHA256), nullIfEmpty(res.Format), nullIfEmpty(res.Dataset), res.Err.Error(), time.Now().UTC(), string(Classify(res.Err)))
 		}

@@ -72,25 +72,13 @@ func (s *Store) releaseCache(ctx context.Context) {
 // against 405-416 MB each in a process of its own, and at 420-428 MB
 // with the database opened again between them. A load is whole on its
 // own, so nothing is lost between two; another process waiting for the
-// database may take it in that moment, and this waits for it as Open
+// database may take it in that moment, and reopen waits for it as Open
 // does. After a failure the store has no database: the loads after it
 // fail with that error.
 func (s *Store) afresh(ctx context.Context) error {
-	if s.readOnly {
-		return nil
-	}
-	// A close that fails (its checkpoint, on a full disk) leaves the
-	// committed loads in the write-ahead log, which the open replays; it
-	// is said only if the open fails too.
-	cerr := s.db.Close()
-	db, err := openDB(ctx, s.path, s.dsn, config{lockWait: s.lockWait, threads: s.threads})
-	if err != nil {
-		if cerr != nil {
-			err = fmt.Errorf("%w (closing it: %v)", err, cerr)
-		}
+	if err := s.reopen(ctx); err != nil {
 		return fmt.Errorf("opening the database again between files: %w", err)
 	}
-	s.db = db
 	return s.keepMemoryLimit(ctx)
 }
 

@@ -308,17 +308,25 @@ func isLockErr(err error) bool {
 	return err != nil && (strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock"))
 }
 
-// reopen opens a writable database again after DuckDB invalidated it (a
-// fatal error: a checkpoint on a full disk). Loads run one at a time; the
-// caller holds no connection.
+// reopen closes a writable database and opens it again, waiting for
+// another process's lock as Open does: after DuckDB invalidated it (a
+// fatal error: a checkpoint on a full disk; load.go), and between big
+// loads (afresh). Loads run one at a time; the caller holds no
+// connection. A close that fails (its checkpoint, on a full disk) leaves
+// the committed loads in the write-ahead log, which the open replays; it
+// is said only if the open fails too. After a failure the store has no
+// database.
 func (s *Store) reopen(ctx context.Context) error {
 	if s.readOnly {
 		return errors.New("database opened read-only")
 	}
-	s.db.Close()
-	db, err := openWritable(ctx, s.dsn, s.threads)
+	cerr := s.db.Close()
+	db, err := openDB(ctx, s.path, s.dsn, config{lockWait: s.lockWait, threads: s.threads})
 	if err != nil {
-		return fmt.Errorf("opening %s again: %w", s.path, err)
+		if cerr != nil {
+			err = fmt.Errorf("%w (closing it: %v)", err, cerr)
+		}
+		return err
 	}
 	s.db = db
 	return nil
