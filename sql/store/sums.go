@@ -1,6 +1,8 @@
 package store
 
 import (
+	"math/bits"
+
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
@@ -19,6 +21,12 @@ type sumKey struct {
 	level                                 int32
 }
 
+// groupKey is a sumKey without its year: the sums of a group are the
+// years of one reporter, partner, slice, month and product level.
+type groupKey struct{ slice, month, reporter, partner, level int32 }
+
+func (k *sumKey) group() groupKey { return groupKey{k.slice, k.month, k.reporter, k.partner, k.level} }
+
 // sum is one row of trade_sums.
 type sum struct {
 	sumKey
@@ -26,88 +34,108 @@ type sum struct {
 	rows  int64
 }
 
-// sums are a file's sums, in the order their keys first came. The index
-// is a table of its own rather than a Go map: a file whose rows share no
-// key (a WITS record's 27 years are 27 keys) looks up a new key for every
-// row, and at 2.5 million keys Go's map (hashing 24-byte keys, growing)
-// and the growing slice of sums took 1.6 s of CPU. The table probes
-// linearly by a hash of the key and keeps part of the hash beside each
-// index, so a probe reads a sum only when the hashes agree; the sums are
-// kept in fixed blocks, which never move as they grow.
-type sums struct {
-	slots  []uint64 // 0 empty, else hash<<32 | (index+1); len a power of 2
-	blocks [][]sum  // sum i is blocks[i>>sumBlockBits][i&sumBlockMask]
-	n      int
-	last   *sum // the previous row's sum, nil before the first
+// run is some of a group's sums, one a year, of years from y0 to y0+63,
+// made one after the other from sum first on: have's bit i is set where
+// year y0+i has one.
+type run struct {
+	groupKey
+	first int
+	y0    int32
+	have  uint64
 }
 
-const (
-	sumBlockBits = 14
-	sumBlockMask = 1<<sumBlockBits - 1
-)
+// sum gives the run's sum of year y, if it has one: its number. (A year
+// before y0 makes i a large number, as one 64 or more after it does.)
+func (r *run) sum(y int32) (int, bool) {
+	i := uint(y - r.y0)
+	if i >= 64 || r.have&(1<<i) == 0 {
+		return 0, false
+	}
+	return r.first + bits.OnesCount64(r.have&(1<<i-1)), true
+}
 
-func newSums() *sums { return &sums{slots: make([]uint64, 1024)} }
+// extends reports whether the sum of year y, made next as sum n, would
+// extend the run: a later year than its last, within its 64, and its
+// last sum the last one made.
+func (r *run) extends(y int32, n int) bool {
+	i := uint(y - r.y0)
+	return i < 64 && r.have>>i == 0 && r.first+bits.OnesCount64(r.have) == n
+}
 
-// hash mixes a key's six numbers.
-func (k *sumKey) hash() uint64 {
-	a := uint64(uint32(k.slice)) | uint64(uint32(k.year))<<32
-	b := uint64(uint32(k.month)) | uint64(uint32(k.level))<<32
-	c := uint64(uint32(k.reporter)) | uint64(uint32(k.partner))<<32
+// sums are a file's sums, in the order their keys first came.
+//
+// A key is looked up only when it is not the previous row's. Most of a
+// group's keys are then found without a lookup of their own: a WITS
+// record's 27 years are 27 keys, new one after the other, which a table
+// of keys looked up one by one (2.5 million of them in a WITS file, each
+// a read of memory far from the last: 0.8 s of CPU) where a run of years
+// needs one lookup of its group. So a group's first sum starts its run;
+// a sum of a later year than the run's last, made right after it, extends
+// the run (years may be missing between: WITS leaves a year empty where
+// it has no figure); any other sum of the group (a year the run does not
+// hold, made after other sums, or 64 years or more after the run's first)
+// is kept by its whole key (byKey). A key is found in its group's run or
+// else in byKey, never both.
+type sums struct {
+	all     chunked[sum]
+	runs    chunked[run]
+	byGroup index // runs by groupKey
+	byKey   index // the sums no run holds, by sumKey
+	last    *sum  // the previous row's sum, nil before the first
+	run     *run  // the run last looked up, nil before the first
+}
+
+func newSums() *sums { return &sums{} }
+
+// mix hashes three pairs of numbers.
+func mix(a, b, c uint64) uint64 {
 	h := a*0x9e3779b97f4a7c15 ^ b*0xc2b2ae3d27d4eb4f ^ c*0x165667b19e3779f9
 	h ^= h >> 31
 	h *= 0xd6e8feb86659fd93
 	return h ^ h>>32
 }
 
-// at is sum i.
-func (s *sums) at(i int) *sum { return &s.blocks[i>>sumBlockBits][i&sumBlockMask] }
+func (k *sumKey) hash() uint64 {
+	return mix(uint64(uint32(k.slice))|uint64(uint32(k.year))<<32, uint64(uint32(k.month))|uint64(uint32(k.level))<<32,
+		uint64(uint32(k.reporter))|uint64(uint32(k.partner))<<32)
+}
+
+func (k *groupKey) hash() uint64 {
+	return mix(uint64(uint32(k.slice)), uint64(uint32(k.month))|uint64(uint32(k.level))<<32,
+		uint64(uint32(k.reporter))|uint64(uint32(k.partner))<<32)
+}
 
 // find gives the sum of key k, new (zero) if the key is new.
 func (s *sums) find(k sumKey) *sum {
-	h := k.hash()
-	tag := h &^ (1<<32 - 1)
-	mask := uint64(len(s.slots) - 1)
-	for i := h & mask; ; i = (i + 1) & mask {
-		e := s.slots[i]
-		if e == 0 {
-			return s.insert(i, tag, k)
+	if g := k.group(); s.run == nil || s.run.groupKey != g {
+		i, found := s.byGroup.lookup(g.hash(), func(i int) bool { return s.runs.at(i).groupKey == g }, s.runs.n)
+		if !found {
+			s.run = s.runs.add()
+			*s.run = run{groupKey: g, first: s.all.n, y0: k.year, have: 1}
+			return s.add1(k)
 		}
-		if e&^(1<<32-1) == tag {
-			if p := s.at(int(uint32(e)) - 1); p.sumKey == k {
-				return p
-			}
-		}
+		s.run = s.runs.at(i)
 	}
+	r := s.run
+	if i, ok := r.sum(k.year); ok {
+		return s.all.at(i)
+	}
+	if r.extends(k.year, s.all.n) {
+		r.have |= 1 << uint(k.year-r.y0)
+		return s.add1(k)
+	}
+	i, found := s.byKey.lookup(k.hash(), func(i int) bool { return s.all.at(i).sumKey == k }, s.all.n)
+	if found {
+		return s.all.at(i)
+	}
+	return s.add1(k)
 }
 
-// insert adds key k in the empty slot i.
-func (s *sums) insert(i, tag uint64, k sumKey) *sum {
-	if s.n&sumBlockMask == 0 {
-		s.blocks = append(s.blocks, make([]sum, 1<<sumBlockBits))
-	}
-	s.n++
-	s.slots[i] = tag | uint64(s.n)
-	p := s.at(s.n - 1)
+// add1 adds a sum of key k.
+func (s *sums) add1(k sumKey) *sum {
+	p := s.all.add()
 	p.sumKey = k
-	if 2*s.n > len(s.slots) {
-		s.grow()
-	}
 	return p
-}
-
-// grow doubles the table, at half full, reading the sums in order.
-func (s *sums) grow() {
-	slots := make([]uint64, 2*len(s.slots))
-	mask := uint64(len(slots) - 1)
-	for j := range s.n {
-		h := s.at(j).hash()
-		i := h & mask
-		for slots[i] != 0 {
-			i = (i + 1) & mask
-		}
-		slots[i] = h&^(1<<32-1) | uint64(j+1)
-	}
-	s.slots = slots
 }
 
 // add adds a batch's rows, given their ids and product levels.
@@ -120,6 +148,87 @@ func (s *sums) add(slices, years, months, reporters, partners, levels []int32, v
 		s.last.value += values[i]
 		s.last.rows++
 	}
+}
+
+// chunked holds values in fixed blocks, which never move as they grow:
+// a pointer to one stays good.
+type chunked[T any] struct {
+	blocks [][]T // value i is blocks[i>>chunkBits][i&chunkMask]
+	n      int
+}
+
+const (
+	chunkBits = 14
+	chunkMask = 1<<chunkBits - 1
+)
+
+func (c *chunked[T]) at(i int) *T { return &c.blocks[i>>chunkBits][i&chunkMask] }
+
+// add adds a zero value and gives it.
+func (c *chunked[T]) add() *T {
+	if c.n&chunkMask == 0 {
+		c.blocks = append(c.blocks, make([]T, 1<<chunkBits))
+	}
+	c.n++
+	return c.at(c.n - 1)
+}
+
+// index finds values kept elsewhere (numbered from 0) by a hash of their
+// key. It is a table of its own rather than a Go map: at millions of keys
+// Go's map (hashing 24-byte keys, growing) took twice as long. The table
+// probes linearly and keeps the top half of each value's hash beside its
+// number, so a probe compares keys only when the hashes agree. A value's
+// home slot is the top bits of its hash, so the table is in the order of
+// the halves kept: growing it reads the slots in order and writes the
+// larger table nearly in order, not each value anywhere.
+type index struct {
+	slots []uint64 // 0 empty, else hash>>32<<32 | (number+1); len 1<<bits
+	bits  uint
+	n     int
+}
+
+const indexFirstBits = 10
+
+// lookup gives the number of the value of hash h that eq accepts; if
+// there is none, it adds next as that value's number and gives it, with
+// false.
+func (x *index) lookup(h uint64, eq func(int) bool, next int) (int, bool) {
+	if x.slots == nil {
+		x.slots, x.bits = make([]uint64, 1<<indexFirstBits), indexFirstBits
+	}
+	tag := h &^ (1<<32 - 1)
+	mask := uint64(len(x.slots) - 1)
+	for i := tag >> (64 - x.bits); ; i = (i + 1) & mask {
+		e := x.slots[i]
+		if e == 0 {
+			x.slots[i] = tag | uint64(next+1)
+			if x.n++; 2*x.n > len(x.slots) {
+				x.grow()
+			}
+			return next, false
+		}
+		if e&^(1<<32-1) == tag && eq(int(uint32(e))-1) {
+			return int(uint32(e)) - 1, true
+		}
+	}
+}
+
+// grow doubles the table, at half full.
+func (x *index) grow() {
+	x.bits++
+	slots := make([]uint64, 1<<x.bits)
+	mask := uint64(len(slots) - 1)
+	for _, e := range x.slots {
+		if e == 0 {
+			continue
+		}
+		i := e >> (64 - x.bits)
+		for slots[i] != 0 {
+			i = (i + 1) & mask
+		}
+		slots[i] = e
+	}
+	x.slots = slots
 }
 
 // sumsSchema is the shape of trade_sums, column for column.
@@ -141,16 +250,17 @@ func (s *sums) reader(mem memory.Allocator) array.RecordReader {
 	}
 	b := array.NewRecordBuilder(mem, sumsSchema)
 	defer b.Release()
+	n := s.all.n
 	ints := make([]*array.Int32Builder, 6)
 	for i := range ints {
 		ints[i] = b.Field(i).(*array.Int32Builder)
-		ints[i].Reserve(s.n)
+		ints[i].Reserve(n)
 	}
 	vals, rows := b.Field(6).(*array.Float64Builder), b.Field(7).(*array.Int64Builder)
-	vals.Reserve(s.n)
-	rows.Reserve(s.n)
-	for j := range s.n {
-		r := s.at(j)
+	vals.Reserve(n)
+	rows.Reserve(n)
+	for j := range n {
+		r := s.all.at(j)
 		for i, v := range []int32{r.slice, r.year, r.month, r.reporter, r.partner, r.level} {
 			ints[i].UnsafeAppend(v)
 		}
