@@ -25,7 +25,7 @@ import (
 func TestNewDatabaseReferenceTables(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	s, err := Open(ctx, filepath.Join(t.TempDir(), "t.duckdb"))
+	s, err := Open(ctx, filepath.Join(t.TempDir(), "t.duckdb"), noTemplate())
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -119,7 +119,7 @@ func join(fields ...string) string { return strings.Join(fields, "|") }
 func TestNewDatabaseSchema(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	batch, err := Open(ctx, filepath.Join(t.TempDir(), "batch.duckdb"))
+	batch, err := Open(ctx, filepath.Join(t.TempDir(), "batch.duckdb"), noTemplate())
 	if err != nil {
 		t.Fatal(err)
 	}

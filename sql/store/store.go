@@ -56,7 +56,12 @@ type config struct {
 	allowExternal bool
 	lockWait      time.Duration
 	threads       int
+	noTemplate    bool // make a new database from nothing, not a copy (template.go)
 }
+
+// noTemplate makes a new database from nothing: the empty database the
+// copies come from, and the tests of making one.
+func noTemplate() Option { return func(c *config) { c.noTemplate = true } }
 
 // ReadOnly opens the database for reading only: no statement can change it.
 func ReadOnly() Option { return func(c *config) { c.readOnly = true } }
@@ -146,6 +151,27 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 	if err != nil {
 		return nil, err
 	}
+	var tpl string
+	if !c.readOnly && !c.noTemplate {
+		tpl = fromTemplate(ctx, path)
+	}
+	s, err := open(ctx, path, dsn, c)
+	if err != nil && tpl != "" && !errors.Is(err, ErrLocked) {
+		// The copy would not open: the empty database in the cache is
+		// damaged. Make this one from nothing, and that one again next
+		// time.
+		os.Remove(path)
+		os.Remove(path + ".wal")
+		os.Remove(tpl)
+		c.noTemplate = true
+		return open(ctx, path, dsn, c)
+	}
+	return s, err
+}
+
+// open is Open of path, as dsn, once the copy of a new database is made
+// or not.
+func open(ctx context.Context, path, dsn string, c config) (*Store, error) {
 	db, err := openDB(ctx, path, dsn, c)
 	if err != nil {
 		return nil, err

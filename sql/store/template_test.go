@@ -1,0 +1,158 @@
+package store
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+)
+
+// describe is what tells two databases apart that should be the same:
+// their schema, meta, kept macros and every table's rows (as the md5 of
+// their text in order; the ledger's without the time of each load).
+func describe(t *testing.T, s *Store) []string {
+	t.Helper()
+	var out []string
+	for _, q := range []string{
+		`SELECT table_name, column_name, ordinal_position, data_type, is_nullable, coalesce(column_default, '') FROM information_schema.columns
+			WHERE table_catalog = current_database() ORDER BY ALL`,
+		`SELECT table_name, constraint_type, constraint_text FROM duckdb_constraints() WHERE database_name = current_database() ORDER BY ALL`,
+		`SELECT table_name, index_name, coalesce(sql, '') FROM duckdb_indexes() WHERE database_name = current_database() ORDER BY ALL`,
+		`SELECT view_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal ORDER BY ALL`,
+		`SELECT sequence_name, start_value, increment_by FROM duckdb_sequences() WHERE database_name = current_database() ORDER BY ALL`,
+		`SELECT function_name, function_type, coalesce(macro_definition, '') FROM duckdb_functions()
+			WHERE database_name = current_database() AND NOT internal ORDER BY ALL`,
+		`SELECT * FROM meta ORDER BY ALL`,
+	} {
+		out = append(out, textRows(t, s, q)...)
+	}
+	for _, table := range textRows(t, s, `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1`) {
+		from := table
+		if table == "files" {
+			from = `(SELECT * EXCLUDE (loaded_at) FROM files)` // when each was loaded
+		}
+		out = append(out, textRows(t, s, `SELECT '`+table+`', count(*), coalesce(md5(string_agg(r::VARCHAR, '|' ORDER BY r::VARCHAR)), '')
+			FROM `+from+` r`)...)
+	}
+	return out
+}
+
+// cacheIn points the user's cache directory (os.UserCacheDir) at a
+// directory of the test's own and gives the template's folder in it.
+func cacheIn(t *testing.T) string {
+	dir := t.TempDir()
+	t.Setenv("XDG_CACHE_HOME", dir)
+	t.Setenv("HOME", dir)
+	t.Setenv(templateEnv, "")
+	return filepath.Join(dir, "tradepipe")
+}
+
+// TestTemplateCopyIsANewDatabase: a database copied from the empty one in
+// the cache is, before and after a load, the database made from nothing.
+// Each is compared as a later open reads it: a macro read back from the
+// file is DuckDB's own text of it (a CTE's MATERIALIZED is not kept), not
+// the text it was made with.
+func TestTemplateCopyIsANewDatabase(t *testing.T) {
+	cache := cacheIn(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	copied, made := filepath.Join(dir, "copied.duckdb"), filepath.Join(dir, "made.duckdb")
+	if tpl := fromTemplate(ctx, copied); tpl == "" || filepath.Dir(tpl) != cache {
+		t.Fatalf("no copy made (template %q, want one in %s)", tpl, cache)
+	}
+	baci := write(t, dir, "baci.csv", []byte("t,i,j,k,v,q\n2019,398,156,010121,1.5,2\n2019,398,643,010121,2.5,3\n"))
+	for _, step := range []string{"new", "after a load"} {
+		var got [2][]string
+		for i, p := range []string{copied, made} {
+			s, err := Open(ctx, p, noTemplate())
+			if err != nil {
+				t.Fatal(err)
+			}
+			if step == "after a load" {
+				loadFile(t, s, baci, LoadOptions{})
+			}
+			if err := s.Close(); err != nil {
+				t.Fatal(err)
+			}
+			if s, err = Open(ctx, p, ReadOnly()); err != nil {
+				t.Fatal(err)
+			}
+			got[i] = describe(t, s)
+			s.Close()
+		}
+		if !slices.Equal(got[0], got[1]) {
+			t.Fatalf("%s, copied:\n%s\nmade:\n%s", step, strings.Join(got[0], "\n"), strings.Join(got[1], "\n"))
+		}
+	}
+}
+
+// TestTemplateNeverReplaces: no copy is made over a file, beside a WAL,
+// into a folder that is not there, or with the copy turned off; and Open
+// of an existing database leaves it as it was.
+func TestTemplateNeverReplaces(t *testing.T) {
+	cacheIn(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	file := write(t, dir, "file.duckdb", []byte("not a database"))
+	write(t, dir, "orphan.duckdb.wal", []byte("a WAL"))
+	for _, p := range []string{file, filepath.Join(dir, "orphan.duckdb"), filepath.Join(dir, "none", "x.duckdb"), ":memory:"} {
+		if tpl := fromTemplate(ctx, p); tpl != "" {
+			t.Errorf("%s: copied", p)
+		}
+	}
+	if b, err := os.ReadFile(file); err != nil || string(b) != "not a database" {
+		t.Errorf("the file holds %q (%v)", b, err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "orphan.duckdb")); err == nil {
+		t.Error("a copy beside the WAL")
+	}
+	t.Setenv(templateEnv, "1")
+	if tpl := fromTemplate(ctx, filepath.Join(dir, "off.duckdb")); tpl != "" {
+		t.Errorf("copied with %s set", templateEnv)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Errorf("the folder holds %d files, want the 2 written (a copy left behind?)", len(entries))
+	}
+}
+
+// TestTemplateDamaged: a damaged empty database in the cache gives a good
+// new database all the same, made from nothing, and is made again.
+func TestTemplateDamaged(t *testing.T) {
+	cacheIn(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	tpl, err := template(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i, damage := range []func() error{
+		func() error { return os.Truncate(tpl, 4096) },
+		func() error { return os.WriteFile(tpl, []byte(strings.Repeat("x", 8192)), 0o644) },
+	} {
+		if err := damage(); err != nil {
+			t.Fatal(err)
+		}
+		p := filepath.Join(dir, "new"+string(rune('a'+i))+".duckdb")
+		s, err := Open(ctx, p)
+		if err != nil {
+			t.Fatalf("damage %d: %v", i, err)
+		}
+		made, err := Open(ctx, filepath.Join(dir, "made"+string(rune('a'+i))+".duckdb"), noTemplate())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got, want := describe(t, s), describe(t, made); !slices.Equal(got, want) {
+			t.Errorf("damage %d: the new database differs from one made from nothing:\n%s", i, strings.Join(got, "\n"))
+		}
+		s.Close()
+		made.Close()
+		if _, err := os.Stat(tpl); err == nil {
+			t.Errorf("damage %d: the damaged template is still there", i)
+		}
+		if again, err := template(ctx); err != nil || again != tpl {
+			t.Fatalf("damage %d: made again as %q (%v)", i, again, err)
+		}
+	}
+}
