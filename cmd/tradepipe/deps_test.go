@@ -61,7 +61,7 @@ const depsRules = `
 // modules names the outside modules of the rules by their path prefix.
 var modules = map[string]string{
 	"ARROW":  "github.com/apache/arrow-go/v18/",
-	"DUCKDB": "github.com/duckdb/duckdb-go/v2",
+	"DUCKDB": "github.com/duckdb/duckdb-go", // the driver, and its bindings (the library version)
 	"PLOT":   "gonum.org/v1/plot",
 	"PRETTY": "github.com/jedib0t/go-pretty/v6", // the aligned text table
 	"CRON":   "github.com/robfig/cron/v3",

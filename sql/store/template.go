@@ -10,8 +10,8 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
-	"runtime/debug"
-	"strings"
+
+	bindings "github.com/duckdb/duckdb-go-bindings"
 )
 
 // A new database is a copy of an empty one. Making one from nothing (the
@@ -53,14 +53,7 @@ func templateKey() (string, error) {
 	if err != nil {
 		return "", err
 	}
-	fmt.Fprintf(h, "seeds %s\nmacros %s\n", note, macros)
-	if info, ok := debug.ReadBuildInfo(); ok {
-		for _, d := range info.Deps {
-			if strings.Contains(d.Path, "duckdb") {
-				fmt.Fprintf(h, "module %s %s %s\n", d.Path, d.Version, d.Sum)
-			}
-		}
-	}
+	fmt.Fprintf(h, "seeds %s\nmacros %s\nduckdb %s\n", note, macros, bindings.LibraryVersion())
 	return hex.EncodeToString(h.Sum(nil))[:32], nil
 }
 
@@ -144,6 +137,15 @@ func template(ctx context.Context) (string, error) {
 	// Another process making it at once renames the same bytes.
 	if err := os.Rename(made, tpl); err != nil {
 		return "", err
+	}
+	// The empty databases of other versions go: a cache grows by one a
+	// version otherwise.
+	if old, err := filepath.Glob(filepath.Join(dir, "empty-*.duckdb")); err == nil {
+		for _, p := range old {
+			if p != tpl {
+				os.Remove(p)
+			}
+		}
 	}
 	return tpl, nil
 }

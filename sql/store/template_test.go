@@ -118,14 +118,22 @@ func TestTemplateNeverReplaces(t *testing.T) {
 }
 
 // TestTemplateDamaged: a damaged empty database in the cache gives a good
-// new database all the same, made from nothing, and is made again.
+// new database all the same, made from nothing, and is made again; and
+// making one removes those of other versions.
 func TestTemplateDamaged(t *testing.T) {
-	cacheIn(t)
 	ctx := context.Background()
 	dir := t.TempDir()
+	other := filepath.Join(cacheIn(t), "empty-0123.duckdb") // another version's
+	if err := os.MkdirAll(filepath.Dir(other), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	write(t, filepath.Dir(other), filepath.Base(other), []byte("another version's"))
 	tpl, err := template(ctx)
 	if err != nil {
 		t.Fatal(err)
+	}
+	if _, err := os.Stat(other); err == nil {
+		t.Error("another version's empty database is still there")
 	}
 	for i, damage := range []func() error{
 		func() error { return os.Truncate(tpl, 4096) },
