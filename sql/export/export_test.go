@@ -778,7 +778,7 @@ func TestReportsOnExport(t *testing.T) {
 	}{
 		{`DROP VIEW trade`, nil},
 		{`CREATE VIEW trade AS SELECT * EXCLUDE (rate_used, value_usd) FROM read_parquet($g, hive_partitioning = true)`, []any{dsql.Named("g", glob("trade"))}},
-		{`DROP TABLE fx_rates`, nil},
+		{`DROP VIEW fx_rates`, nil},
 		{`CREATE VIEW fx_rates AS SELECT * FROM read_parquet($g, hive_partitioning = true)`, []any{dsql.Named("g", glob("fx_rates"))}},
 		{`DROP TABLE trade_bilateral`, nil},
 		{`CREATE VIEW trade_bilateral AS SELECT * FROM read_parquet($g, hive_partitioning = true)`, []any{dsql.Named("g", glob("totals"))}},

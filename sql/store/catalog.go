@@ -265,7 +265,7 @@ func (s *Store) Forget(ctx context.Context, ids []int64) ([]Forgotten, error) {
 		if f.Slices, err = exec(ctx, tx, `DELETE FROM trade_slices WHERE file_id = ?`, id); err != nil {
 			return nil, err
 		}
-		if f.FXRates, err = exec(ctx, tx, `DELETE FROM fx_rates WHERE file_id = ?`, id); err != nil {
+		if f.FXRates, err = dropRates(ctx, tx, `file_id = ?`, id); err != nil {
 			return nil, err
 		}
 		for _, q := range []string{`DELETE FROM product_descriptions WHERE file_id = ?`, `DELETE FROM release_countries WHERE file_id = ?`,
@@ -323,7 +323,10 @@ func (s *Store) RenameDataset(ctx context.Context, old, new string) (DatasetChan
 	if _, err := exec(ctx, tx, `UPDATE trade_slices SET dataset = ? WHERE dataset = ?`, new, old); err != nil {
 		return c, err
 	}
-	if c.FXRates, err = exec(ctx, tx, `UPDATE fx_rates SET dataset = ? WHERE dataset = ?`, new, old); err != nil {
+	if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM fx_rates WHERE dataset = ?`, old).Scan(&c.FXRates); err != nil {
+		return c, err
+	}
+	if _, err := exec(ctx, tx, `UPDATE fx_series SET dataset = ? WHERE dataset = ?`, new, old); err != nil {
 		return c, err
 	}
 	if c.Files, err = exec(ctx, tx, `UPDATE files SET dataset = ? WHERE dataset = ?`, new, old); err != nil {
@@ -376,7 +379,7 @@ func (s *Store) DropDataset(ctx context.Context, name string) (DatasetChange, er
 	if _, err := exec(ctx, tx, `DELETE FROM trade_slices WHERE dataset = ?`, name); err != nil {
 		return c, err
 	}
-	if c.FXRates, err = exec(ctx, tx, `DELETE FROM fx_rates WHERE dataset = ?`, name); err != nil {
+	if c.FXRates, err = dropRates(ctx, tx, `dataset = ?`, name); err != nil {
 		return c, err
 	}
 	for _, q := range []string{`DELETE FROM product_descriptions WHERE file_id IN (SELECT file_id FROM files WHERE dataset = ?)`,
@@ -431,6 +434,18 @@ func checkDatasetName(name string) error {
 
 func tradeRowCount(ctx context.Context, tx *dsql.Tx, dataset string, n *int64) error {
 	return tx.QueryRowContext(ctx, `SELECT count(*) FROM trade_rows WHERE slice_id IN (SELECT slice_id FROM trade_slices WHERE dataset = ?)`, dataset).Scan(n)
+}
+
+// dropRates deletes the exchange rates of the series that meet where (a
+// condition on fx_series with one parameter, arg) and the series, and
+// gives how many rates it deleted.
+func dropRates(ctx context.Context, tx *dsql.Tx, where string, arg any) (int64, error) {
+	n, err := exec(ctx, tx, `DELETE FROM fx_values WHERE series_id IN (SELECT series_id FROM fx_series WHERE `+where+`)`, arg)
+	if err != nil {
+		return 0, err
+	}
+	_, err = exec(ctx, tx, `DELETE FROM fx_series WHERE `+where, arg)
+	return n, err
 }
 
 func exec(ctx context.Context, tx *dsql.Tx, q string, args ...any) (int64, error) {

@@ -12,7 +12,6 @@ import (
 	"strings"
 	"time"
 
-	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/duckdb/duckdb-go/v2"
@@ -274,9 +273,10 @@ type load struct {
 type streamed struct {
 	fileID int64
 	rows   int64
-	years  *yearSpan // trade: the years the rows hold
-	dims   *interner // trade: the ids handed out, new ones to write
-	rates  *fxCopies // exchange rates: whether the file repeats a rate's key
+	years  *yearSpan   // trade: the years the rows hold
+	dims   *interner   // trade: the ids handed out, new ones to write
+	rates  *fxCopies   // exchange rates: whether the file repeats a rate's key
+	series *fxNarrower // exchange rates: the file's series
 }
 
 func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error) {
@@ -416,11 +416,15 @@ func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID i
 	} else if l.reference() {
 		insert, args = referenceInsert(l.fr.Format.Name), []any{fileID}
 	} else {
-		cols := columnList(ingest.FXSchema)
-		insert = fmt.Sprintf(`INSERT INTO fx_rates (dataset, file_id, %s) SELECT ?, ?, %s FROM tp_incoming`, cols, cols)
-		args = []any{l.res.Dataset, fileID}
+		first, err := nextSeries(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		insert = `INSERT INTO fx_values SELECT * FROM tp_incoming`
 		st.rates = newFXCopies(l.fr)
-		incoming = st.rates
+		st.series = newFXNarrower(st.rates, l.opts.Allocator, first)
+		defer st.series.Release()
+		incoming = st.series
 	}
 	release, err := ar.RegisterView(incoming, "tp_incoming")
 	if err != nil {
@@ -439,6 +443,11 @@ func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID i
 		return nil, err
 	}
 	st.rows, _ = r.RowsAffected()
+	if st.series != nil {
+		if err := st.series.write(dc, l.res.Dataset, fileID); err != nil {
+			return nil, fmt.Errorf("%s: %w", l.src.Name, err)
+		}
+	}
 	if n, ok := incoming.(*narrower); ok {
 		if err := writeSums(ctx, tx, ar, n.sums.reader(l.opts.Allocator)); err != nil {
 			return nil, fmt.Errorf("%s: %w", l.src.Name, err)
@@ -718,14 +727,6 @@ func (y *yearSpan) Next() bool {
 		y.min, y.max = min(y.min, v), max(y.max, v)
 	}
 	return true
-}
-
-func columnList(s *arrow.Schema) string {
-	names := make([]string, s.NumFields())
-	for i, f := range s.Fields() {
-		names[i] = f.Name
-	}
-	return strings.Join(names, ", ")
 }
 
 // recordFailure notes a failed attempt outside the (rolled back) load.

@@ -17,19 +17,23 @@
 --   $file_id: the new file's id
 --   $dataset: its dataset
 WITH touched AS (
-    SELECT DISTINCT currency, freq, year, month FROM fx_rates WHERE file_id = $file_id
+    SELECT DISTINCT s.currency, s.freq, v.year, v.month
+    FROM fx_values v JOIN fx_series s USING (series_id) WHERE s.file_id = $file_id
 ), issuer AS (
     SELECT DISTINCT c.currency, k.country
     FROM currencies c JOIN country_codes k ON k.scheme = 'numeric' AND k.code = ltrim(c.numeric, '0')
+), f AS (
+    SELECT v.rowid AS id, s.country, s.currency, s.freq, v.year, v.month, v.per_usd, s.file_id, v.line
+    FROM fx_values v JOIN fx_series s USING (series_id)
+    WHERE s.dataset = $dataset
 ), r AS (
-    SELECT f.rowid AS id, f.*,
+    SELECT f.*,
            EXISTS (SELECT 1 FROM issuer i WHERE i.currency = f.currency AND i.country = f.country) AS by_issuer,
            count(*) OVER (PARTITION BY f.currency, f.freq, f.year, f.month, f.per_usd) AS same
-    FROM fx_rates f
+    FROM f
     JOIN touched USING (currency, freq, year, month)
-    WHERE f.dataset = $dataset
 )
-DELETE FROM fx_rates
+DELETE FROM fx_values
 WHERE rowid IN (
     SELECT id FROM (
         SELECT id, row_number() OVER (PARTITION BY currency, freq, year, month

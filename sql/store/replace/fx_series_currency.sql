@@ -7,15 +7,18 @@
 --          TMT (the new manat of 2009), is 5200 old manat (TMM) per dollar
 --          in 2001. Such rows take the old currency's code. A series that
 --          reaches the new currency is left as labelled: publishers restate
---          its earlier years in the new unit. Runs in the file's load
---          transaction, before fx_one_rate.
+--          its earlier years in the new unit. The label is the series'
+--          (fx_series): every rate of a series that ends before the change
+--          is older than it. Runs in the file's load transaction, before
+--          fx_one_rate.
 -- parameters:
 --   $file_id: the new file's id
 --   $dataset: its dataset (unused: the rule reads the file's own rows)
-UPDATE fx_rates f SET currency = c.old_currency
+UPDATE fx_series f SET currency = c.old_currency
 FROM currency_changes c,
-     (SELECT country, currency, max(year) AS last_year FROM fx_rates WHERE file_id = $file_id GROUP BY ALL) s
+     (SELECT s.country, s.currency, max(v.year) AS last_year
+      FROM fx_values v JOIN fx_series s USING (series_id) WHERE s.file_id = $file_id GROUP BY ALL) s
 WHERE f.file_id = $file_id AND $dataset IS NOT NULL
   AND c.country = f.country AND c.new_currency = f.currency AND c.kind = 'redenomination'
   AND s.country = f.country AND s.currency = f.currency
-  AND s.last_year < year(c.changed_on) AND f.year < year(c.changed_on);
+  AND s.last_year < year(c.changed_on);
