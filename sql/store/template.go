@@ -8,8 +8,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
+	"strings"
 
 	bindings "github.com/duckdb/duckdb-go-bindings"
 )
@@ -81,7 +84,21 @@ func fromTemplate(ctx context.Context, path string) string {
 		return ""
 	}
 	defer src.Close()
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".new-*")
+	// A copy a killed process left is of no use to anyone: a process
+	// copying at this moment loses its copy and makes its database from
+	// nothing.
+	dir, stem := filepath.Dir(path), "."+filepath.Base(path)+".new-"
+	if entries, err := os.ReadDir(dir); err == nil {
+		for _, e := range entries {
+			if strings.HasPrefix(e.Name(), stem) {
+				os.Remove(filepath.Join(dir, e.Name()))
+			}
+		}
+	}
+	prefix := filepath.Join(dir, stem)
+	// Mode 0666 less the umask, as DuckDB makes a file (os.CreateTemp's
+	// 0600 would keep other users from reading a shared database).
+	tmp, err := os.OpenFile(prefix+strconv.FormatUint(rand.Uint64(), 36), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o666)
 	if err != nil {
 		return ""
 	}

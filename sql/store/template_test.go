@@ -164,3 +164,35 @@ func TestTemplateDamaged(t *testing.T) {
 		}
 	}
 }
+
+// TestTemplateCopyLikeAFile: a copy has the mode DuckDB gives a database it
+// makes (0666 less the umask, not a temporary file's 0600, which would
+// keep other users from reading it), and a copy a killed process left
+// beside it is removed.
+func TestTemplateCopyLikeAFile(t *testing.T) {
+	cacheIn(t)
+	ctx := context.Background()
+	dir := t.TempDir()
+	left := write(t, dir, ".copied.duckdb.new-killed", []byte("half a copy"))
+	copied, made := filepath.Join(dir, "copied.duckdb"), filepath.Join(dir, "made.duckdb")
+	if fromTemplate(ctx, copied) == "" {
+		t.Fatal("no copy made")
+	}
+	s, err := Open(ctx, made, noTemplate())
+	if err != nil {
+		t.Fatal(err)
+	}
+	s.Close()
+	a, errA := os.Stat(copied)
+	b, errB := os.Stat(made)
+	if errA != nil || errB != nil {
+		t.Fatal(errA, errB)
+	}
+	if a.Mode() != b.Mode() {
+		t.Errorf("the copy's mode is %v, a database made from nothing %v", a.Mode(), b.Mode())
+	}
+	if _, err := os.Stat(left); err == nil {
+		t.Error("the killed process's copy is still there")
+	}
+}
+
