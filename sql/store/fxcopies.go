@@ -14,16 +14,25 @@ import (
 // 200k-row file's 0.9 s).
 type fxCopies struct {
 	array.RecordReader
-	seen   map[fxKey]struct{}
+	seen   map[uint64]struct{}
 	copies bool // two rows share a key, or a key did not fit fxKey
 }
 
-// fxKey is a rate's currency (up to 4 bytes, as ISO 4217's are 3),
-// frequency (one letter), year and month.
-type fxKey struct {
-	currency    [4]byte
-	freq        byte
-	year, month int32
+// fxKey packs a rate's currency (up to 4 bytes, as ISO 4217's are 3),
+// frequency (one letter), year (0-65535) and month (0-15) into one
+// number: 200,000 rates took 17 ms in a map of numbers, 30 ms in one of
+// structs (BenchmarkFXCopies), on the thread DuckDB pulls the rows on.
+// (Sized for the first batch at once, the map took longer: 25-32 ms.) ok
+// is false for a key that does not fit.
+func fxKey(currency, freq string, year, month int32) (k uint64, ok bool) {
+	if len(currency) > 4 || len(freq) != 1 || year < 0 || year > 0xffff || month < 0 || month > 0xf {
+		return 0, false
+	}
+	for i := 0; i < len(currency); i++ {
+		k = k<<8 | uint64(currency[i])
+	}
+	k |= uint64(len(currency)) << 32 // "AB" and "\x00AB" apart: 35 bits in all
+	return k<<28 | uint64(freq[0])<<20 | uint64(year)<<4 | uint64(month), true
 }
 
 var fxCols = struct{ currency, freq, year, month int }{
@@ -32,7 +41,7 @@ var fxCols = struct{ currency, freq, year, month int }{
 }
 
 func newFXCopies(r array.RecordReader) *fxCopies {
-	return &fxCopies{RecordReader: r, seen: map[fxKey]struct{}{}}
+	return &fxCopies{RecordReader: r, seen: map[uint64]struct{}{}}
 }
 
 func (f *fxCopies) Next() bool {
@@ -46,14 +55,12 @@ func (f *fxCopies) Next() bool {
 	currency, freq := rec.Column(fxCols.currency).(*array.String), rec.Column(fxCols.freq).(*array.String)
 	years, months := rec.Column(fxCols.year).(*array.Int32).Int32Values(), rec.Column(fxCols.month).(*array.Int32).Int32Values()
 	for i := range years {
-		c, q := currency.Value(i), freq.Value(i)
-		if len(c) > 4 || len(q) != 1 {
+		k, ok := fxKey(currency.Value(i), freq.Value(i), years[i], months[i])
+		if !ok {
 			f.copies = true
 			break
 		}
-		k := fxKey{freq: q[0], year: years[i], month: months[i]}
-		copy(k.currency[:], c)
-		if _, ok := f.seen[k]; ok {
+		if _, dup := f.seen[k]; dup {
 			f.copies = true
 			break
 		}

@@ -195,4 +195,3 @@ func TestTemplateCopyLikeAFile(t *testing.T) {
 		t.Error("the killed process's copy is still there")
 	}
 }
-
