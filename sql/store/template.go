@@ -24,12 +24,13 @@ import (
 // file takes milliseconds. The empty database is made once, the usual
 // way, and kept in the user's cache directory under a name that is the
 // hash of everything that goes into it: the schema files, the seeds, the
-// transform macros, the totals' rule and the DuckDB library. A database
-// copied from it is then opened as any existing one is, so every check a
-// later open makes (schema version, seeds, macros, rule) holds for it as
-// for one made here. Where the cache cannot be used (no cache directory,
-// one that cannot be written, TRADEPIPE_NO_TEMPLATE set), the database is
-// made from nothing, as before.
+// transform macros (the totals' rule is made of them) and the DuckDB
+// library's version. A database copied from it is then opened as any
+// existing one is, so every check a later open makes (schema version,
+// seeds, macros, rule) holds for it as for one made here. Where the cache
+// cannot be used (no cache directory, one that cannot be written,
+// TRADEPIPE_NO_TEMPLATE set), the database is made from nothing, as
+// before.
 
 // templateEnv, when set to anything, turns the copy off.
 const templateEnv = "TRADEPIPE_NO_TEMPLATE"
