@@ -37,8 +37,8 @@ type sum struct {
 // run is some of a group's sums, one a year, of years from y0 to y0+63,
 // made one after the other from sum first on: have's bit i is set where
 // year y0+i has one. Its group is its first sum's: a BACI year's runs
-// are as many as its sums, and holding the group's key in each as well
-// took 10 MB more of a history's peak.
+// are as many as its sums, and with the group's key in each as well its
+// load peaked at 403-419 MB, against 371-383 MB so.
 type run struct {
 	first int32
 	y0    int32
