@@ -6,7 +6,7 @@ import (
 	"database/sql/driver"
 	"fmt"
 	"strconv"
-	"sync/atomic"
+	"strings"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -46,13 +46,11 @@ type fxSeries struct{ country, code, currency, freq string }
 // fxNarrower reads ingest.FXSchema batches from src and gives fx_values
 // batches.
 type fxNarrower struct {
-	refs  atomic.Int64
-	src   array.RecordReader
+	mapped
 	mem   memory.Allocator
 	ids   map[fxSeries]int32
 	fresh []fxSeries // the series in the order of their ids, from first
 	first int32
-	cur   arrow.RecordBatch
 }
 
 // newFXNarrower reads from src, numbering the file's series from first.
@@ -60,35 +58,9 @@ func newFXNarrower(src array.RecordReader, mem memory.Allocator, first int32) *f
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
-	n := &fxNarrower{src: src, mem: mem, ids: map[fxSeries]int32{}, first: first}
-	n.refs.Store(1)
+	n := &fxNarrower{mem: mem, ids: map[fxSeries]int32{}, first: first}
+	n.init(src, fxValuesSchema, n.narrow)
 	return n
-}
-
-func (n *fxNarrower) Retain() { n.refs.Add(1) }
-
-func (n *fxNarrower) Release() {
-	if n.refs.Add(-1) == 0 && n.cur != nil {
-		n.cur.Release()
-		n.cur = nil
-	}
-}
-
-func (n *fxNarrower) Schema() *arrow.Schema          { return fxValuesSchema }
-func (n *fxNarrower) RecordBatch() arrow.RecordBatch { return n.cur }
-func (n *fxNarrower) Record() arrow.RecordBatch      { return n.cur }
-func (n *fxNarrower) Err() error                     { return n.src.Err() }
-
-func (n *fxNarrower) Next() bool {
-	if n.cur != nil {
-		n.cur.Release()
-		n.cur = nil
-	}
-	if !n.src.Next() {
-		return false
-	}
-	n.cur = n.narrow(n.src.RecordBatch())
-	return true
 }
 
 // narrow makes one fx_values batch: the series ids and periods are new,
@@ -112,7 +84,7 @@ func (n *fxNarrower) narrow(rec arrow.RecordBatch) arrow.RecordBatch {
 			id, ok := n.ids[s]
 			if !ok {
 				id = n.first + int32(len(n.fresh))
-				s = fxSeries{clone(s.country), clone(s.code), clone(s.currency), clone(s.freq)}
+				s = fxSeries{strings.Clone(s.country), strings.Clone(s.code), strings.Clone(s.currency), strings.Clone(s.freq)}
 				n.ids[s] = id
 				n.fresh = append(n.fresh, s)
 			}
@@ -131,9 +103,6 @@ func (n *fxNarrower) narrow(rec arrow.RecordBatch) arrow.RecordBatch {
 	cols := []arrow.Array{idArr, rec.Column(fxIn.line), rec.Column(fxIn.year), rec.Column(fxIn.month), periodArr, rec.Column(fxIn.perUSD)}
 	return array.NewRecordBatch(fxValuesSchema, cols, int64(rows))
 }
-
-// clone copies s out of an Arrow buffer.
-func clone(s string) string { return string([]byte(s)) }
 
 // impliedPeriod reports whether p is the period fx_rates gives a rate of
 // freq, year and month whose period is NULL: the year for an annual rate

@@ -8,7 +8,6 @@ import (
 	"fmt"
 	"slices"
 	"strings"
-	"sync/atomic"
 
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
@@ -243,13 +242,11 @@ func triBool(v int8) any {
 // narrower reads ingest.TradeSchema batches from src and gives trade_rows
 // batches, with ids from its interner, adding each to the file's sums.
 type narrower struct {
-	refs   atomic.Int64
-	src    array.RecordReader
+	mapped
 	mem    memory.Allocator
 	in     *interner
 	sums   *sums
 	levels []int32 // scratch: the rows' product levels
-	cur    arrow.RecordBatch
 	col    map[string]int
 }
 
@@ -257,41 +254,16 @@ func newNarrower(src array.RecordReader, mem memory.Allocator, in *interner) *na
 	if mem == nil {
 		mem = memory.DefaultAllocator
 	}
-	n := &narrower{src: src, mem: mem, in: in, sums: newSums(), col: map[string]int{}}
-	n.refs.Store(1)
+	n := &narrower{mem: mem, in: in, sums: newSums(), col: map[string]int{}}
+	n.init(src, rowsSchema, n.narrow)
 	for i, f := range ingest.TradeSchema.Fields() {
 		n.col[f.Name] = i
 	}
 	return n
 }
 
-func (n *narrower) Retain() { n.refs.Add(1) }
-
-func (n *narrower) Release() {
-	if n.refs.Add(-1) == 0 && n.cur != nil {
-		n.cur.Release()
-		n.cur = nil
-	}
-}
-
-func (n *narrower) Schema() *arrow.Schema          { return rowsSchema }
-func (n *narrower) RecordBatch() arrow.RecordBatch { return n.cur }
-func (n *narrower) Record() arrow.RecordBatch      { return n.cur }
-func (n *narrower) Err() error                     { return n.src.Err() }
 func (n *narrower) column(rec arrow.RecordBatch, name string) arrow.Array {
 	return rec.Column(n.col[name])
-}
-
-func (n *narrower) Next() bool {
-	if n.cur != nil {
-		n.cur.Release()
-		n.cur = nil
-	}
-	if !n.src.Next() {
-		return false
-	}
-	n.cur = n.narrow(n.src.RecordBatch())
-	return true
 }
 
 // narrow makes one trade_rows batch: the reference columns are new, the

@@ -140,19 +140,22 @@ func TestNewDatabaseSchema(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, q := range []string{
-		`SELECT table_name, column_name, ordinal_position, data_type, is_nullable, coalesce(column_default, '') FROM information_schema.columns
-			WHERE table_catalog = current_database() ORDER BY ALL`,
-		`SELECT table_name, constraint_type, constraint_text FROM duckdb_constraints() WHERE database_name = current_database() ORDER BY ALL`,
-		`SELECT table_name, index_name, coalesce(sql, '') FROM duckdb_indexes() WHERE database_name = current_database() ORDER BY ALL`,
-		`SELECT view_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal ORDER BY ALL`,
-		`SELECT sequence_name, start_value, increment_by FROM duckdb_sequences() WHERE database_name = current_database() ORDER BY ALL`,
-		`SELECT value FROM meta WHERE key = 'schema_version'`,
-	} {
+	for _, q := range append(slices.Clone(schemaQueries), `SELECT value FROM meta WHERE key = 'schema_version'`) {
 		if got, want := textRows(t, batch, q), textRows(t, each, q); !slices.Equal(got, want) {
 			t.Errorf("%s\nnew database:\n%s\none schema file a transaction:\n%s", q, strings.Join(got, "\n"), strings.Join(want, "\n"))
 		}
 	}
+}
+
+// schemaQueries list a database's schema: its tables, columns, types,
+// defaults, constraints, indexes, views and sequences.
+var schemaQueries = []string{
+	`SELECT table_name, column_name, ordinal_position, data_type, is_nullable, coalesce(column_default, '') FROM information_schema.columns
+		WHERE table_catalog = current_database() ORDER BY ALL`,
+	`SELECT table_name, constraint_type, constraint_text FROM duckdb_constraints() WHERE database_name = current_database() ORDER BY ALL`,
+	`SELECT table_name, index_name, coalesce(sql, '') FROM duckdb_indexes() WHERE database_name = current_database() ORDER BY ALL`,
+	`SELECT view_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal ORDER BY ALL`,
+	`SELECT sequence_name, start_value, increment_by FROM duckdb_sequences() WHERE database_name = current_database() ORDER BY ALL`,
 }
 
 // textRows is a query's rows, each as its columns' text joined by |.

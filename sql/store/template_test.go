@@ -15,17 +15,10 @@ import (
 func describe(t *testing.T, s *Store) []string {
 	t.Helper()
 	var out []string
-	for _, q := range []string{
-		`SELECT table_name, column_name, ordinal_position, data_type, is_nullable, coalesce(column_default, '') FROM information_schema.columns
-			WHERE table_catalog = current_database() ORDER BY ALL`,
-		`SELECT table_name, constraint_type, constraint_text FROM duckdb_constraints() WHERE database_name = current_database() ORDER BY ALL`,
-		`SELECT table_name, index_name, coalesce(sql, '') FROM duckdb_indexes() WHERE database_name = current_database() ORDER BY ALL`,
-		`SELECT view_name, sql FROM duckdb_views() WHERE database_name = current_database() AND NOT internal ORDER BY ALL`,
-		`SELECT sequence_name, start_value, increment_by FROM duckdb_sequences() WHERE database_name = current_database() ORDER BY ALL`,
+	for _, q := range append(slices.Clone(schemaQueries),
 		`SELECT function_name, function_type, coalesce(macro_definition, '') FROM duckdb_functions()
 			WHERE database_name = current_database() AND NOT internal ORDER BY ALL`,
-		`SELECT * FROM meta ORDER BY ALL`,
-	} {
+		`SELECT * FROM meta ORDER BY ALL`) {
 		out = append(out, textRows(t, s, q)...)
 	}
 	for _, table := range textRows(t, s, `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1`) {
