@@ -219,3 +219,32 @@ func TestFXSecondFileReplaces(t *testing.T) {
 		t.Errorf("fx_rates:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
 	}
 }
+
+// Two files give one country's rate for the same currency and period
+// under different codes (DE, then DEU), so replace_fx keeps both: the
+// rule's key after the country, the newest file, keeps the second file's.
+func TestFXNewestFileOfACountryKept(t *testing.T) {
+	t.Parallel()
+	dir := t.TempDir()
+	s := openTest(t)
+	for i, rows := range []string{
+		"2001,EUR,1.10,DE\n2002,EUR,1.05,DE\n",
+		"2001,EUR,1.12,DEU\n",
+	} {
+		p := filepath.Join(dir, fmt.Sprintf("%d", i), "rates.csv")
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte("date_or_period,currency,per_usd,country\n"+rows), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		r := loadFile(t, s, p, LoadOptions{Dataset: "fx"})[0]
+		if r.Status != Loaded || r.Replaced != int64(i) {
+			t.Fatalf("file %d: %+v", i, r)
+		}
+	}
+	want := []string{"EUR 2001 DEU 1.12", "EUR 2002 DEU 1.05"}
+	if got := fxRows(t, s, "fx"); !slices.Equal(got, want) {
+		t.Errorf("fx_rates:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
