@@ -31,7 +31,7 @@ type scanner struct {
 
 	rawLine []byte   // the current physical line, without its newline
 	buf     []byte   // unescaped field bytes of the current record
-	ends    []int    // end offset in buf of each field
+	spans   []span   // where each field is, in rawLine or buf
 	cols    []int    // 1-based column of each field's first byte
 	lines   []int    // line of each field's first byte (a quoted field may span lines)
 	fields  [][]byte // views into buf
@@ -149,51 +149,60 @@ func (s *scanner) read() ([][]byte, error) {
 	if s.sep == 0 {
 		s.sep = ','
 	}
-	s.buf, s.ends, s.cols, s.lines = s.buf[:0], s.ends[:0], s.cols[:0], s.lines[:0]
+	s.buf, s.spans, s.cols, s.lines = s.buf[:0], s.spans[:0], s.cols[:0], s.lines[:0]
 	line := s.rawLine
 	pos := 0 // offset in line
 	for {
-		if len(s.ends) >= maxFields {
+		if len(s.spans) >= maxFields {
 			return nil, s.errAt(s.recLine, pos+1, fmt.Errorf("%w: more than %d fields", ErrFieldCount, maxFields))
 		}
-		start := len(s.buf)
 		col := pos + 1
 		if pos < len(line) && line[pos] == '"' {
-			// Quoted field, possibly spanning lines.
 			qline, qcol := s.line, col
 			pos++
-			for {
-				i := bytes.IndexByte(line[pos:], '"')
-				if i < 0 {
-					s.buf = append(s.buf, line[pos:]...)
-					if len(s.buf)-start > maxFieldBytes {
-						return nil, s.errAt(qline, qcol, fmt.Errorf("%w: over %d bytes", ErrFieldTooLong, maxFieldBytes))
-					}
-					if err := s.readLine(); err != nil {
-						if err == io.EOF {
-							return nil, s.errAt(qline, qcol, fmt.Errorf("%w: unterminated quoted field", ErrQuote))
-						}
-						return nil, err
-					}
-					s.buf = append(s.buf, '\n')
-					line, pos = s.rawLine, 0
-					continue
-				}
-				s.buf = append(s.buf, line[pos:pos+i]...)
+			var f span
+			if i := bytes.IndexByte(line[pos:], '"'); i >= 0 && (pos+i+1 == len(line) || line[pos+i+1] != '"') {
+				// Closed on its line, no escaped quote: the line's own bytes.
+				f = span{pos, pos + i, true}
 				pos += i + 1
-				if pos < len(line) && line[pos] == '"' { // escaped quote
-					s.buf = append(s.buf, '"')
-					pos++
-					continue
+			} else {
+				// Unescaped into buf, possibly over several lines: the
+				// fields before it move to buf first, as the next line
+				// will be read over them.
+				s.detach(line)
+				start := len(s.buf)
+				for {
+					i := bytes.IndexByte(line[pos:], '"')
+					if i < 0 {
+						s.buf = append(s.buf, line[pos:]...)
+						if len(s.buf)-start > maxFieldBytes {
+							return nil, s.errAt(qline, qcol, fmt.Errorf("%w: over %d bytes", ErrFieldTooLong, maxFieldBytes))
+						}
+						if err := s.readLine(); err != nil {
+							if err == io.EOF {
+								return nil, s.errAt(qline, qcol, fmt.Errorf("%w: unterminated quoted field", ErrQuote))
+							}
+							return nil, err
+						}
+						s.buf = append(s.buf, '\n')
+						line, pos = s.rawLine, 0
+						continue
+					}
+					s.buf = append(s.buf, line[pos:pos+i]...)
+					pos += i + 1
+					if pos < len(line) && line[pos] == '"' { // escaped quote
+						s.buf = append(s.buf, '"')
+						pos++
+						continue
+					}
+					break
 				}
-				break
+				f = span{start, len(s.buf), false}
 			}
-			if len(s.buf)-start > maxFieldBytes {
+			if f.b-f.a > maxFieldBytes {
 				return nil, s.errAt(qline, qcol, fmt.Errorf("%w: over %d bytes", ErrFieldTooLong, maxFieldBytes))
 			}
-			s.ends = append(s.ends, len(s.buf))
-			s.cols = append(s.cols, qcol)
-			s.lines = append(s.lines, qline)
+			s.add(f, qcol, qline)
 			if pos == len(line) {
 				break
 			}
@@ -202,9 +211,7 @@ func (s *scanner) read() ([][]byte, error) {
 			}
 			pos++
 			if pos == len(line) { // trailing comma: one more, empty field
-				s.ends = append(s.ends, len(s.buf))
-				s.cols = append(s.cols, pos+1)
-				s.lines = append(s.lines, s.line)
+				s.add(span{}, pos+1, s.line)
 				break
 			}
 			continue
@@ -221,28 +228,52 @@ func (s *scanner) read() ([][]byte, error) {
 		if len(f) > maxFieldBytes {
 			return nil, s.errAt(s.line, col, fmt.Errorf("%w: over %d bytes", ErrFieldTooLong, maxFieldBytes))
 		}
-		s.buf = append(s.buf, f...)
-		s.ends = append(s.ends, len(s.buf))
-		s.cols = append(s.cols, col)
-		s.lines = append(s.lines, s.line)
+		s.add(span{pos, end, true}, col, s.line)
 		if i < 0 {
 			break
 		}
 		pos = end + 1
 		if pos == len(line) {
-			s.ends = append(s.ends, len(s.buf))
-			s.cols = append(s.cols, pos+1)
-			s.lines = append(s.lines, s.line)
+			s.add(span{}, pos+1, s.line)
 			break
 		}
 	}
 	s.fields = s.fields[:0]
-	prev := 0
-	for _, e := range s.ends {
-		s.fields = append(s.fields, s.buf[prev:e:e])
-		prev = e
+	for _, f := range s.spans {
+		src := s.buf
+		if f.line {
+			src = s.rawLine
+		}
+		s.fields = append(s.fields, src[f.a:f.b:f.b])
 	}
 	return s.fields, nil
+}
+
+// span is where a field of the current record is: bytes a to b of the
+// current line (rawLine), where its text is the line's own, or of buf,
+// where it had to be unescaped. Most fields are the line's own, so the
+// scanner copies only what it must.
+type span struct {
+	a, b int
+	line bool
+}
+
+func (s *scanner) add(f span, col, line int) {
+	s.spans = append(s.spans, f)
+	s.cols = append(s.cols, col)
+	s.lines = append(s.lines, line)
+}
+
+// detach copies the fields that are line's own into buf, before a quoted
+// field is unescaped there (and may read the next line over them).
+func (s *scanner) detach(line []byte) {
+	for i, f := range s.spans {
+		if f.line {
+			start := len(s.buf)
+			s.buf = append(s.buf, line[f.a:f.b]...)
+			s.spans[i] = span{start, len(s.buf), false}
+		}
+	}
 }
 
 // blank reports whether a line holds nothing but spaces and tabs: it
