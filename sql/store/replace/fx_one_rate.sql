@@ -14,8 +14,8 @@
 --          the row of the first country code; then the newest file's.
 --          The other copies are deleted. The series are numbered first
 --          and the choice made by aggregates over numbers, not windows
---          over the rates' text: an IMF file's 200,000 rates took 65-90
---          ms, against 150-185 ms with windows (docs/performance.md).
+--          over the rates' text: an IMF file's 200,000 rates took 66-91
+--          ms, against 149-202 ms with windows (docs/performance.md).
 --          Runs in the file's load transaction, after replace_fx.
 -- parameters:
 --   $file_id: the new file's id
