@@ -163,6 +163,9 @@ func newLongFXParser(s *scanner, o *options) (parser, error) {
 			return nil, err
 		}
 	}
+	if fastFX(p) && !o.sequential {
+		return newLongFXReader(p), nil
+	}
 	return p, nil
 }
 
