@@ -35,7 +35,10 @@ func newLongFXReader(p *longFXParser) *longFXReader {
 	r.init(FXSchema, p.o, p.s, false)
 	r.inline = p.o.small()
 	r.parse, r.onePass = r.parseChunk, p.withScanner
-	r.onStart = func() { r.shared = newSharedCols(r.o.mem, chunkRows(r.o, len("1900,AAA,1\n"))) }
+	r.onStart = func() {
+		r.shared = newSharedCols(r.o.mem, chunkRows(r.o, len("1900,AAA,1\n")))
+		r.shared.text("") // made first, so that constant never refuses it for the texts it already holds
+	}
 	r.onRelease = func() { r.shared.release() }
 	return r
 }

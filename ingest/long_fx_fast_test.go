@@ -99,6 +99,18 @@ func TestLongFXFastSameAsGeneral(t *testing.T) {
 	}
 }
 
+// More currencies than the shared constants hold, one a batch: the
+// batches past them build their own columns, and the empty country column
+// is still shared.
+func TestLongFXFastManyCurrencies(t *testing.T) {
+	var b strings.Builder
+	b.WriteString(fxHead)
+	for i := range 3 * maxConstants {
+		fmt.Fprintf(&b, "2019,%c%cX,%d\n", 'A'+i/26, 'A'+i%26, i+1)
+	}
+	sameFXAsGeneral(t, b.String(), true, 1, 2, 64<<10)
+}
+
 // A header with a country column, or more columns, is the general path's.
 func TestLongFXFastOnlyThreeColumns(t *testing.T) {
 	for _, head := range []string{"date_or_period,currency,per_usd,country\n", "date_or_period,currency,per_usd,note\n"} {
