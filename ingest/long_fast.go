@@ -135,14 +135,7 @@ func (r *longReader) parseChunk(c *chunk) {
 	var row longRow
 	for len(data) > 0 {
 		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
-		} else {
-			l, data = data, nil // the text's last line
-		}
-		if k := len(l); k > 0 && l[k-1] == '\r' {
-			l = l[:k-1] // as the scanner does
-		}
+		l, data = cutLine(data)
 		if blank(l) {
 			line++
 			continue
@@ -348,6 +341,20 @@ func flowCode(b []byte) string {
 		return "RM"
 	}
 	return ""
+}
+
+// cutLine splits the first line off a chunk's text as the scanner reads
+// one: without its newline, and without a CR before it or at the end of
+// the text.
+func cutLine(data []byte) (line, rest []byte) {
+	line = data // the text's last line
+	if i := bytes.IndexByte(data, '\n'); i >= 0 {
+		line, rest = data[:i], data[i+1:]
+	}
+	if k := len(line); k > 0 && line[k-1] == '\r' {
+		line = line[:k-1]
+	}
+	return line, rest
 }
 
 // trimSpace is bytes.TrimSpace (what rec.str trims), without the call for

@@ -26,10 +26,11 @@ const (
 	longInline                  // the fast path of a text known to be small
 )
 
-// readLongPath reads a trade-long text of size bytes one way, and renders
-// every column of every row (nulls too); nothing may leak. fellBack tells
-// whether the fast path handed any of the text to the general one.
-func readLongPath(t testing.TB, r io.Reader, size int, mode longMode, batchRows int) (rows []string, fellBack bool, err error) {
+// readFastPath reads a text of size bytes of format (trade-long or
+// fx-long, which have fast paths) one way, and renders every column of
+// every row (nulls too); nothing may leak. fellBack tells whether the fast
+// path handed any of the text to the general one.
+func readFastPath(t testing.TB, format string, r io.Reader, size int, mode longMode, batchRows int) (rows []string, fellBack bool, err error) {
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
 	opts := []Option{WithName("l.csv"), WithCodes(testCodes{}), WithAllocator(mem), WithBatchRows(batchRows)}
@@ -39,23 +40,29 @@ func readLongPath(t testing.TB, r io.Reader, size int, mode longMode, batchRows 
 	case longInline:
 		opts = append(opts, withTextSize(int64(size)))
 	}
-	f, _ := FormatByName("trade-long")
+	f, _ := FormatByName(format)
 	rr, err := f.NewReader(r, opts...)
 	if err != nil {
 		return nil, false, err
 	}
 	defer rr.Release()
-	lr, fast := rr.(*longReader)
-	if fast != (mode != longGeneral) {
+	var pipe *chunkPipe
+	switch fr := rr.(type) {
+	case *longReader:
+		pipe = &fr.chunkPipe
+	case *longFXReader:
+		pipe = &fr.chunkPipe
+	}
+	if fast := pipe != nil; fast != (mode != longGeneral) {
 		t.Fatalf("mode %d: got a %T", mode, rr)
 	}
-	if fast && lr.inline != (mode == longInline) {
-		t.Fatalf("mode %d: inline %v", mode, lr.inline)
+	if pipe != nil && pipe.inline != (mode == longInline) {
+		t.Fatalf("mode %d: inline %v", mode, pipe.inline)
 	}
 	for rr.Next() {
 		rows = append(rows, renderColumns(rr.RecordBatch())...)
 	}
-	return rows, fast && lr.slow != nil, rr.Err()
+	return rows, pipe != nil && pipe.slow != nil, rr.Err()
 }
 
 // renderColumns renders every column of every row, null as <null>.
@@ -83,16 +90,16 @@ func renderColumns(rec arrow.RecordBatch) []string {
 	return out
 }
 
-// sameLongAsGeneral checks that the fast path gives exactly the rows and
+// sameFastAsGeneral checks that format's fast path gives exactly the rows and
 // the error (file, line, column, message) of the general path, on two
 // goroutines and inline, at batch sizes that put chunk boundaries
 // everywhere; a plain text must not fall back at all.
-func sameLongAsGeneral(t testing.TB, in string, plain bool, batches ...int) {
+func sameFastAsGeneral(t testing.TB, format, in string, plain bool, batches ...int) {
 	t.Helper()
 	for _, batch := range batches {
-		want, _, werr := readLongPath(t, strings.NewReader(in), len(in), longGeneral, batch)
+		want, _, werr := readFastPath(t, format, strings.NewReader(in), len(in), longGeneral, batch)
 		for _, mode := range []longMode{longFast, longInline} {
-			got, fellBack, gerr := readLongPath(t, strings.NewReader(in), len(in), mode, batch)
+			got, fellBack, gerr := readFastPath(t, format, strings.NewReader(in), len(in), mode, batch)
 			if fmt.Sprint(werr) != fmt.Sprint(gerr) {
 				t.Fatalf("mode %d, batch %d: error\n%v\nwant\n%v", mode, batch, gerr, werr)
 			}
@@ -158,11 +165,11 @@ func TestLongFastSameAsGeneral(t *testing.T) {
 				t.Fatal(err)
 			}
 			// The file's own error, so that each case is what it says.
-			_, _, werr := readLongPath(t, bytes.NewReader(b), len(b), longGeneral, 64<<10)
+			_, _, werr := readFastPath(t, "trade-long", bytes.NewReader(b), len(b), longGeneral, 64<<10)
 			if tc.err == "" && werr != nil || tc.err != "" && (werr == nil || !strings.HasPrefix(werr.Error(), tc.err)) {
 				t.Fatalf("general path: error %v, want %q", werr, tc.err)
 			}
-			sameLongAsGeneral(t, string(b), tc.plain, 1, 2, 3, 7, 64<<10)
+			sameFastAsGeneral(t, "trade-long", string(b), tc.plain, 1, 2, 3, 7, 64<<10)
 		})
 	}
 }
@@ -229,7 +236,7 @@ func TestLongFastRandomFiles(t *testing.T) {
 			br := breaks[r.IntN(len(breaks))]
 			lines[i] = strings.Replace(lines[i], br.from, br.to, 1)
 		}
-		sameLongAsGeneral(t, head+"\n"+strings.Join(lines, ""), !bad, 1+r.IntN(9), 1+r.IntN(300))
+		sameFastAsGeneral(t, "trade-long", head+"\n"+strings.Join(lines, ""), !bad, 1+r.IntN(9), 1+r.IntN(300))
 	}
 }
 
@@ -254,9 +261,9 @@ func TestLongFastReadError(t *testing.T) {
 		return zr
 	}
 	for _, batch := range []int{1000, 64 << 10} {
-		_, _, werr := readLongPath(t, open(), text.Len(), longGeneral, batch)
+		_, _, werr := readFastPath(t, "trade-long", open(), text.Len(), longGeneral, batch)
 		for _, mode := range []longMode{longFast, longInline} {
-			_, _, gerr := readLongPath(t, open(), text.Len(), mode, batch)
+			_, _, gerr := readFastPath(t, "trade-long", open(), text.Len(), mode, batch)
 			if werr == nil || !errors.Is(gerr, ErrTruncated) || werr.Error() != gerr.Error() {
 				t.Fatalf("mode %d, batch %d: error %v, want %v", mode, batch, gerr, werr)
 			}
@@ -278,6 +285,6 @@ func FuzzLongFast(f *testing.F) {
 	f.Add(uint8(2), []byte("2019\t\tKAZ\tCHN\tX\tTOTAL\t1\tUSD\t2\n"))
 	f.Add(uint8(0), []byte("2019,13,KAZ,CHN,X,TOTAL,1,USD\n2019,,KAZ,CHN,X,TOTAL,2e15,USD\n"))
 	f.Fuzz(func(t *testing.T, head uint8, data []byte) {
-		sameLongAsGeneral(t, heads[int(head)%len(heads)]+string(data), false, 1, 3, 64<<10)
+		sameFastAsGeneral(t, "trade-long", heads[int(head)%len(heads)]+string(data), false, 1, 3, 64<<10)
 	})
 }

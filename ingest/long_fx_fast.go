@@ -1,8 +1,6 @@
 package ingest
 
 import (
-	"bytes"
-
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
 )
@@ -79,14 +77,7 @@ func (r *longFXReader) parseChunk(c *chunk) {
 	var seps [2]int32
 	for data := c.data; len(data) > 0; line++ {
 		var l []byte
-		if i := bytes.IndexByte(data, '\n'); i >= 0 {
-			l, data = data[:i], data[i+1:]
-		} else {
-			l, data = data, nil // the text's last line
-		}
-		if k := len(l); k > 0 && l[k-1] == '\r' {
-			l = l[:k-1] // as the scanner does
-		}
+		l, data = cutLine(data)
 		if blank(l) {
 			continue
 		}

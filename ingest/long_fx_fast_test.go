@@ -1,71 +1,11 @@
 package ingest
 
 import (
-	"errors"
 	"fmt"
-	"io"
 	"math/rand/v2"
 	"strings"
 	"testing"
-
-	"github.com/apache/arrow-go/v18/arrow/memory"
 )
-
-// readFXPath reads an fx-long text the way mode says, and reports whether
-// the fast path handed any of it to the general one.
-func readFXPath(t testing.TB, r io.Reader, size int, mode longMode, batchRows int) (rows []string, fellBack bool, err error) {
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	defer mem.AssertSize(t, 0)
-	opts := []Option{WithName("fx.csv"), WithCodes(testCodes{}), WithAllocator(mem), WithBatchRows(batchRows)}
-	switch mode {
-	case longGeneral:
-		opts = append(opts, withSequential())
-	case longInline:
-		opts = append(opts, withTextSize(int64(size)))
-	}
-	f, _ := FormatByName("fx-long")
-	rr, err := f.NewReader(r, opts...)
-	if err != nil {
-		return nil, false, err
-	}
-	defer rr.Release()
-	fr, fast := rr.(*longFXReader)
-	if fast != (mode != longGeneral) {
-		t.Fatalf("mode %d: got a %T", mode, rr)
-	}
-	if fast && fr.inline != (mode == longInline) {
-		t.Fatalf("mode %d: inline %v", mode, fr.inline)
-	}
-	for rr.Next() {
-		rows = append(rows, renderColumns(rr.RecordBatch())...)
-	}
-	return rows, fast && fr.slow != nil, rr.Err()
-}
-
-// sameFXAsGeneral: the fast path gives the general path's rows and error,
-// at every batch size; plain says it must read all of it itself.
-func sameFXAsGeneral(t testing.TB, in string, plain bool, batches ...int) {
-	t.Helper()
-	for _, batch := range batches {
-		want, _, werr := readFXPath(t, strings.NewReader(in), len(in), longGeneral, batch)
-		for _, mode := range []longMode{longFast, longInline} {
-			got, fellBack, gerr := readFXPath(t, strings.NewReader(in), len(in), mode, batch)
-			if fmt.Sprint(werr) != fmt.Sprint(gerr) {
-				t.Fatalf("mode %d, batch %d: error\n%v\nwant\n%v", mode, batch, gerr, werr)
-			}
-			var wp, gp *ParseError
-			if errors.As(werr, &wp) != errors.As(gerr, &gp) || wp != nil && (wp.File != gp.File || wp.Line != gp.Line || wp.Column != gp.Column) {
-				t.Fatalf("mode %d, batch %d: error at %+v, want %+v", mode, batch, gp, wp)
-			}
-			if plain && fellBack {
-				t.Fatalf("mode %d, batch %d: a plain text fell back to the general path", mode, batch)
-			}
-			if werr == nil && strings.Join(got, "\n") != strings.Join(want, "\n") {
-				t.Fatalf("mode %d, batch %d: rows\n%s\nwant\n%s", mode, batch, strings.Join(got, "\n"), strings.Join(want, "\n"))
-			}
-		}
-	}
-}
 
 const fxHead = "date_or_period,currency,per_usd\n"
 
@@ -95,7 +35,7 @@ func TestLongFXFastSameAsGeneral(t *testing.T) {
 		{"a NUL byte", fxHead + "2019,KZT,1\x00\n", false},
 		{"four-letter currency", fxHead + "2019,KZTX,1\n", false},
 	} {
-		t.Run(tc.name, func(t *testing.T) { sameFXAsGeneral(t, tc.in, tc.plain, 1, 2, 64<<10) })
+		t.Run(tc.name, func(t *testing.T) { sameFastAsGeneral(t, "fx-long", tc.in, tc.plain, 1, 2, 64<<10) })
 	}
 }
 
@@ -108,7 +48,7 @@ func TestLongFXFastManyCurrencies(t *testing.T) {
 	for i := range 3 * maxConstants {
 		fmt.Fprintf(&b, "2019,%c%cX,%d\n", 'A'+i/26, 'A'+i%26, i+1)
 	}
-	sameFXAsGeneral(t, b.String(), true, 1, 2, 64<<10)
+	sameFastAsGeneral(t, "fx-long", b.String(), true, 1, 2, 64<<10)
 }
 
 // A header with a country column, or more columns, is the general path's.
@@ -153,7 +93,7 @@ func TestLongFXFastRandomFiles(t *testing.T) {
 				in = in[:at+i] + br.to + in[at+i+len(br.from):]
 			}
 		}
-		sameFXAsGeneral(t, in, !bad, 1+r.IntN(9), 1+r.IntN(300))
+		sameFastAsGeneral(t, "fx-long", in, !bad, 1+r.IntN(9), 1+r.IntN(300))
 	}
 }
 
@@ -164,6 +104,6 @@ func FuzzLongFXFast(f *testing.F) {
 	f.Add([]byte("2019-Q1,KZT,1\r\n\n2019-03-15,usd,1e3\n"))
 	f.Add([]byte("\"2019\",KZT,1\n2019,KZT,0\n2019-13,KZT,1\n"))
 	f.Fuzz(func(t *testing.T, data []byte) {
-		sameFXAsGeneral(t, fxHead+string(data), false, 1, 3, 64<<10)
+		sameFastAsGeneral(t, "fx-long", fxHead+string(data), false, 1, 3, 64<<10)
 	})
 }
