@@ -52,6 +52,8 @@ func readFastPath(t testing.TB, format string, r io.Reader, size int, mode longM
 		pipe = &fr.chunkPipe
 	case *longFXReader:
 		pipe = &fr.chunkPipe
+	case *sdmxERReader:
+		pipe = &fr.chunkPipe
 	}
 	if fast := pipe != nil; fast != (mode != longGeneral) {
 		t.Fatalf("mode %d: got a %T", mode, rr)
@@ -98,6 +100,9 @@ func sameFastAsGeneral(t testing.TB, format, in string, plain bool, batches ...i
 	t.Helper()
 	for _, batch := range batches {
 		want, _, werr := readFastPath(t, format, strings.NewReader(in), len(in), longGeneral, batch)
+		if plain && (werr != nil || len(want) == 0) {
+			t.Fatalf("batch %d: a plain text gives %d rows and error %v", batch, len(want), werr)
+		}
 		for _, mode := range []longMode{longFast, longInline} {
 			got, fellBack, gerr := readFastPath(t, format, strings.NewReader(in), len(in), mode, batch)
 			if fmt.Sprint(werr) != fmt.Sprint(gerr) {

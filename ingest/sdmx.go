@@ -246,7 +246,11 @@ func newSDMXParser(kind Kind) func(s *scanner, o *options) (parser, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &sdmxParser{s: s, h: h, o: o, kind: kind, mappers: map[string]sdmxMapper{}, cache: map[string]country.Country{}}, nil
+		p := &sdmxParser{s: s, h: h, o: o, kind: kind, mappers: map[string]sdmxMapper{}, cache: map[string]country.Country{}}
+		if col, ok := fastSDMX(p); ok && !o.sequential {
+			return newSDMXERReader(p, col), nil
+		}
+		return p, nil
 	}
 }
 
