@@ -392,38 +392,42 @@ func (s Source) OpenHashing() (rc io.ReadCloser, sum func() (string, error), err
 // OpenHashingContext is OpenHashing whose reads, sum's among them, stop
 // with ctx's error once ctx is done.
 func (s Source) OpenHashingContext(ctx context.Context) (rc io.ReadCloser, sum func() (string, error), err error) {
-	h := sha256.New()
 	var raw io.Reader // the bytes hashed, read directly by sum's drain
+	var closer io.Closer
 	switch s.Compression {
 	case "zip":
-		if rc, err = s.OpenContext(ctx); err != nil {
+		zc, err := s.OpenContext(ctx)
+		if err != nil {
 			return nil, nil, err
 		}
-		raw = rc
-		rc = readCloser{io.TeeReader(rc, h), rc}
+		raw, closer = zc, zc
 	default:
 		f, err := s.openStable(ctx)
 		if err != nil {
 			return nil, nil, err
 		}
-		raw = f
-		tee := io.TeeReader(f, h)
-		if s.Compression != "gzip" {
-			rc = readCloser{tee, f}
-			break
-		}
-		zr, err := gzip.NewReader(bufio.NewReaderSize(tee, 256<<10))
+		raw, closer = f, f
+	}
+	h := newAsyncHash(sha256.New())
+	var r io.Reader = io.TeeReader(raw, h)
+	if s.Compression == "gzip" {
+		zr, err := gzip.NewReader(bufio.NewReaderSize(r, 256<<10))
 		if err != nil {
-			f.Close()
+			h.stop()
+			closer.Close()
 			return nil, nil, gzipOpenErr(s.Name, err)
 		}
-		rc = multiCloser{zr, zr, f}
+		r, closer = zr, multiCloser{zr, zr, closer}
 	}
+	rc = readCloser{r, closeFunc(func() error {
+		h.stop()
+		return closer.Close()
+	})}
 	sum = func() (string, error) {
 		if _, err := io.Copy(h, raw); err != nil {
 			return "", readErr(s.Name, 0, err)
 		}
-		return hex.EncodeToString(h.Sum(nil)), nil
+		return hex.EncodeToString(h.sum()), nil
 	}
 	return rc, sum, nil
 }
