@@ -49,15 +49,27 @@ type chunkPipe struct {
 	inline  bool
 	started bool
 
-	line int    // lines cut into chunks so far
-	tail []byte // bytes read beyond the last chunk
-	eof  bool
-	rerr error // src failed after tail
+	line  int    // lines cut into chunks so far
+	limit int    // bytes the next chunk may hold (chunkFirst doubling to chunkMax)
+	tail  []byte // bytes read beyond the last chunk
+	eof   bool
+	rerr  error // src failed after tail
 
 	inflight []*chunk
 	jobs     chan *chunk
 	workers  sync.WaitGroup
 	free     chan []byte // recycled chunk buffers
+
+	// Off the inline path a goroutine of its own, the cutter, reads and
+	// cuts the chunks, so that reading, checking and hashing the text
+	// overlap what the caller of Next does with each batch (DuckDB's
+	// insert, on its own thread). It hands them on in order through queue,
+	// which it closes when it ends; stop ends it early, and orphan is the
+	// chunk it held then.
+	queue      chan *chunk
+	stop       chan struct{}
+	cutterDone chan struct{}
+	orphan     *chunk
 
 	cur  arrow.RecordBatch
 	slow *batchReader // the one-pass path, once a chunk needed it
@@ -78,7 +90,11 @@ type chunk struct {
 }
 
 const (
-	chunkMax     = 16 << 20 // cut a chunk here even short of batchRows records
+	chunkMax = 16 << 20 // cut a chunk here even short of batchRows records
+	// chunkFirst bounds the first chunk's bytes, and each next chunk may
+	// hold twice its last's, up to chunkMax: the first batch, which the
+	// caller waits for while nothing else runs, comes sooner.
+	chunkFirst   = 1 << 20
 	chunkRead    = 256 << 10
 	chunkWindow  = 3 // chunks in flight: one per goroutine and one ready
 	chunkWorkers = 2
@@ -89,6 +105,7 @@ func (p *chunkPipe) init(schema *arrow.Schema, o *options, s *scanner, quoted bo
 	p.schema, p.opts, p.file, p.src, p.quoted, p.line = schema, o, s.file, s.br, quoted, s.line
 	p.sep = s.sep
 	p.free = make(chan []byte, chunkWindow+1)
+	p.limit = chunkFirst
 	p.refs.Store(1)
 }
 
@@ -102,6 +119,7 @@ func (p *chunkPipe) Release() {
 		p.cur.Release()
 		p.cur = nil
 	}
+	p.stopCutter()
 	p.drain(p.inflight)
 	p.inflight = nil
 	if p.jobs != nil {
@@ -166,14 +184,14 @@ func (p *chunkPipe) Next() bool {
 		p.start()
 	}
 	for {
-		p.fill()
-		if len(p.inflight) == 0 {
+		if !p.take() {
 			p.done = true
 			return false
 		}
 		c := p.inflight[0]
 		<-c.done
 		if c.cutBad || c.failed {
+			p.stopCutter() // the chunks cut after c join it in inflight
 			p.fallback()
 			return p.slow.Next()
 		}
@@ -198,6 +216,8 @@ func (p *chunkPipe) start() {
 		return
 	}
 	p.jobs = make(chan *chunk, chunkWindow)
+	p.queue, p.stop, p.cutterDone = make(chan *chunk, chunkWindow-2), make(chan struct{}), make(chan struct{})
+	go p.cutter()
 	n := min(chunkWorkers, runtime.GOMAXPROCS(0))
 	p.workers.Add(n)
 	for range n {
@@ -211,32 +231,89 @@ func (p *chunkPipe) start() {
 	}
 }
 
-// fill cuts chunks until chunkWindow are in flight (one, inline) or the
-// input ends.
-func (p *chunkPipe) fill() {
-	window := chunkWindow
-	if p.inline {
-		window = 1
+// take makes the next chunk inflight[0], cut and parsed inline or taken
+// from the cutter; false at the end of the input.
+func (p *chunkPipe) take() bool {
+	if !p.inline {
+		c, ok := <-p.queue
+		if ok {
+			p.inflight = append(p.inflight[:0], c)
+		}
+		return ok
 	}
-	for len(p.inflight) < window {
-		if n := len(p.inflight); n > 0 && p.inflight[n-1].cutBad {
-			return // nothing is read past a chunk the one-pass path will take
+	c := p.cut()
+	if c == nil {
+		return false
+	}
+	if !c.cutBad {
+		p.parse(c)
+	}
+	close(c.done)
+	p.inflight = append(p.inflight[:0], c)
+	return true
+}
+
+// cutter cuts chunks, gives them to the parsing goroutines and hands them
+// on in order, until the input ends, a chunk the one-pass path will take
+// (nothing is read past it), or stop.
+func (p *chunkPipe) cutter() {
+	defer func() {
+		close(p.queue)
+		close(p.cutterDone)
+	}()
+	for {
+		select {
+		case <-p.stop:
+			return
+		default:
 		}
 		c := p.cut()
 		if c == nil {
 			return
 		}
-		p.inflight = append(p.inflight, c)
-		switch {
-		case c.cutBad:
+		if c.cutBad {
 			close(c.done)
-		case p.inline:
-			p.parse(c)
-			close(c.done)
-		default:
+		} else {
 			p.jobs <- c
 		}
+		select {
+		case p.queue <- c:
+		case <-p.stop:
+			p.orphan = c
+			return
+		}
+		if c.cutBad {
+			return
+		}
 	}
+}
+
+// stopReading ends the reading of the input where it is, for a caller
+// that reads the rest itself (FileReader.SHA256): Next returns false
+// after it, unless the one-pass path already reads (on the caller's
+// goroutine).
+func (p *chunkPipe) stopReading() {
+	p.stopCutter()
+	p.done = true
+}
+
+// stopCutter ends the cutter, if it runs, and adds the chunks it cut and
+// no one took to inflight, in order. After it, the cutter's state (tail,
+// eof, rerr, line) is the caller's.
+func (p *chunkPipe) stopCutter() {
+	if p.queue == nil {
+		return
+	}
+	close(p.stop)
+	<-p.cutterDone
+	for c := range p.queue {
+		p.inflight = append(p.inflight, c)
+	}
+	if p.orphan != nil {
+		p.inflight = append(p.inflight, p.orphan)
+		p.orphan = nil
+	}
+	p.queue = nil
 }
 
 // chunkBuffers keeps the chunk buffers of readers that ended, for the
@@ -313,7 +390,7 @@ func (p *chunkPipe) cut() *chunk {
 			}
 			break // cut before it
 		}
-		if end > 0 && len(buf) >= chunkMax {
+		if end > 0 && len(buf) >= p.limit {
 			break
 		}
 		// Small batches read little at a time, so that the tail carried
@@ -343,6 +420,7 @@ func (p *chunkPipe) cut() *chunk {
 	if end == 0 {
 		return nil
 	}
+	p.limit = min(2*p.limit, chunkMax)
 	c.data, c.lines = buf[:end], endLines
 	if end < len(buf) {
 		p.tail = append([]byte(nil), buf[end:]...)

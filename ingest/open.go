@@ -29,11 +29,14 @@ type FileReader struct {
 func (f *FileReader) Encoding() string { return f.dec.Encoding() }
 
 // SHA256 returns the source's hash (Source.Hash) when the reader was
-// opened WithSHA256, reading what the reader left unread. Call it before
-// Close.
+// opened WithSHA256, reading what the reader left unread; the reader gives
+// no more batches after it. Call it before Close.
 func (f *FileReader) SHA256() (string, error) {
 	if f.sum == nil {
 		return "", errors.New("ingest: reader opened without WithSHA256")
+	}
+	if s, ok := f.RecordReader.(interface{ stopReading() }); ok {
+		s.stopReading() // no goroutine of its own reads the source while sum does
 	}
 	return f.sum()
 }
@@ -59,7 +62,8 @@ func (c countingReader) Read(p []byte) (int, error) {
 }
 
 // WithProgress calls f with the number of (decompressed) bytes each read
-// consumed, for progress displays. f runs on the reading goroutine.
+// consumed, for progress displays. f may run on a goroutine of the
+// reader's own (a parallel reader reads ahead of Next), one call at a time.
 func WithProgress(f func(n int64)) Option { return func(o *options) { o.progress = f } }
 
 // OpenReader opens src and returns a reader of its rows. With format ""

@@ -5,8 +5,10 @@ import (
 	"io"
 	"math/rand/v2"
 	"os"
+	"runtime"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/apache/arrow-go/v18/arrow/memory"
 )
@@ -215,4 +217,53 @@ func TestParallelLegacy(t *testing.T) {
 		}
 		sameFormatInParallel(t, "comtrade-legacy", sb.String(), 1+r.IntN(9), 1+r.IntN(100))
 	}
+}
+
+// A reader released after one batch, or whose reading SHA256 stopped,
+// leaves no goroutine behind (the cutter reads ahead of Next) and no
+// memory.
+func TestChunkPipeStops(t *testing.T) {
+	text := fxHead + strings.Repeat("2019,KZT,382.75\n2019-01,KZT,370.2\n", 80000) // over smallText: not inline
+	path := writeFile(t, t.TempDir(), "fx.csv", []byte(text))
+	srcs, err := Sources(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := runtime.NumGoroutine()
+	for _, hashed := range []bool{false, true} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		opts := []Option{WithCodes(testCodes{}), WithAllocator(mem), WithBatchRows(100)}
+		if hashed {
+			opts = append(opts, WithSHA256())
+		}
+		fr, err := OpenReader(srcs[0], "", opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if r, ok := fr.RecordReader.(*longFXReader); !ok || r.inline {
+			t.Fatalf("read by a %T, not the fast path on goroutines", fr.RecordReader)
+		}
+		if !fr.Next() {
+			t.Fatal(fr.Err())
+		}
+		if hashed {
+			want, _ := srcs[0].Hash()
+			if got, err := fr.SHA256(); err != nil || got != want {
+				t.Errorf("SHA256 after one batch: %s, %v; want %s", got, err, want)
+			}
+			if fr.Next() {
+				t.Error("a batch after SHA256")
+			}
+		}
+		fr.Release()
+		fr.Close()
+		mem.AssertSize(t, 0)
+	}
+	for range 100 {
+		if runtime.NumGoroutine() <= before {
+			return
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+	t.Errorf("%d goroutines, %d before", runtime.NumGoroutine(), before)
 }
