@@ -2,6 +2,7 @@ package ingest
 
 import (
 	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"io"
@@ -128,10 +129,7 @@ func (d *decodeReader) fill() {
 	}
 	i := d.w
 	for i < len(b) {
-		for i+8 <= len(b) && (uint64(b[i])|uint64(b[i+1])|uint64(b[i+2])|uint64(b[i+3])|
-			uint64(b[i+4])|uint64(b[i+5])|uint64(b[i+6])|uint64(b[i+7]))&0x80 == 0 {
-			i += 8
-		}
+		i += asciiRun(b[i:])
 		if i == len(b) {
 			break
 		}
@@ -214,4 +212,25 @@ func (d *decodeReader) advance(b []byte) {
 		return
 	}
 	d.col += len(b)
+}
+
+// asciiRun is the length of b's leading run of ASCII bytes, short of it
+// by at most 7: it reads 32 bytes a step, then 8, and stops at a step
+// holding any other byte (the caller goes on byte by byte).
+func asciiRun(b []byte) int {
+	const high = 0x8080808080808080
+	n := 0
+	for ; n+32 <= len(b); n += 32 {
+		w := b[n : n+32 : n+32]
+		if (binary.LittleEndian.Uint64(w)|binary.LittleEndian.Uint64(w[8:])|
+			binary.LittleEndian.Uint64(w[16:])|binary.LittleEndian.Uint64(w[24:]))&high != 0 {
+			break
+		}
+	}
+	for ; n+8 <= len(b); n += 8 {
+		if binary.LittleEndian.Uint64(b[n:])&high != 0 {
+			break
+		}
+	}
+	return n
 }

@@ -151,3 +151,35 @@ func TestOpenReaderEncoding(t *testing.T) {
 		}
 	}
 }
+
+// asciiRun stops short of the first other byte by less than a step of 8,
+// wherever it sits, and short of the end by less than 8.
+func TestASCIIRun(t *testing.T) {
+	for size := 0; size < 100; size++ {
+		b := bytes.Repeat([]byte("a"), size)
+		if n := asciiRun(b); n > size || n <= size-8 {
+			t.Errorf("all ASCII, %d bytes: %d", size, n)
+		}
+		for at := 0; at < size; at++ {
+			b[at] = 0xC3
+			if n := asciiRun(b); n > at || n <= at-8 {
+				t.Errorf("%d bytes, 0xC3 at %d: %d", size, at, n)
+			}
+			b[at] = 'a'
+		}
+	}
+}
+
+func BenchmarkDecodeReader(b *testing.B) {
+	text := bytes.Repeat([]byte("IMF.STA:ER(4.0.1),KAZ,XDC_USD,PA_RT,M,2019-M01,382.75,0,,,,,,R,OL,true,,\n"), 100000)
+	buf := make([]byte, 256<<10)
+	b.SetBytes(int64(len(text)))
+	for b.Loop() {
+		d := newDecodeReader("b.csv", bytes.NewReader(text), int64(len(text)))
+		for {
+			if _, err := d.Read(buf); err != nil {
+				break
+			}
+		}
+	}
+}
