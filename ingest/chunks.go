@@ -330,7 +330,15 @@ func (p *chunkPipe) buffer() []byte {
 	if b, ok := chunkBuffers.Get().(*[]byte); ok {
 		return (*b)[:0]
 	}
-	return make([]byte, 0, 4<<20)
+	// Room for the largest chunk at once: growing by doubling cleared and
+	// copied each chunk's bytes two or three times over. Pages a chunk
+	// does not reach are never touched; a text of known size gets no more
+	// than it can fill.
+	size := chunkMax + chunkRead
+	if n := p.opts.textSize; n >= 0 && n+chunkRead < int64(size) {
+		size = int(n) + chunkRead
+	}
+	return make([]byte, 0, size)
 }
 
 func (p *chunkPipe) recycle(b []byte) {
