@@ -3,6 +3,7 @@ package ingest
 import (
 	"github.com/apache/arrow-go/v18/arrow"
 	"github.com/apache/arrow-go/v18/arrow/array"
+	"github.com/apache/arrow-go/v18/arrow/memory"
 )
 
 // longFXReader is the fast path for fx-long files of the three columns
@@ -57,23 +58,9 @@ const (
 
 // parseChunk turns a chunk into a batch, or marks it failed.
 func (r *longFXReader) parseChunk(c *chunk) {
-	mem, n := r.o.mem, c.lines
-	lineBuf, yearBuf, monthBuf, rateBuf := fixed(mem, n, 8), fixed(mem, n, 4), fixed(mem, n, 4), fixed(mem, n, 8)
-	lines := arrow.Int64Traits.CastFromBytes(lineBuf.Bytes())
-	years := arrow.Int32Traits.CastFromBytes(yearBuf.Bytes())
-	months := arrow.Int32Traits.CastFromBytes(monthBuf.Bytes())
-	rates := arrow.Float64Traits.CastFromBytes(rateBuf.Bytes())
-	freq, cur := newLazyStr(mem, n), newLazyStr(mem, n)
-	period := newStrCol(mem, n, 7*n)
-	release := func() {
-		for _, b := range []interface{ Release() }{lineBuf, yearBuf, monthBuf, rateBuf} {
-			b.Release()
-		}
-		period.release()
-		freq.release()
-		cur.release()
-	}
-	rows, line := 0, c.line
+	b := newFXBatch(r.o.mem, c.lines)
+	cur := newLazyStr(r.o.mem, c.lines)
+	line := c.line
 	var seps [2]int32
 	for data := c.data; len(data) > 0; line++ {
 		var l []byte
@@ -91,17 +78,17 @@ func (r *longFXReader) parseChunk(c *chunk) {
 			c.failed = true
 			break
 		}
+		var freq string
+		var month int32
 		switch {
 		case len(p) == 4:
-			freq.add("A")
-			months[rows] = 0
+			freq = "A"
 		case len(p) == 7 && p[4] == '-' && p[5] >= '0' && p[5] <= '1' && p[6] >= '0' && p[6] <= '9':
-			m := int32(p[5]-'0')*10 + int32(p[6]-'0')
-			if m < 1 || m > 12 {
+			month = int32(p[5]-'0')*10 + int32(p[6]-'0')
+			freq = "M"
+			if month < 1 || month > 12 {
 				c.failed = true
 			}
-			freq.add("M")
-			months[rows] = m
 		default:
 			c.failed = true // a quarter, a day, or what the general path words an error for
 		}
@@ -110,30 +97,77 @@ func (r *longFXReader) parseChunk(c *chunk) {
 			c.failed = true
 			break
 		}
-		lines[rows], years[rows], rates[rows] = int64(line), year, rate
-		period.addBytes(p)
+		b.add(line, freq, year, month, p, rate)
 		cur.addBytes(cu)
-		rows++
 	}
-	if c.failed || !r.shared.holds(rows) { // (the second only where the text outgrew its size)
+	if c.failed || !r.shared.holds(b.rows) { // (the second only where the text outgrew its size)
 		c.failed = true
-		release()
+		b.release()
+		cur.release()
 		return
 	}
+	country := r.shared.constant("", b.rows)
+	country.Retain() // country_code is the same column
+	c.rec = b.batch(r.shared, country, country, cur.array(r.shared))
+}
+
+// fxBatch builds a batch of FXSchema's columns in allocator memory, as
+// the rate fast paths (longFXReader, sdmxERReader) parse a chunk: the
+// line, frequency, year, month, period and rate of each row; the reader
+// gives the country, code and currency columns.
+type fxBatch struct {
+	bufs          [4]*memory.Buffer // line, year, month, rate
+	lines         []int64
+	years, months []int32
+	rates         []float64
+	freq          *lazyStr
+	period        *strCol
+	rows          int
+}
+
+func newFXBatch(mem memory.Allocator, n int) *fxBatch {
+	b := &fxBatch{bufs: [4]*memory.Buffer{fixed(mem, n, 8), fixed(mem, n, 4), fixed(mem, n, 4), fixed(mem, n, 8)},
+		freq: newLazyStr(mem, n), period: newStrCol(mem, n, 7*n)}
+	b.lines = arrow.Int64Traits.CastFromBytes(b.bufs[0].Bytes())
+	b.years = arrow.Int32Traits.CastFromBytes(b.bufs[1].Bytes())
+	b.months = arrow.Int32Traits.CastFromBytes(b.bufs[2].Bytes())
+	b.rates = arrow.Float64Traits.CastFromBytes(b.bufs[3].Bytes())
+	return b
+}
+
+// add appends a row; freq must not change (a constant).
+func (b *fxBatch) add(line int, freq string, year, month int32, period []byte, rate float64) {
+	b.lines[b.rows], b.years[b.rows], b.months[b.rows], b.rates[b.rows] = int64(line), year, month, rate
+	b.freq.add(freq)
+	b.period.addBytes(period)
+	b.rows++
+}
+
+// batch is the record of the rows added, with the reader's columns
+// (their references taken over).
+func (b *fxBatch) batch(shared *sharedCols, country, code, currency arrow.Array) arrow.RecordBatch {
 	cols := make([]arrow.Array, nFXCols)
-	cols[fxColLine] = primitive(arrow.PrimitiveTypes.Int64, rows, nil, lineBuf, 0)
-	cols[fxColCountry] = r.shared.constant("", rows)
-	cols[fxColCountryCode] = r.shared.constant("", rows)
-	cols[fxColCurrency] = cur.array(r.shared)
-	cols[fxColFreq] = freq.array(r.shared)
-	cols[fxColYear] = primitive(arrow.PrimitiveTypes.Int32, rows, nil, yearBuf, 0)
-	cols[fxColMonth] = primitive(arrow.PrimitiveTypes.Int32, rows, nil, monthBuf, 0)
-	cols[fxColPeriod] = period.array(nil, 0)
-	cols[fxColPerUSD] = primitive(arrow.PrimitiveTypes.Float64, rows, nil, rateBuf, 0)
-	c.rec = array.NewRecordBatch(FXSchema, cols, int64(rows))
+	cols[fxColLine] = primitive(arrow.PrimitiveTypes.Int64, b.rows, nil, b.bufs[0], 0)
+	cols[fxColCountry], cols[fxColCountryCode], cols[fxColCurrency] = country, code, currency
+	cols[fxColFreq] = b.freq.array(shared)
+	cols[fxColYear] = primitive(arrow.PrimitiveTypes.Int32, b.rows, nil, b.bufs[1], 0)
+	cols[fxColMonth] = primitive(arrow.PrimitiveTypes.Int32, b.rows, nil, b.bufs[2], 0)
+	cols[fxColPeriod] = b.period.array(nil, 0)
+	cols[fxColPerUSD] = primitive(arrow.PrimitiveTypes.Float64, b.rows, nil, b.bufs[3], 0)
+	rec := array.NewRecordBatch(FXSchema, cols, int64(b.rows))
 	for _, a := range cols {
 		a.Release()
 	}
+	return rec
+}
+
+// release drops the buffers of a batch that was not made.
+func (b *fxBatch) release() {
+	for _, buf := range b.bufs {
+		buf.Release()
+	}
+	b.period.release()
+	b.freq.release()
 }
 
 // upperCode reports whether b is three upper-case ASCII letters, the

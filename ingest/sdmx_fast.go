@@ -4,9 +4,6 @@ import (
 	"bytes"
 	"math"
 
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-
 	"github.com/tradepipe/tradepipe/transform/country"
 )
 
@@ -97,27 +94,11 @@ type sdmxERChunk struct {
 // parseChunk turns a chunk into a batch, or marks it failed.
 func (r *sdmxERReader) parseChunk(c *chunk) {
 	mem, n := r.o.mem, c.lines
-	lineBuf, yearBuf, monthBuf, rateBuf := fixed(mem, n, 8), fixed(mem, n, 4), fixed(mem, n, 4), fixed(mem, n, 8)
-	lines := arrow.Int64Traits.CastFromBytes(lineBuf.Bytes())
-	years := arrow.Int32Traits.CastFromBytes(yearBuf.Bytes())
-	months := arrow.Int32Traits.CastFromBytes(monthBuf.Bytes())
-	rates := arrow.Float64Traits.CastFromBytes(rateBuf.Bytes())
-	cty, code := newStrCol(mem, n, 3*n), &codeCol{mem: mem, n: n}
-	cur, period := newStrCol(mem, n, 3*n), newStrCol(mem, n, 7*n)
-	freq := newLazyStr(mem, n)
-	release := func() {
-		for _, b := range []interface{ Release() }{lineBuf, yearBuf, monthBuf, rateBuf} {
-			b.Release()
-		}
-		for _, s := range []*strCol{cty, cur, period} {
-			s.release()
-		}
-		code.release()
-		freq.release()
-	}
+	b := newFXBatch(mem, n)
+	cty, code, cur := newStrCol(mem, n, 3*n), &codeCol{mem: mem, n: n}, newStrCol(mem, n, 3*n)
 	st := sdmxERChunk{countries: map[string]*sdmxERCountry{}, fields: make([][]byte, r.col.last+1)}
 	var row sdmxERRow
-	rows, line := 0, c.line
+	line := c.line
 	for data := c.data; len(data) > 0; line++ {
 		var l []byte
 		l, data = cutLine(data)
@@ -132,33 +113,21 @@ func (r *sdmxERReader) parseChunk(c *chunk) {
 		if !keep {
 			continue
 		}
-		lines[rows], years[rows], months[rows], rates[rows] = int64(line), row.year, row.month, row.rate
+		b.add(line, row.freq, row.year, row.month, row.period, row.rate)
 		code.add(cty, &row.country.e)
 		cty.add(row.country.e.country)
 		cur.add(row.country.currency)
-		freq.add(row.freq)
-		period.addBytes(row.period)
-		rows++
 	}
-	if c.failed || !r.shared.holds(rows) { // (the second only where the text outgrew its size)
+	if c.failed || !r.shared.holds(b.rows) { // (the second only where the text outgrew its size)
 		c.failed = true
-		release()
+		b.release()
+		cty.release()
+		cur.release()
+		code.release()
 		return
 	}
-	cols := make([]arrow.Array, nFXCols)
-	cols[fxColLine] = primitive(arrow.PrimitiveTypes.Int64, rows, nil, lineBuf, 0)
-	cols[fxColCountry] = cty.array(nil, 0)
-	cols[fxColCountryCode] = code.array(cols[fxColCountry])
-	cols[fxColCurrency] = cur.array(nil, 0)
-	cols[fxColFreq] = freq.array(r.shared)
-	cols[fxColYear] = primitive(arrow.PrimitiveTypes.Int32, rows, nil, yearBuf, 0)
-	cols[fxColMonth] = primitive(arrow.PrimitiveTypes.Int32, rows, nil, monthBuf, 0)
-	cols[fxColPeriod] = period.array(nil, 0)
-	cols[fxColPerUSD] = primitive(arrow.PrimitiveTypes.Float64, rows, nil, rateBuf, 0)
-	c.rec = array.NewRecordBatch(FXSchema, cols, int64(rows))
-	for _, a := range cols {
-		a.Release()
-	}
+	country := cty.array(nil, 0)
+	c.rec = b.batch(r.shared, country, code.array(country), cur.array(nil, 0))
 }
 
 // sdmxERRow is one parsed line.
