@@ -11,10 +11,9 @@ import (
 )
 
 // readersTarget: each line-per-record layout tradepipe reads in parallel
-// chunks (beyond BACI and Comtrade+, which ingest measures), and SDMX-CSV
-// (the IMF's exchange rates, on one goroutine), loaded by
-// tradepipe ingest against DuckDB's read_csv of the same file into the
-// same columns.
+// chunks (beyond BACI and Comtrade+, which ingest measures), SDMX-CSV (the
+// IMF's exchange rates) among them, loaded by tradepipe ingest against
+// DuckDB's read_csv of the same file into the same columns.
 func (r *runner) readersTarget() error {
 	n := r.comtradeRows
 	for _, l := range []struct {
