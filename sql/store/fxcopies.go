@@ -14,9 +14,21 @@ import (
 // 200k-row file's 0.9 s).
 type fxCopies struct {
 	array.RecordReader
-	seen   map[uint64]struct{}
-	copies bool // two rows share a key, or a key did not fit fxKey
+	sets   map[uint64]*periodSet // by currency and frequency (fxKey >> 20)
+	seen   map[uint64]struct{}   // keys of a year outside periodSet's
+	copies bool                  // two rows share a key, or a key did not fit fxKey
 }
+
+// periodSet is a bit per year from 1900 to 2100 and month (0-15) of one
+// currency and frequency: a rate file's keys, one test and set a row
+// where a map of 200,000 numbers took 17-20 ms on DuckDB's thread
+// (BenchmarkFXCopies).
+type periodSet [(periodYears*16 + 63) / 64]uint64
+
+const (
+	periodFirst = 1900
+	periodYears = 2100 - periodFirst + 1
+)
 
 // fxKey packs a rate's currency (up to 4 bytes, as ISO 4217's are 3),
 // frequency (one letter), year (0-65535) and month (0-15) into one
@@ -41,7 +53,7 @@ var fxCols = struct{ currency, freq, year, month int }{
 }
 
 func newFXCopies(r array.RecordReader) *fxCopies {
-	return &fxCopies{RecordReader: r, seen: map[uint64]struct{}{}}
+	return &fxCopies{RecordReader: r, sets: map[uint64]*periodSet{}, seen: map[uint64]struct{}{}}
 }
 
 func (f *fxCopies) Next() bool {
@@ -54,11 +66,29 @@ func (f *fxCopies) Next() bool {
 	rec := f.RecordBatch()
 	currency, freq := rec.Column(fxCols.currency).(*array.String), rec.Column(fxCols.freq).(*array.String)
 	years, months := rec.Column(fxCols.year).(*array.Int32).Int32Values(), rec.Column(fxCols.month).(*array.Int32).Int32Values()
+	var set *periodSet
+	last := ^uint64(0) // no currency and frequency packs to it
 	for i := range years {
 		k, ok := fxKey(currency.Value(i), freq.Value(i), years[i], months[i])
 		if !ok {
 			f.copies = true
 			break
+		}
+		if y := years[i] - periodFirst; y >= 0 && y < periodYears {
+			if ck := k >> 20; ck != last {
+				if set = f.sets[ck]; set == nil {
+					set = new(periodSet)
+					f.sets[ck] = set
+				}
+				last = ck
+			}
+			bit := uint(y)*16 + uint(months[i])
+			if set[bit/64]&(1<<(bit%64)) != 0 {
+				f.copies = true
+				break
+			}
+			set[bit/64] |= 1 << (bit % 64)
+			continue
 		}
 		if _, dup := f.seen[k]; dup {
 			f.copies = true
@@ -67,7 +97,7 @@ func (f *fxCopies) Next() bool {
 		f.seen[k] = struct{}{}
 	}
 	if f.copies {
-		f.seen = nil
+		f.sets, f.seen = nil, nil
 	}
 	return true
 }

@@ -80,6 +80,13 @@ func TestFXCopies(t *testing.T) {
 		{"a copy", [][4]string{{"KGS", "A", "2019", "0"}, {"KZT", "A", "2019", "0"}, {"KGS", "A", "2019", "0"}}, true},
 		{"a copy in the next batch", [][4]string{{"KGS", "M", "2019", "3"}, {"KZT", "A", "2019", "0"}, {"EUR", "A", "2019", "0"},
 			{"KGS", "M", "2019", "3"}}, true},
+		{"the first and last years of a set, every month", [][4]string{{"KGS", "M", "1900", "0"}, {"KGS", "M", "1900", "15"},
+			{"KGS", "M", "2100", "0"}, {"KGS", "M", "2100", "15"}, {"KGS", "M", "1901", "0"}, {"KGS", "A", "1900", "0"},
+			{"KZT", "M", "1900", "0"}, {"KGS", "M", "1899", "15"}, {"KGS", "M", "2101", "0"}}, false},
+		{"a copy in the last year of a set", [][4]string{{"KGS", "M", "2100", "15"}, {"KZT", "M", "2100", "15"}, {"KGS", "M", "2100", "15"}}, true},
+		{"a copy in the first", [][4]string{{"KGS", "A", "1900", "0"}, {"KGS", "M", "1900", "0"}, {"KGS", "A", "1900", "0"}}, true},
+		{"a copy before the sets' years", [][4]string{{"KGS", "A", "1899", "0"}, {"KGS", "A", "2019", "0"}, {"KGS", "A", "1899", "0"}}, true},
+		{"a copy after them", [][4]string{{"KGS", "A", "2101", "0"}, {"KGS", "A", "2101", "0"}}, true},
 		{"a currency too long to pack", [][4]string{{"KGSXX", "A", "2019", "0"}}, true},
 		{"a year too large to pack", [][4]string{{"KGS", "A", "65536", "0"}}, true},
 	} {
