@@ -238,3 +238,73 @@ func TestZipEntryFromListing(t *testing.T) {
 		t.Errorf("changed entry read with error %v, want %v", err, zip.ErrChecksum)
 	}
 }
+
+// The deflate readers of entries go back to a pool when closed: entries
+// read one after another, some stopped half way, some closed twice, each
+// give their own text, and one read after its close fails.
+func TestZipEntryInflatersReused(t *testing.T) {
+	var buf bytes.Buffer
+	w := zip.NewWriter(&buf)
+	var texts []string
+	for i := range 40 {
+		text := strings.Repeat(fmt.Sprintf("2019,%d,156,010121,%d.5,\n", 100+i, i), 1+i*37)
+		texts = append(texts, text)
+		f, err := w.CreateHeader(&zip.FileHeader{Name: fmt.Sprintf("e%02d.csv", i), Method: zip.Deflate})
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.WriteString(f, text)
+	}
+	w.Close()
+	srcs, err := Sources(writeFile(t, t.TempDir(), "a.zip", buf.Bytes()))
+	if err != nil || len(srcs) != len(texts) {
+		t.Fatal(len(srcs), err)
+	}
+	for round := range 3 {
+		for i, src := range srcs {
+			rc, err := src.Open()
+			if err != nil {
+				t.Fatal(err)
+			}
+			if (i+round)%3 == 0 { // half read, then closed
+				io.ReadFull(rc, make([]byte, len(texts[i])/2))
+				rc.Close()
+				continue
+			}
+			got, err := io.ReadAll(rc)
+			rc.Close()
+			rc.Close()
+			if err != nil || string(got) != texts[i] {
+				t.Fatalf("round %d, %s: %d bytes, %v; want %d", round, src.Name, len(got), err, len(texts[i]))
+			}
+			if n, err := rc.Read(make([]byte, 8)); n != 0 || err == nil {
+				t.Fatalf("%s: a read after close gave %d bytes, %v", src.Name, n, err)
+			}
+		}
+	}
+	// After those double closes, entries open at the same time each have
+	// a reader of their own: read in turns, 100 bytes each.
+	var rcs []io.ReadCloser
+	var got []bytes.Buffer
+	for _, src := range srcs[30:] {
+		rc, err := src.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer rc.Close()
+		rcs, got = append(rcs, rc), append(got, bytes.Buffer{})
+	}
+	for done := false; !done; {
+		done = true
+		for i, rc := range rcs {
+			if n, _ := io.CopyN(&got[i], rc, 100); n > 0 {
+				done = false
+			}
+		}
+	}
+	for i := range rcs {
+		if got[i].String() != texts[30+i] {
+			t.Errorf("%s, read beside others: %d bytes, want %d", srcs[30+i].Name, got[i].Len(), len(texts[30+i]))
+		}
+	}
+}
