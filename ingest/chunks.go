@@ -216,6 +216,8 @@ func (p *chunkPipe) start() {
 		return
 	}
 	p.jobs = make(chan *chunk, chunkWindow)
+	// In flight: the chunk Next waits on, one queued and the one the
+	// cutter holds, chunkWindow in all.
 	p.queue, p.stop, p.cutterDone = make(chan *chunk, chunkWindow-2), make(chan struct{}), make(chan struct{})
 	go p.cutter()
 	n := min(chunkWorkers, runtime.GOMAXPROCS(0))
@@ -327,16 +329,16 @@ func (p *chunkPipe) buffer() []byte {
 		return b[:0]
 	default:
 	}
-	if b, ok := chunkBuffers.Get().(*[]byte); ok {
-		return (*b)[:0]
-	}
 	// Room for the largest chunk at once: growing by doubling cleared and
 	// copied each chunk's bytes two or three times over. Pages a chunk
 	// does not reach are never touched; a text of known size gets no more
-	// than it can fill.
+	// than it can fill, and a kept buffer too small for this text is left.
 	size := chunkMax + chunkRead
 	if n := p.opts.textSize; n >= 0 && n+chunkRead < int64(size) {
 		size = int(n) + chunkRead
+	}
+	if b, ok := chunkBuffers.Get().(*[]byte); ok && cap(*b) >= size {
+		return (*b)[:0]
 	}
 	return make([]byte, 0, size)
 }
