@@ -124,6 +124,26 @@ func sameFastAsGeneral(t testing.TB, format, in string, plain bool, batches ...i
 	}
 }
 
+// textBreak makes a plain text one the fast path hands over: from
+// replaced by to.
+type textBreak struct{ from, to string }
+
+// breakText replaces, in a random third of the texts, the first of a
+// random break's from after a random place past the header; broke tells
+// whether it did.
+func breakText(r *rand.Rand, in string, header int, breaks []textBreak) (out string, broke bool) {
+	if r.IntN(3) != 0 {
+		return in, false
+	}
+	br := breaks[r.IntN(len(breaks))]
+	at := header + r.IntN(len(in)-header)
+	i := strings.Index(in[at:], br.from)
+	if i < 0 {
+		return in, false
+	}
+	return in[:at+i] + br.to + in[at+i+len(br.from):], true
+}
+
 func TestLongFastSameAsGeneral(t *testing.T) {
 	for _, tc := range []struct {
 		file  string

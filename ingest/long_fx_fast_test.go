@@ -70,7 +70,7 @@ func TestLongFXFastOnlyThreeColumns(t *testing.T) {
 func TestLongFXFastRandomFiles(t *testing.T) {
 	r := rand.New(rand.NewPCG(28, 12))
 	currencies := []string{"KZT", "KGS", "TJS", "TMT", "UZS", "CNY", "RUB"}
-	breaks := []struct{ from, to string }{{",K", ",k"}, {"-0", "-Q"}, {",", ",,"}, {"\n", "\"\n\""}, {".", ".5e"}, {"19", "18"}}
+	breaks := []textBreak{{",K", ",k"}, {"-0", "-Q"}, {",", ",,"}, {"\n", "\"\n\""}, {".", ".5e"}, {"19", "18"}}
 	for range 40 {
 		var b strings.Builder
 		b.WriteString(fxHead)
@@ -85,14 +85,7 @@ func TestLongFXFastRandomFiles(t *testing.T) {
 				fmt.Fprintf(&b, "%d-%02d,%s,%d.%d\n", 1990+r.IntN(30), 1+r.IntN(12), cur, 1+r.IntN(1e4), r.IntN(1000))
 			}
 		}
-		in, bad := b.String(), r.IntN(3) == 0
-		if bad {
-			br := breaks[r.IntN(len(breaks))]
-			at := len(fxHead) + r.IntN(len(in)-len(fxHead))
-			if i := strings.Index(in[at:], br.from); i >= 0 {
-				in = in[:at+i] + br.to + in[at+i+len(br.from):]
-			}
-		}
+		in, bad := breakText(r, b.String(), len(fxHead), breaks)
 		sameFastAsGeneral(t, "fx-long", in, !bad, 1+r.IntN(9), 1+r.IntN(300))
 	}
 }

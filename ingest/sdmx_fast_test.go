@@ -113,7 +113,7 @@ func TestSDMXFastOnlyIMFER(t *testing.T) {
 func TestSDMXFastRandomFiles(t *testing.T) {
 	r := rand.New(rand.NewPCG(29, 12))
 	countries := []string{"KAZ", "KGZ", "UZB", "CHN", "RUS", "USA", "G110", "TKM"}
-	breaks := []struct{ from, to string }{{",K", ",k"}, {"-M", "-Q"}, {",,", ",,,"}, {"\"F31", "\"F31\n"}, {"PA_RT", "PB_RT"}, {",19", ",18"}, {",R,", ",\"R\","}}
+	breaks := []textBreak{{",K", ",k"}, {"-M", "-Q"}, {",,", ",,,"}, {"\"F31", "\"F31\n"}, {"PA_RT", "PB_RT"}, {",19", ",18"}, {",R,", ",\"R\","}}
 	for range 30 {
 		var b strings.Builder
 		b.WriteString(imfERHead)
@@ -129,14 +129,7 @@ func TestSDMXFastRandomFiles(t *testing.T) {
 				fmt.Fprint(&b, imfER(fmt.Sprintf("IMF.STA:ER(4.0.1),%s,XDC_USD,%s,M,%d-M%02d,%s", c, tt, 1990+r.IntN(30), 1+r.IntN(12), value), "0", status))
 			}
 		}
-		in, bad := b.String(), r.IntN(3) == 0
-		if bad {
-			br := breaks[r.IntN(len(breaks))]
-			at := len(imfERHead) + r.IntN(len(in)-len(imfERHead))
-			if i := strings.Index(in[at:], br.from); i >= 0 {
-				in = in[:at+i] + br.to + in[at+i+len(br.from):]
-			}
-		}
+		in, bad := breakText(r, b.String(), len(imfERHead), breaks)
 		sameFastAsGeneral(t, "sdmx-fx", in, !bad, 1+r.IntN(9), 1+r.IntN(300))
 	}
 }
