@@ -42,8 +42,7 @@ func SQL() ([]sqlfile.File, error) {
 // when its text changes, the store makes the table again, and the small
 // tables made from it (trade_own by tp_own_totals, trade_world by
 // tp_country_totals).
-var BilateralRule = Rule{"tp_rates", "tp_period_rates", "tp_is_services", "tp_goods_slices", "tp_bilateral_sums",
-	"tp_bilateral_groups", "tp_bilateral_sets", "tp_bilateral_pairs", "tp_bilateral",
+var BilateralRule = Rule{"tp_rates", "tp_period_rates", "tp_is_services", "tp_goods_slices", "tp_bilateral",
 	"tp_own_totals", "tp_country_totals"}
 
 // A Rule names the macros that make a table the store keeps.

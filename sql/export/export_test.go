@@ -780,7 +780,7 @@ func TestReportsOnExport(t *testing.T) {
 		{`CREATE VIEW trade AS SELECT * EXCLUDE (rate_used, value_usd) FROM read_parquet($g, hive_partitioning = true)`, []any{dsql.Named("g", glob("trade"))}},
 		{`DROP VIEW fx_rates`, nil},
 		{`CREATE VIEW fx_rates AS SELECT * FROM read_parquet($g, hive_partitioning = true)`, []any{dsql.Named("g", glob("fx_rates"))}},
-		{`DROP VIEW trade_bilateral`, nil},
+		{`DROP TABLE trade_bilateral`, nil},
 		{`CREATE VIEW trade_bilateral AS SELECT * FROM read_parquet($g, hive_partitioning = true)`, []any{dsql.Named("g", glob("totals"))}},
 		{`DROP TABLE trade_years`, nil},
 		{`CREATE VIEW trade_years AS SELECT DISTINCT dataset, year FROM trade_bilateral`, nil},

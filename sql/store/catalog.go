@@ -332,7 +332,7 @@ func (s *Store) RenameDataset(ctx context.Context, old, new string) (DatasetChan
 	if c.Files, err = exec(ctx, tx, `UPDATE files SET dataset = ? WHERE dataset = ?`, new, old); err != nil {
 		return c, err
 	}
-	for _, table := range []string{"trade_bilateral_sets", "trade_own", "trade_world", "trade_years"} {
+	for _, table := range []string{"trade_bilateral", "trade_own", "trade_world", "trade_years"} {
 		if _, err := exec(ctx, tx, `UPDATE `+table+` SET dataset = ? WHERE dataset = ?`, new, old); err != nil {
 			return c, err
 		}

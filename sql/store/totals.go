@@ -30,9 +30,7 @@ import (
 //     makes again those of the years and reporters it holds, an
 //     exchange-rate load those in its currencies. When the rule that
 //     makes them changes (its hash is in meta), the store makes them all
-//     again. It is a view: what a reporter's year and flow share is kept
-//     once in trade_bilateral_sets, each partner's total as numbers in
-//     trade_bilateral_pairs (schema/015_narrow_totals.sql).
+//     again.
 //   - trade_own and trade_world, each reporter's own total per year and
 //     flow and each country's total per year (transform's tp_own_totals
 //     and tp_country_totals), made from trade_bilateral whenever it is:
@@ -67,20 +65,22 @@ func remakeSums(ctx context.Context, tx *dsql.Tx, dataset, fileID, files, from, 
 }
 
 // remakeBilateral replaces the dataset's totals of the years and
-// reporters given (nil: all) with those transform's rule makes now
-// (trade_bilateral_sets, then trade_bilateral_pairs: the view
-// trade_bilateral), and the small tables made from them (trade_own,
-// trade_world, trade_years).
+// reporters given (nil: all) with those tp_bilateral makes now, and the
+// small tables made from them (trade_own, trade_world, trade_years).
 func remakeBilateral(ctx context.Context, tx *dsql.Tx, dataset string, years []int32, reporters []string) error {
 	yl, rl := anyList(years), anyList(reporters)
-	sets := `SELECT set_id FROM trade_bilateral_sets WHERE dataset = ?
+	if _, err := tx.ExecContext(ctx, `DELETE FROM trade_bilateral WHERE dataset = ?
 		AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], year))
-		AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], reporter))`
-	if _, err := tx.ExecContext(ctx, `DELETE FROM trade_bilateral_pairs WHERE set_id IN (`+sets+`)`, dataset, yl, yl, rl, rl); err != nil {
-		return fmt.Errorf("trade_bilateral_pairs: %w", err)
+		AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], reporter))`, dataset, yl, yl, rl, rl); err != nil {
+		return fmt.Errorf("trade_bilateral: %w", err)
 	}
-	if _, err := tx.ExecContext(ctx, `DELETE FROM trade_bilateral_sets WHERE set_id IN (`+sets+`)`, dataset, yl, yl, rl, rl); err != nil {
-		return fmt.Errorf("trade_bilateral_sets: %w", err)
+	err := asWritten(ctx, tx, func() error {
+		_, err := tx.ExecContext(ctx, `INSERT INTO trade_bilateral SELECT ?, * FROM tp_bilateral(?, ?::INTEGER[], ?::VARCHAR[])`,
+			dataset, dataset, yl, rl)
+		return err
+	})
+	if err != nil {
+		return fmt.Errorf("trade_bilateral: %w", err)
 	}
 	// Each reporter's own totals depend only on its totals of the year:
 	// those of the years and reporters given. A country's total in the
@@ -91,38 +91,25 @@ func remakeBilateral(ctx context.Context, tx *dsql.Tx, dataset string, years []i
 		AND (?::VARCHAR[] IS NULL OR list_contains(?::VARCHAR[], reporter))`, dataset, yl, yl, rl, rl); err != nil {
 		return fmt.Errorf("trade_own: %w", err)
 	}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO trade_own SELECT * FROM tp_own_totals(?, ?::INTEGER[], ?::VARCHAR[])`,
+		dataset, yl, rl); err != nil {
+		return fmt.Errorf("trade_own: %w", err)
+	}
 	if _, err := tx.ExecContext(ctx, `DELETE FROM trade_world WHERE dataset = ?
 		AND (?::INTEGER[] IS NULL OR list_contains(?::INTEGER[], year))`, dataset, yl, yl); err != nil {
 		return fmt.Errorf("trade_world: %w", err)
 	}
-	// Every statement reads what this one wrote before it, which DuckDB's
-	// estimates do not count: each is planned as written.
-	return asWritten(ctx, tx, func() error {
-		for _, st := range []struct {
-			table, sql string
-			args       []any
-		}{
-			// A set's id is new: one above any kept.
-			{"trade_bilateral_sets", `INSERT INTO trade_bilateral_sets BY NAME
-				SELECT (SELECT coalesce(max(set_id), 0) FROM trade_bilateral_sets) + row_number() OVER (ORDER BY year, reporter, flow) AS set_id, *
-				FROM tp_bilateral_sets(?, ?::INTEGER[], ?::VARCHAR[])`, []any{dataset, yl, rl}},
-			{"trade_bilateral_pairs", `INSERT INTO trade_bilateral_pairs BY NAME
-				SELECT s.set_id, p.year, p.partner_id, p.value_usd, p.unconverted, p.level, p.estimated
-				FROM tp_bilateral_pairs(?, ?::INTEGER[], ?::VARCHAR[], 'trade_bilateral_sets') p
-				JOIN (SELECT * FROM trade_bilateral_sets WHERE dataset = ?) s
-				  ON s.year = p.year AND s.reporter_id = p.reporter_id AND s.flow = p.flow`, []any{dataset, yl, rl, dataset}},
-			{"trade_own", `INSERT INTO trade_own SELECT * FROM tp_own_totals(?, ?::INTEGER[], ?::VARCHAR[])`, []any{dataset, yl, rl}},
-			{"trade_world", `INSERT INTO trade_world SELECT * FROM tp_country_totals(?, ?::INTEGER[])`, []any{dataset, yl}},
-			{"trade_years", `DELETE FROM trade_years WHERE dataset = ?`, []any{dataset}},
-			// Every set has totals: its years are the totals'.
-			{"trade_years", `INSERT INTO trade_years SELECT DISTINCT dataset, year FROM trade_bilateral_sets WHERE dataset = ? ORDER BY year`, []any{dataset}},
-		} {
-			if _, err := tx.ExecContext(ctx, st.sql, st.args...); err != nil {
-				return fmt.Errorf("%s: %w", st.table, err)
-			}
+	if _, err := tx.ExecContext(ctx, `INSERT INTO trade_world SELECT * FROM tp_country_totals(?, ?::INTEGER[])`,
+		dataset, yl); err != nil {
+		return fmt.Errorf("trade_world: %w", err)
+	}
+	for _, q := range []string{`DELETE FROM trade_years WHERE dataset = ?`,
+		`INSERT INTO trade_years SELECT DISTINCT dataset, year FROM trade_bilateral WHERE dataset = ? ORDER BY year`} {
+		if _, err := tx.ExecContext(ctx, q, dataset); err != nil {
+			return fmt.Errorf("trade_years: %w", err)
 		}
-		return nil
-	})
+	}
+	return nil
 }
 
 // anyList is a list argument for DuckDB: NULL for nil.
@@ -271,7 +258,7 @@ func (s *Store) remake(ctx context.Context, levels map[int32]int, sums bool) err
 			return err
 		}
 	}
-	for _, table := range []string{"trade_bilateral_pairs", "trade_bilateral_sets", "trade_own", "trade_world", "trade_years"} {
+	for _, table := range []string{"trade_bilateral", "trade_own", "trade_world", "trade_years"} {
 		if _, err := tx.ExecContext(ctx, `DELETE FROM `+table); err != nil {
 			return fmt.Errorf("%s: %w", table, err)
 		}

@@ -51,14 +51,6 @@ CREATE OR REPLACE TEMP MACRO tp_goods_slices(ds) AS TABLE
 -- on the reporter's rows for its year, so the store makes again those of
 -- the years and reporters (lists, NULL for all) a load touched.
 --
--- The rule comes in two steps, so that the store keeps what a reporter's
--- year and flow share once, not on each of its partners' totals (the
--- store's trade_bilateral_sets and trade_bilateral_pairs; the view
--- trade_bilateral joins them): tp_bilateral_sets chooses, for each
--- reporter, year and flow, the classification and period its totals are
--- made from; tp_bilateral_pairs makes its totals, one per partner, from
--- the sums of what was chosen. tp_bilateral is the two joined, in words.
---
 -- The sums (trade_sums, one per file's slice, period, reporter code,
 -- partner code and product level) are read on integer keys: countries by
 -- country_id, the rest by g. Most reporters' totals are their sums as they
@@ -69,44 +61,23 @@ CREATE OR REPLACE TEMP MACRO tp_goods_slices(ds) AS TABLE
 -- ("direct"); only the others are summed by group, by level and to the
 -- coarsest level, each of which, over a WITS file's 2.5 million totals,
 -- was an aggregation of a second or more.
-
--- The sums of a dataset's goods slices, in the years and of the reporters
--- listed (NULL for all), each with its slice's group g and its countries'
--- country_id (rc, pc).
-CREATE OR REPLACE TEMP MACRO tp_bilateral_sums(ds, years, reporters) AS TABLE
+CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
     WITH sl AS (
         SELECT * FROM tp_goods_slices(ds)
+    ), gk AS (
+        SELECT DISTINCT g, file_id, freq, flow, classification, currency, slices FROM sl
     ), cc AS (
         SELECT code_id, country_id, (reporters IS NULL OR list_contains(reporters, country)) AS wanted
         FROM trade_codes
-    )
-    SELECT sl.g, u.year, u.month, r.country_id AS rc, p.country_id AS pc, u.level, u.value, u.rows,
-           CASE WHEN sl.is_estimate THEN u.rows ELSE 0 END AS estimated,
-           u.reporter AS reporter_code, u.partner AS partner_code
-    FROM trade_sums u
-    JOIN sl USING (slice_id)
-    JOIN cc r ON r.code_id = u.reporter
-    JOIN cc p ON p.code_id = u.partner
-    WHERE r.wanted AND (years IS NULL OR list_contains(years, u.year));
-
--- The groups of a dataset's goods slices (tp_goods_slices' g), with what
--- their slices share.
-CREATE OR REPLACE TEMP MACRO tp_bilateral_groups(ds) AS TABLE
-    SELECT DISTINCT g, file_id, freq, flow, classification, currency, slices FROM tp_goods_slices(ds);
-
--- The choice: for each reporter (reporter_id its country_id), year and
--- flow of the dataset with goods sums, in the years and of the reporters
--- listed (NULL for all), the classification its totals are made from and
--- the ones set aside; annual, whether they are made from its annual rows
--- (else from its months); months, how many months they hold; single,
--- whether each partner's total is one sum as it is (one group, one period
--- and one level, a slice alone in its group, the reporter under one code;
--- the partner's one code is tp_bilateral_pairs' to check).
-CREATE OR REPLACE TEMP MACRO tp_bilateral_sets(ds, years, reporters) AS TABLE
-    WITH raw AS (
-        SELECT * FROM tp_bilateral_sums(ds, years, reporters)
-    ), gk AS (
-        SELECT * FROM tp_bilateral_groups(ds)
+    ), raw AS (
+        SELECT sl.g, u.year, u.month, r.country_id AS rc, p.country_id AS pc, u.level, u.value, u.rows,
+               CASE WHEN sl.is_estimate THEN u.rows ELSE 0 END AS estimated,
+               u.reporter AS reporter_code, u.partner AS partner_code
+        FROM trade_sums u
+        JOIN sl USING (slice_id)
+        JOIN cc r ON r.code_id = u.reporter
+        JOIN cc p ON p.code_id = u.partner
+        WHERE r.wanted AND (years IS NULL OR list_contains(years, u.year))
     ), gs AS (
         -- What each reporter's year holds: its groups, periods and levels.
         SELECT rc, year, g, month, level,
@@ -114,6 +85,9 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral_sets(ds, years, reporters) AS TABLE
                        AND level = 0) AS world_total,
                count(DISTINCT reporter_code) = 1 AS one_code
         FROM raw GROUP BY ALL
+    ), partners AS (
+        -- Whether each partner comes under one code in a group.
+        SELECT g, pc, count(DISTINCT partner_code) = 1 AS one_code FROM raw GROUP BY ALL
     ), c AS (
         SELECT rc, year, flow, classification,
                bool_or(world_total) AS world_total,
@@ -141,56 +115,30 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral_sets(ds, years, reporters) AS TABLE
         FROM ranked GROUP BY ALL
     ), used AS (
         -- The groups each reporter's year and flow takes its totals from.
-        SELECT DISTINCT gs.rc, gs.year, gs.g, k.flow
+        SELECT DISTINCT gs.rc, gs.year, gs.g, k.flow, k.classification,
+               CASE WHEN k.annual THEN 12 ELSE k.months END AS months
         FROM gs JOIN gk USING (g)
         JOIN ranked k ON k.rc = gs.rc AND k.year = gs.year AND k.flow = gk.flow AND k.classification = gk.classification
         WHERE k.rank = 1 AND (k.annual AND gk.freq = 'A' OR NOT k.annual AND gk.freq = 'M')
     ), shape AS (
+        -- Whether a reporter's year and flow has one sum for each partner: one
+        -- group, one period and one level, a slice alone in its group,
+        -- the reporter under one code.
         SELECT u.rc, u.year, u.flow,
                count(DISTINCT (gs.g, gs.month)) = 1 AND count(DISTINCT gs.level) = 1
                AND bool_and(gk.slices = 1 AND gs.one_code) AS single
         FROM used u JOIN gs USING (rc, year, g) JOIN gk USING (g)
         GROUP BY ALL
-    ), names AS (
-        SELECT DISTINCT country_id, country FROM trade_codes
-    )
-    SELECT ds AS dataset, k.year, k.rc AS reporter_id, n.country AS reporter, k.flow, k.classification, k.annual,
-           CASE WHEN k.annual THEN 12 ELSE k.months END AS months, a.set_aside, sh.single
-    FROM ranked k
-    JOIN shape sh USING (rc, year, flow)
-    JOIN aside a USING (rc, year, flow)
-    JOIN names n ON n.country_id = k.rc
-    WHERE k.rank = 1;
-
--- The totals of the choice made: one per reporter (reporter_id), partner
--- (partner_id, country_id both), flow and year, from the dataset's sums in
--- the years and of the reporters listed (NULL for all). chosen names the
--- table (or CTE) of tp_bilateral_sets' rows to read: the store's
--- trade_bilateral_sets, or tp_bilateral's own.
-CREATE OR REPLACE TEMP MACRO tp_bilateral_pairs(ds, years, reporters, chosen) AS TABLE
-    WITH raw AS (
-        SELECT * FROM tp_bilateral_sums(ds, years, reporters)
-    ), gk AS (
-        SELECT * FROM tp_bilateral_groups(ds)
-    ), k AS (
-        SELECT year, reporter_id AS rc, flow, classification, annual, single FROM query_table(chosen)
-        WHERE dataset = ds AND (years IS NULL OR list_contains(years, year))
-          AND (reporters IS NULL OR list_contains(reporters, reporter))
-    ), partners AS (
-        -- Whether each partner comes under one code in a group.
-        SELECT g, pc, count(DISTINCT partner_code) = 1 AS one_code FROM raw GROUP BY ALL
     ), rates AS (
-        SELECT DISTINCT p.g, p.year, p.month, CASE WHEN gk.currency = 'USD' THEN 1.0 ELSE r.per_usd END AS rate
-        FROM (SELECT DISTINCT g, year, month FROM raw) p JOIN gk USING (g)
+        SELECT DISTINCT gs.g, gs.year, gs.month,
+               CASE WHEN gk.currency = 'USD' THEN 1.0 ELSE r.per_usd END AS rate
+        FROM gs JOIN gk USING (g)
         LEFT JOIN tp_period_rates() r
-            ON r.currency = gk.currency AND r.freq = gk.freq AND r.year = p.year AND r.month = p.month
+            ON r.currency = gk.currency AND r.freq = gk.freq AND r.year = gs.year AND r.month = gs.month
     ), f AS (
-        SELECT raw.*, gk.flow, rates.rate, k.single AND p.one_code AS direct
-        FROM raw JOIN gk ON gk.g = raw.g
-        JOIN k ON k.rc = raw.rc AND k.year = raw.year AND k.flow = gk.flow AND k.classification = gk.classification
-              AND (k.annual AND gk.freq = 'A' OR NOT k.annual AND gk.freq = 'M')
-        JOIN rates ON rates.g = raw.g AND rates.year = raw.year AND rates.month = raw.month
-        JOIN partners p ON p.g = raw.g AND p.pc = raw.pc
+        SELECT raw.*, u.flow, rates.rate, sh.single AND p.one_code AS direct
+        FROM raw JOIN used u USING (rc, year, g) JOIN shape sh USING (rc, year, flow) JOIN rates USING (g, year, month)
+        JOIN partners p USING (g, pc)
     ), grouped AS (
         SELECT g, year, month, rc, pc, flow, level, rate,
                sum(value) AS value, sum(rows) AS rows, sum(estimated) AS estimated
@@ -212,22 +160,18 @@ CREATE OR REPLACE TEMP MACRO tp_bilateral_pairs(ds, years, reporters, chosen) AS
         UNION ALL
         SELECT year, rc, pc, flow, value / rate, CASE WHEN value / rate IS NULL THEN rows ELSE 0 END, level, estimated
         FROM f WHERE direct
-    )
-    SELECT year, rc AS reporter_id, pc AS partner_id, flow, value_usd, unconverted, level, estimated FROM pairs;
-
--- The totals in words, made afresh from the sums: the two steps joined,
--- as the view trade_bilateral gives those the store keeps.
-CREATE OR REPLACE TEMP MACRO tp_bilateral(ds, years, reporters) AS TABLE
-    WITH chosen AS (
-        SELECT * FROM tp_bilateral_sets(ds, years, reporters)
     ), names AS (
         SELECT DISTINCT country_id, country FROM trade_codes
+    ), one AS (
+        SELECT DISTINCT rc, year, flow, classification, months FROM used
     )
-    SELECT p.year, k.reporter, n.country AS partner, p.flow, p.value_usd, p.unconverted,
-           k.classification, p.level, k.months, k.set_aside, p.estimated
-    FROM tp_bilateral_pairs(ds, years, reporters, 'chosen') p
-    JOIN chosen k ON k.year = p.year AND k.reporter_id = p.reporter_id AND k.flow = p.flow
-    JOIN names n ON n.country_id = p.partner_id;
+    SELECT p.year, rn.country AS reporter, pn.country AS partner, p.flow, p.value_usd, p.unconverted,
+           o.classification, p.level, o.months, a.set_aside, p.estimated
+    FROM pairs p
+    JOIN names rn ON rn.country_id = p.rc
+    JOIN names pn ON pn.country_id = p.pc
+    JOIN one o USING (rc, year, flow)
+    JOIN aside a USING (rc, year, flow);
 
 -- Whether year is in the years from yfrom to yto (NULL: no bound): how
 -- every macro a report reads limits itself to the report's years from its
