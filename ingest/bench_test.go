@@ -165,3 +165,32 @@ func BenchmarkLongReader(b *testing.B) {
 func BenchmarkLongReaderGeneral(b *testing.B) {
 	benchReader(b, "trade-long", true, "year,month,reporter,partner,flow,product,value,currency\n", longBlock(), 200)
 }
+
+// witsBlock is 60 records of WITS's partner time series over the test
+// table's countries, each a flow of 1995-2018, a few years empty.
+func witsBlock() string {
+	names := []string{"Kazakhstan", "Kyrgyz Republic", "China", "Russian Federation", "Uzbekistan", "United States"}
+	var b strings.Builder
+	for n := 0; n < 60; n++ {
+		fmt.Fprintf(&b, "%s,%s,%s,All Products,Trade (US$ Thousand)", names[n%6], names[(n/6+1+n%6)%6], []string{"Export", "Import"}[n%2])
+		for y := 0; y < 24; y++ {
+			if (n+y)%11 == 0 {
+				b.WriteString(",")
+			} else {
+				fmt.Fprintf(&b, ",%d.%03d", n*131+y*17, (n*y)%1000)
+			}
+		}
+		b.WriteByte('\n')
+	}
+	return b.String()
+}
+
+// BenchmarkWITSReader: WITS's partner time series in parallel chunks,
+// 24,000 records (about 520k rows, 6 MB) a file.
+func BenchmarkWITSReader(b *testing.B) {
+	head := "Reporter Name,Partner Name,Trade Flow,Product Group,Indicator"
+	for y := 1995; y <= 2018; y++ {
+		head += fmt.Sprintf(",%d", y)
+	}
+	benchReader(b, "wits", false, head+"\n", witsBlock(), 400)
+}
