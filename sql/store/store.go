@@ -40,6 +40,9 @@ type Store struct {
 	// afreshAfter: the rows after which LoadAll opens the database again;
 	// 0 is bigLoad (group.go)
 	afreshAfter int64
+	// directSpare: the free space a load's commit with a checkpoint
+	// leaves; 0 is directFree (load.go)
+	directSpare uint64
 	// macros: the database holds this tradepipe's transform macros, so a
 	// connection needs none of its own (macros.go).
 	macros bool
