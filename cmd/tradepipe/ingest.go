@@ -37,34 +37,41 @@ func (c *ingestCmd) Run(e *env) error {
 	}
 	defer st.Close()
 	failed := 0
+	// Every file's sources in one LoadAll: it leaves the checkpoint to
+	// the last load (store's directWorth), and loads the entries of a zip
+	// in groups; each still has its own line, printed once its group
+	// committed.
+	var srcs []ingest.Source
 	for _, path := range c.Files {
-		srcs, err := ingest.Sources(path)
+		s, err := ingest.Sources(path)
 		if err != nil {
 			failed++
 			fmt.Fprintf(e.stderr, "failed  %v\n", err) // names the path
 			continue
 		}
-		if e.ctx.Err() != nil {
-			return e.ctx.Err()
+		srcs = append(srcs, s...)
+	}
+	if e.ctx.Err() != nil {
+		return e.ctx.Err()
+	}
+	progs := map[int]*progress{}
+	opts := func(i int) store.LoadOptions {
+		prog := newProgress(e.stderr, srcs[i], time.Now)
+		progs[i] = prog
+		return store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes, Progress: prog.add, Stage: prog.stage}
+	}
+	st.LoadAll(e.ctx, srcs, opts, func(i int, r store.LoadResult) {
+		progs[i].done()
+		delete(progs, i)
+		if !c.report(e, r) {
+			failed++
 		}
-		// The entries of a zip load in groups (store.LoadAll); each
-		// still has its own line, printed once its group committed.
-		progs := map[int]*progress{}
-		opts := func(i int) store.LoadOptions {
-			prog := newProgress(e.stderr, srcs[i], time.Now)
-			progs[i] = prog
-			return store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes, Progress: prog.add, Stage: prog.stage}
-		}
-		st.LoadAll(e.ctx, srcs, opts, func(i int, r store.LoadResult) {
-			progs[i].done()
-			delete(progs, i)
-			if !c.report(e, r) {
-				failed++
-			}
-		})
-		for _, p := range progs {
-			p.done()
-		}
+	})
+	for _, p := range progs {
+		p.done()
+	}
+	if err := e.ctx.Err(); err != nil && failed == 0 {
+		return err // stopped between two files: those after it not tried
 	}
 	if failed > 0 {
 		return &exitError{code: 1, err: fmt.Errorf("%d of the files failed; the database holds none of their rows", failed)}

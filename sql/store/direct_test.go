@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/tradepipe/tradepipe/ingest"
+	"github.com/tradepipe/tradepipe/transform/country"
 )
 
 // longTrade writes a trade-long file of n rows (one reporter, five
@@ -58,7 +59,7 @@ func TestDirectCommit(t *testing.T) {
 			if !tc.wantWAL && !s.directRoom(srcOf(t, p)) {
 				t.Skip("free space not known or too small here")
 			}
-			res := loadFile(t, s, p, LoadOptions{})
+			res := loadFile(t, s, p, LoadOptions{last: true})
 			if len(res) != 1 || res[0].Err != nil || res[0].Status != Loaded || res[0].Rows != 2000 {
 				t.Fatalf("load: %+v", res)
 			}
@@ -116,7 +117,7 @@ func TestDirectCommitCheckpointFails(t *testing.T) {
 					t.Fatal(err)
 				}
 			}
-			res := loadFile(t, s, p, LoadOptions{})
+			res := loadFile(t, s, p, LoadOptions{last: true})
 			if len(res) != 1 || res[0].Err != nil || res[0].Status != Loaded || res[0].Rows != int64(n) || res[0].FileID == 0 {
 				t.Fatalf("load: %+v", res)
 			}
@@ -143,5 +144,38 @@ func TestDirectCommitCheckpointFails(t *testing.T) {
 			defer again.Close()
 			check(again, "opened again")
 		})
+	}
+}
+
+// Of the small files of one LoadAll only the last commits with a
+// checkpoint (directWorth): the others leave their changes in the WAL, for
+// the one checkpoint after them.
+func TestDirectCommitLast(t *testing.T) {
+	t.Parallel()
+	s := openTest(t)
+	s.directSpare = 1
+	dir := t.TempDir()
+	var srcs []ingest.Source
+	for _, n := range []int{10, 20, 30} {
+		srcs = append(srcs, srcOf(t, write(t, dir, fmt.Sprintf("f%d.csv", n),
+			[]byte(fmt.Sprintf("year,month,reporter,partner,flow,product,value,currency\n2000,1,KAZ,CHN,X,P%d,%d,USD\n", n, n)))))
+	}
+	if !s.directRoom(srcs[0]) {
+		t.Skip("free space not known or too small here")
+	}
+	codes, err := country.Load()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var wal []bool
+	s.LoadAll(context.Background(), srcs, func(int) LoadOptions { return LoadOptions{Codes: codes} }, func(i int, r LoadResult) {
+		if r.Err != nil || r.Status != Loaded {
+			t.Errorf("%s: %v (%s)", r.Source.Name, r.Err, r.Status)
+		}
+		fi, err := os.Stat(s.path + ".wal")
+		wal = append(wal, err == nil && fi.Size() > 0)
+	})
+	if want := []bool{true, true, false}; fmt.Sprint(wal) != fmt.Sprint(want) {
+		t.Errorf("a WAL after each load: %v, want %v", wal, want)
 	}
 }

@@ -90,7 +90,7 @@ func TestDiskNearlyFullLoads(t *testing.T) {
 	}
 	defer s.Close()
 	p, sum := longTrade(t, t.TempDir(), 2000)
-	res := loadFile(t, s, p, LoadOptions{})
+	res := loadFile(t, s, p, LoadOptions{last: true})
 	if len(res) != 1 || res[0].Status != Loaded || res[0].Err != nil {
 		t.Fatalf("load: %+v", res)
 	}

@@ -49,6 +49,12 @@ const (
 // the process until then). Where that fails, the sources left fail with
 // its error.
 func (s *Store) LoadAll(ctx context.Context, srcs []ingest.Source, opts func(i int) LoadOptions, done func(i int, r LoadResult)) {
+	given := opts
+	opts = func(i int) LoadOptions {
+		o := given(i)
+		o.last = i == len(srcs)-1
+		return o
+	}
 	for i := 0; i < len(srcs) && ctx.Err() == nil; {
 		j := s.groupEnd(srcs, i)
 		var rows int64

@@ -39,6 +39,9 @@ type LoadOptions struct {
 	// packed form where the ids fit (the default), or the general one
 	// (ReplaceGeneral; tests and measurements ask for it).
 	Replace ReplaceForm
+	// last: the load is the last of its LoadAll, so the close's
+	// checkpoint comes right after its commit (directWorth).
+	last bool
 }
 
 // ReplaceForm names one of the trade replace statements (replace/*.sql).
@@ -144,7 +147,7 @@ func (s *Store) Load(ctx context.Context, src ingest.Source, o LoadOptions) (res
 	defer s.loadMu.Unlock()
 	restore, lowered := s.limitForLoad(ctx)
 	defer func() { restore(res.Rows+res.Replaced >= bigLoad) }()
-	l.direct = s.directRoom(src)
+	l.direct = directWorth(src, o) && s.directRoom(src)
 	res.Err = s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error { return l.run(ctx, c, dc) })
 	// Each retry below runs the load again, from a new read of the
 	// source: the failed one was rolled back whole.
@@ -380,6 +383,22 @@ func (s *Store) directFailed(ctx context.Context, res *LoadResult) (retry bool) 
 	}
 	return true
 }
+
+// directWorth tells whether a load's commit with a checkpoint saves
+// time. It saves the WAL's write and the checkpoint of the close after it
+// (6-9% of a trade-long, SDMX-CSV or fx-long ingest), but each such commit
+// pays a checkpoint of its own: an ingest of 200 files of 10 rows took
+// 19.4 s so against 12.5 s through the WAL, a zip of 10,000 entries in
+// groups 2.45 s against 2.06 s. So only the last load of a LoadAll
+// commits so, and any of a source of directBig or more, whose load the
+// checkpoint's own cost is small beside.
+func directWorth(src ingest.Source, o LoadOptions) bool {
+	return o.last || src.Size >= directBig
+}
+
+// directBig is the size of a source whose load commits with a
+// checkpoint wherever it comes in its LoadAll (directWorth).
+const directBig = 64 << 20
 
 // directRoom tells whether the disk has room for a load of src to commit
 // with a checkpoint (commitLoad). A checkpoint writes new blocks for every
