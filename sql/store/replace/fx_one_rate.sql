@@ -37,12 +37,20 @@ WITH issuer AS (
                + (country <> '')::INTEGER AS p,
            dense_rank() OVER (ORDER BY country, file_id DESC) AS o
     FROM fx_series f WHERE dataset = $dataset
-), touched AS (
-    SELECT DISTINCT s.cf, v.year, v.month FROM fx_values v JOIN s USING (series_id) WHERE s.file_id = $file_id
 ), t AS (
-    -- the dataset's rates for a currency and period the new file gives
+    -- the dataset's rates for a currency and period the new file gives:
+    -- the file's own, and the other files' of its currencies and periods
+    -- (where the dataset holds no other file's series, the periods are
+    -- not gathered: 41-52 ms for the IMF file's rule, against 52-68 ms
+    -- gathering them)
     SELECT v.rowid AS id, s.cf, v.year, v.month, v.per_usd, s.p, s.o, v.line
-    FROM fx_values v JOIN s USING (series_id) SEMI JOIN touched USING (cf, year, month)
+    FROM fx_values v JOIN s USING (series_id) WHERE s.file_id = $file_id
+    UNION ALL
+    SELECT v.rowid AS id, s.cf, v.year, v.month, v.per_usd, s.p, s.o, v.line
+    FROM fx_values v JOIN s USING (series_id)
+    WHERE s.file_id <> $file_id AND (s.cf, v.year, v.month) IN (
+        SELECT s.cf, v.year, v.month FROM fx_values v JOIN s USING (series_id)
+        WHERE s.file_id = $file_id AND EXISTS (SELECT 1 FROM s WHERE file_id <> $file_id))
 ), tc AS (
     -- of them, those of a currency and period given more than once: the
     -- others have no copy to choose between
