@@ -442,7 +442,12 @@ func (t *pending) make(ctx context.Context, tx *dsql.Tx) error {
 	if len(t.rates) == 0 {
 		return nil
 	}
-	cs, err := strings1(ctx, tx, `SELECT DISTINCT currency FROM fx_rates WHERE list_contains(?::BIGINT[], file_id) ORDER BY 1`, t.rates)
+	// The files' series' currencies (after their relabelling): read from
+	// fx_series, 1 ms for a 200,000-rate file where fx_rates, a join with
+	// every rate, took 5-6 ms. A series whose every rate went as a copy
+	// of another file's still names its currency: the totals in it are
+	// made again, the same.
+	cs, err := strings1(ctx, tx, `SELECT DISTINCT currency FROM fx_series WHERE list_contains(?::BIGINT[], file_id) ORDER BY 1`, t.rates)
 	if err == nil && len(cs) > 0 {
 		err = ratesChanged(ctx, tx, cs)
 	}
