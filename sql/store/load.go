@@ -331,9 +331,8 @@ func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error
 // commit), and where it estimates the changes above its
 // auto_checkpoint_skip_wal_threshold (every load measured was) it writes
 // them into the database file alone: not first into the WAL and then
-// again from it by the checkpoint of the database's close. That took 4-6%
-// off a trade-long, SDMX-CSV or fx-long file's ingest
-// (docs/performance.md). A commit whose checkpoint fails gives a
+// again from it by the checkpoint of the database's close (which loads
+// commit so: directWorth). A commit whose checkpoint fails gives a
 // *directCommitError, for the caller to see whether the load was made
 // durable before it (directFailed).
 func commitLoad(ctx context.Context, c *dsql.Conn, tx *dsql.Tx, direct bool) error {
@@ -386,7 +385,7 @@ func (s *Store) directFailed(ctx context.Context, res *LoadResult) (retry bool) 
 
 // directWorth tells whether a load's commit with a checkpoint saves
 // time. It saves the WAL's write and the checkpoint of the close after it
-// (6-9% of a trade-long, SDMX-CSV or fx-long ingest), but each such commit
+// (5-9% of a trade-long, SDMX-CSV or fx-long ingest), but each such commit
 // pays a checkpoint of its own: an ingest of 200 files of 10 rows took
 // 19.4 s so against 12.5 s through the WAL, a zip of 10,000 entries in
 // groups 2.45 s against 2.06 s. So only the last load of a LoadAll
