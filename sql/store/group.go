@@ -48,6 +48,10 @@ const (
 // again before the next (afresh: what DuckDB keeps of a big load stays in
 // the process until then). Where that fails, the sources left fail with
 // its error.
+//
+// The last source's load commits with a checkpoint where the disk has
+// room, the others through the WAL (directWorth): a caller with several
+// files to load gives them to one LoadAll.
 func (s *Store) LoadAll(ctx context.Context, srcs []ingest.Source, opts func(i int) LoadOptions, done func(i int, r LoadResult)) {
 	given := opts
 	opts = func(i int) LoadOptions {
