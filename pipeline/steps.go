@@ -149,6 +149,13 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 		res.Held++
 		r.jlog.Debug("file failed before and has not changed: left alone", "file", name, "failed_at", f.FailedAt, "error", f.Error)
 	}
+	// The sources to load, of every file: not loaded already, not failed
+	// for good. They load in one LoadAll, as ingest loads its files: a
+	// zip's entries in groups, and only the last load commits with a
+	// checkpoint (store's directWorth), not one a file.
+	var todo []ingest.Source
+	var shas []string
+	var optsOf []store.LoadOptions
 	for _, f := range files {
 		if err := ctx.Err(); err != nil {
 			return nil, err
@@ -175,9 +182,6 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 			failed(f.path, serr)
 			continue
 		}
-		// The sources to load: not loaded already, not failed for good.
-		var todo []ingest.Source
-		var shas []string
 		for _, src := range srcs {
 			sha, err := r.hash(src, f)
 			if err != nil {
@@ -191,52 +195,50 @@ func (r *Runner) ingest(ctx context.Context, st *store.Store, res *Result) (bad 
 				held(src.Name, fl)
 				continue
 			}
-			todo, shas = append(todo, src), append(shas, sha)
+			todo, shas, optsOf = append(todo, src), append(shas, sha), append(optsOf, opts)
 		}
-		// A zip's entries load in groups (store.LoadAll), as ingest loads
-		// them.
-		var cancelled error
-		optsFor := func(i int) store.LoadOptions {
-			o := opts
-			if r.progress != nil {
-				name := todo[i].Name
-				o.Progress = func(n int64) { r.progress(name, n) }
+	}
+	var cancelled error
+	optsFor := func(i int) store.LoadOptions {
+		o := optsOf[i]
+		if r.progress != nil {
+			name := todo[i].Name
+			o.Progress = func(n int64) { r.progress(name, n) }
+		}
+		return o
+	}
+	st.LoadAll(ctx, todo, optsFor, func(i int, lr store.LoadResult) {
+		src := todo[i]
+		switch lr.Status {
+		case store.Loaded:
+			res.Files++
+			res.Rows += lr.Rows
+			known.Loaded[lr.SHA256] = true
+			attrs := []any{"file", src.Name, "rows", lr.Rows, "replaced", lr.Replaced, "format", lr.Format, "dataset", lr.Dataset}
+			if lr.Vintage != "" {
+				attrs = append(attrs, "vintage", lr.Vintage)
 			}
-			return o
-		}
-		st.LoadAll(ctx, todo, optsFor, func(i int, lr store.LoadResult) {
-			src := todo[i]
-			switch lr.Status {
-			case store.Loaded:
-				res.Files++
-				res.Rows += lr.Rows
-				known.Loaded[lr.SHA256] = true
-				attrs := []any{"file", src.Name, "rows", lr.Rows, "replaced", lr.Replaced, "format", lr.Format, "dataset", lr.Dataset}
-				if lr.Vintage != "" {
-					attrs = append(attrs, "vintage", lr.Vintage)
-				}
-				if lr.Skipped.Rows > 0 { // rows read and not loaded (aggregate reporters), and why
-					attrs = append(attrs, "skipped", lr.Skipped.Rows, "skipped_reason", lr.Skipped.Reason)
-				}
-				r.jlog.Info("file loaded", attrs...)
-			case store.Skipped: // the same bytes under another name, loaded earlier in this run
-				known.Loaded[shas[i]] = true
-			default:
-				if err := ctx.Err(); err != nil {
-					if cancelled == nil {
-						cancelled = fmt.Errorf("%s: %w (its load was rolled back)", src.Name, err)
-					}
-					return
-				}
-				failed(src.Name, lr.Err)
+			if lr.Skipped.Rows > 0 { // rows read and not loaded (aggregate reporters), and why
+				attrs = append(attrs, "skipped", lr.Skipped.Rows, "skipped_reason", lr.Skipped.Reason)
 			}
-		})
-		if cancelled != nil {
-			return nil, cancelled
+			r.jlog.Info("file loaded", attrs...)
+		case store.Skipped: // the same bytes under another name, loaded earlier in this run
+			known.Loaded[shas[i]] = true
+		default:
+			if err := ctx.Err(); err != nil {
+				if cancelled == nil {
+					cancelled = fmt.Errorf("%s: %w (its load was rolled back)", src.Name, err)
+				}
+				return
+			}
+			failed(src.Name, lr.Err)
 		}
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
+	})
+	if cancelled != nil {
+		return nil, cancelled
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	if len(fails) == 0 {
 		return nil, nil
