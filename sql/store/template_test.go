@@ -4,6 +4,7 @@ import (
 	"context"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -11,7 +12,11 @@ import (
 
 // describe is what tells two databases apart that should be the same:
 // their schema, meta, kept macros and every table's rows (as the md5 of
-// their text in order; the ledger's without the time of each load).
+// their text in order; the ledger's without the time of each load). A
+// macro's text is DuckDB's, with the columns of an EXCLUDE sorted: DuckDB
+// gives them in another order after each checkpoint that writes the macro
+// back from what it read (a copy's first load: the list reversed), the
+// same macro all the same.
 func describe(t *testing.T, s *Store) []string {
 	t.Helper()
 	var out []string
@@ -19,7 +24,13 @@ func describe(t *testing.T, s *Store) []string {
 		`SELECT function_name, function_type, coalesce(macro_definition, '') FROM duckdb_functions()
 			WHERE database_name = current_database() AND NOT internal ORDER BY ALL`,
 		`SELECT * FROM meta ORDER BY ALL`) {
-		out = append(out, textRows(t, s, q)...)
+		for _, r := range textRows(t, s, q) {
+			out = append(out, excludeList.ReplaceAllStringFunc(r, func(m string) string {
+				cols := strings.Split(excludeList.FindStringSubmatch(m)[1], ", ")
+				slices.Sort(cols)
+				return "EXCLUDE (" + strings.Join(cols, ", ") + ")"
+			}))
+		}
 	}
 	for _, table := range textRows(t, s, `SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() ORDER BY 1`) {
 		from := table
@@ -32,6 +43,9 @@ func describe(t *testing.T, s *Store) []string {
 	return out
 }
 
+// excludeList is an EXCLUDE in a macro's text, its columns the match.
+var excludeList = regexp.MustCompile(`EXCLUDE \(([^()]*)\)`)
+
 // cacheIn points the user's cache directory (os.UserCacheDir) at a
 // directory of the test's own and gives the template's folder in it.
 func cacheIn(t *testing.T) string {
@@ -43,23 +57,28 @@ func cacheIn(t *testing.T) string {
 }
 
 // TestTemplateCopyIsANewDatabase: a database copied from the empty one in
-// the cache is, before and after a load, the database made from nothing.
-// Each is compared as a later open reads it: a macro read back from the
-// file is DuckDB's own text of it (a CTE's MATERIALIZED is not kept), not
-// the text it was made with.
+// the cache is, before and after a load, the database made from nothing:
+// opened as any existing database is (its checks run), and opened by the
+// Open that copies it (they do not). Each is compared as a later open
+// reads it: a macro read back from the file is DuckDB's own text of it (a
+// CTE's MATERIALIZED is not kept), not the text it was made with.
 func TestTemplateCopyIsANewDatabase(t *testing.T) {
 	cache := cacheIn(t)
 	ctx := context.Background()
 	dir := t.TempDir()
-	copied, made := filepath.Join(dir, "copied.duckdb"), filepath.Join(dir, "made.duckdb")
-	if tpl := fromTemplate(ctx, copied); tpl == "" || filepath.Dir(tpl) != cache {
-		t.Fatalf("no copy made (template %q, want one in %s)", tpl, cache)
-	}
 	baci := write(t, dir, "baci.csv", []byte("t,i,j,k,v,q\n2019,398,156,010121,1.5,2\n2019,398,643,010121,2.5,3\n"))
 	for _, step := range []string{"new", "after a load"} {
-		var got [2][]string
-		for i, p := range []string{copied, made} {
-			s, err := Open(ctx, p, noTemplate())
+		copied, opened, made := filepath.Join(dir, step+" copied.duckdb"), filepath.Join(dir, step+" opened.duckdb"), filepath.Join(dir, step+" made.duckdb")
+		if tpl := fromTemplate(ctx, copied); tpl == "" || filepath.Dir(tpl) != cache {
+			t.Fatalf("no copy made (template %q, want one in %s)", tpl, cache)
+		}
+		var got [3][]string
+		for i, p := range []string{copied, opened, made} {
+			var opts []Option
+			if p != opened {
+				opts = append(opts, noTemplate())
+			}
+			s, err := Open(ctx, p, opts...)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -75,8 +94,10 @@ func TestTemplateCopyIsANewDatabase(t *testing.T) {
 			got[i] = describe(t, s)
 			s.Close()
 		}
-		if !slices.Equal(got[0], got[1]) {
-			t.Fatalf("%s, copied:\n%s\nmade:\n%s", step, strings.Join(got[0], "\n"), strings.Join(got[1], "\n"))
+		for i, name := range []string{"copied", "opened"} {
+			if !slices.Equal(got[i], got[2]) {
+				t.Fatalf("%s, %s:\n%s\nmade:\n%s", step, name, strings.Join(got[i], "\n"), strings.Join(got[2], "\n"))
+			}
 		}
 	}
 }
