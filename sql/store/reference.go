@@ -183,14 +183,27 @@ func countrySeed() seed {
 				return "", err
 			}
 			all, codes = cs.All(), cs.Codes()
-			h := sha256.New()
+			// The rows' text made by hand: the bytes fmt.Fprintf wrote,
+			// in 0.54 ms a sum against 0.85 ms (of every open that writes,
+			// and of a new database's: templateKey).
+			var b []byte
+			row := func(fields ...string) {
+				for i, f := range fields {
+					if i > 0 {
+						b = append(b, '|')
+					}
+					b = append(b, f...)
+				}
+				b = append(b, '\n')
+			}
 			for _, c := range all {
-				fmt.Fprintf(h, "%s|%s|%s|%s\n", c.Code, c.Name, c.Kind, c.Currency)
+				row(c.Code, c.Name, string(c.Kind), c.Currency)
 			}
 			for _, c := range codes {
-				fmt.Fprintf(h, "%s|%s|%s\n", c.Scheme, c.Code, c.Country)
+				row(string(c.Scheme), c.Code, c.Country)
 			}
-			return hex.EncodeToString(h.Sum(nil)), nil
+			h := sha256.Sum256(b)
+			return hex.EncodeToString(h[:]), nil
 		},
 		write: func(ctx context.Context, tx refTx) error { return writeCountries(ctx, tx, all, codes) },
 	}
