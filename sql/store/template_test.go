@@ -14,9 +14,9 @@ import (
 // their schema, meta, kept macros and every table's rows (as the md5 of
 // their text in order; the ledger's without the time of each load). A
 // macro's text is DuckDB's, with the columns of an EXCLUDE sorted: DuckDB
-// gives them in another order after each checkpoint that writes the macro
-// back from what it read (a copy's first load: the list reversed), the
-// same macro all the same.
+// can give them in another order once a checkpoint wrote back a macro it
+// had read from the file (after a copy's first load the list was
+// reversed), the same macro all the same.
 func describe(t *testing.T, s *Store) []string {
 	t.Helper()
 	var out []string
