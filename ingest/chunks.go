@@ -207,6 +207,14 @@ func (p *chunkPipe) Next() bool {
 	}
 }
 
+// readAhead starts the cutter and the parsing goroutines before the first
+// Next (FileReader.ReadAhead); they stop when the chunks in flight fill.
+func (p *chunkPipe) readAhead() {
+	if !p.started && !p.done && p.slow == nil {
+		p.start()
+	}
+}
+
 func (p *chunkPipe) start() {
 	p.started = true
 	if p.onStart != nil {

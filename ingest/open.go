@@ -41,6 +41,18 @@ func (f *FileReader) SHA256() (string, error) {
 	return f.sum()
 }
 
+// ReadAhead starts reading and parsing the text now, on the reader's own
+// goroutines, instead of at the first Next: for a caller with something
+// else to do first on one core (open the database the rows go to), so the
+// other parses the first chunks meanwhile. A reader with no goroutines of
+// its own (a small text, a format read in one pass) reads at Next as
+// before. What is read ahead is bounded as the reading is (a few chunks).
+func (f *FileReader) ReadAhead() {
+	if r, ok := f.RecordReader.(interface{ readAhead() }); ok {
+		r.readAhead()
+	}
+}
+
 // WithSHA256 hashes the source's bytes as they are read (FileReader.SHA256).
 func WithSHA256() Option { return func(o *options) { o.sha256 = true } }
 

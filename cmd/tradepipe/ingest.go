@@ -31,34 +31,50 @@ func (c *ingestCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	st, err := c.openWrite(e.ctx)
-	if err != nil {
-		return err
-	}
-	defer st.Close()
-	failed := 0
-	// Every file's sources in one LoadAll: it leaves the checkpoint to
-	// the last load (store's directWorth), and loads the entries of a zip
-	// in groups; each still has its own line, printed once its group
-	// committed.
+	// The files are listed, and the first one's reading started, before
+	// the database opens: DuckDB opens it on one thread while the other
+	// core parses the file's first chunks (store.ReadAhead). A file that
+	// cannot be listed is reported once the database is open, as before.
 	var srcs []ingest.Source
+	var unlisted []error
 	for _, path := range c.Files {
 		s, err := ingest.Sources(path)
 		if err != nil {
-			failed++
-			fmt.Fprintf(e.stderr, "failed  %v\n", err) // names the path
+			unlisted = append(unlisted, err)
 			continue
 		}
 		srcs = append(srcs, s...)
-	}
-	if e.ctx.Err() != nil {
-		return e.ctx.Err()
 	}
 	progs := map[int]*progress{}
 	opts := func(i int) store.LoadOptions {
 		prog := newProgress(e.stderr, srcs[i], time.Now)
 		progs[i] = prog
 		return store.LoadOptions{Dataset: c.Dataset, Format: c.Format, Codes: codes, Progress: prog.add, Stage: prog.stage}
+	}
+	var first store.LoadOptions
+	if len(srcs) > 0 && e.ctx.Err() == nil {
+		first = opts(0)
+		first.Ahead = store.ReadAhead(e.ctx, srcs, first)
+		defer first.Ahead.Close() // where no load took it
+		given := opts
+		opts = func(i int) store.LoadOptions {
+			if i == 0 {
+				return first
+			}
+			return given(i)
+		}
+	}
+	st, err := c.openWrite(e.ctx)
+	if err != nil {
+		return err
+	}
+	defer st.Close()
+	failed := len(unlisted)
+	for _, err := range unlisted {
+		fmt.Fprintf(e.stderr, "failed  %v\n", err) // names the path
+	}
+	if e.ctx.Err() != nil {
+		return e.ctx.Err()
 	}
 	st.LoadAll(e.ctx, srcs, opts, func(i int, r store.LoadResult) {
 		progs[i].done()

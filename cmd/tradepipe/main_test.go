@@ -47,6 +47,15 @@ func TestIngestStatusQuery(t *testing.T) {
 		t.Errorf("bad+good: exit %d\nstdout %s\nstderr %s", code, out, errs)
 	}
 
+	// A file that cannot be listed is named once the database opened; the
+	// file after it, its reading begun before the open, loads.
+	missing := filepath.Join(t.TempDir(), "missing.csv")
+	code, out, errs = tp(t, "ingest", "--db", filepath.Join(t.TempDir(), "m.duckdb"), missing, sample("kgz_national_kgs_2019.csv"))
+	if code != 1 || !strings.HasPrefix(errs, "failed  ") || !strings.Contains(errs, "missing.csv") ||
+		!strings.HasPrefix(out, "loaded  ") || !strings.Contains(errs, "1 of the files failed") {
+		t.Errorf("missing+good: exit %d\nstdout %s\nstderr %s", code, out, errs)
+	}
+
 	// Usage errors exit 2.
 	if code, _, _ := tp(t, "ingest", "--no-such-flag"); code != 2 {
 		t.Errorf("unknown flag: exit %d", code)

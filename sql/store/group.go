@@ -60,7 +60,10 @@ func (s *Store) LoadAll(ctx context.Context, srcs []ingest.Source, opts func(i i
 		return o
 	}
 	for i := 0; i < len(srcs) && ctx.Err() == nil; {
-		j := s.groupEnd(srcs, i)
+		j := i + 1
+		if !s.readOnly {
+			j = groupEnd(srcs, i)
+		}
 		var rows int64
 		s.loadGroup(ctx, srcs, i, j, opts, func(k int, r LoadResult) {
 			rows += r.Rows + r.Replaced
@@ -89,8 +92,8 @@ func (s *Store) afreshRows() int64 {
 }
 
 // groupEnd is the end of the group that starts at srcs[i].
-func (s *Store) groupEnd(srcs []ingest.Source, i int) int {
-	if s.readOnly || !groupable(srcs[i]) {
+func groupEnd(srcs []ingest.Source, i int) int {
+	if !groupable(srcs[i]) {
 		return i + 1
 	}
 	j, size := i+1, srcs[i].Size

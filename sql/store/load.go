@@ -39,6 +39,10 @@ type LoadOptions struct {
 	// packed form where the ids fit (the default), or the general one
 	// (ReplaceGeneral; tests and measurements ask for it).
 	Replace ReplaceForm
+	// Ahead, if set, is the source's reader opened before the database was
+	// (ReadAhead): the load takes it instead of opening its own where it
+	// would have opened the same one then, and closes it otherwise.
+	Ahead *Ahead
 	// last: the load is the last of its LoadAll, so the close's
 	// checkpoint comes right after its commit (directWorth).
 	last bool
@@ -203,6 +207,12 @@ func (s *Store) open(ctx context.Context, q querier, src ingest.Source, o LoadOp
 	if err := q.QueryRowContext(ctx, `SELECT EXISTS (SELECT 1 FROM files WHERE size = ?)`, src.Size).Scan(&sameSize); err != nil {
 		return nil, err
 	}
+	if !sameSize {
+		if fr := o.Ahead.take(src); fr != nil {
+			return fr, nil
+		}
+	}
+	o.Ahead.Close() // not the one it would open now
 	if sameSize {
 		sha, err := src.HashContext(ctx)
 		if err != nil {
@@ -227,6 +237,22 @@ func (s *Store) open(ctx context.Context, q querier, src ingest.Source, o LoadOp
 // openReader opens the source's reader, which hashes the bytes as it reads
 // them unless they were hashed before (hashed: res.SHA256 holds it).
 func openReader(ctx context.Context, src ingest.Source, o LoadOptions, res *LoadResult, hashed bool) (*ingest.FileReader, error) {
+	opts, err := readerOptions(ctx, o, hashed)
+	if err != nil {
+		return nil, err
+	}
+	fr, err := ingest.OpenReader(src, o.Format, opts...)
+	if err != nil {
+		if res.SHA256 == "" {
+			res.SHA256, _ = src.HashContext(ctx) // for the failure record, if it can be read
+		}
+		return nil, err
+	}
+	return fr, nil
+}
+
+// readerOptions are the options a load opens its reader with.
+func readerOptions(ctx context.Context, o LoadOptions, hashed bool) ([]ingest.Option, error) {
 	currencies, err := country.LoadCurrencies()
 	if err != nil {
 		return nil, err
@@ -249,14 +275,7 @@ func openReader(ctx context.Context, src ingest.Source, o LoadOptions, res *Load
 	if o.Progress != nil {
 		opts = append(opts, ingest.WithProgress(o.Progress))
 	}
-	fr, err := ingest.OpenReader(src, o.Format, opts...)
-	if err != nil {
-		if res.SHA256 == "" {
-			res.SHA256, _ = src.HashContext(ctx) // for the failure record, if it can be read
-		}
-		return nil, err
-	}
-	return fr, nil
+	return opts, nil
 }
 
 // load is one source on its way into the database, in one transaction.
