@@ -12,7 +12,7 @@ import (
 
 // readPathAhead opens path's only source, reads ahead if asked, and renders
 // every row, its error and its hash; nothing may leak.
-func readPathAhead(t *testing.T, path string, ahead bool) (rows []string, err error, sum string) {
+func readPathAhead(t *testing.T, path string, ahead bool) (rows []string, sum string, err error) {
 	t.Helper()
 	srcs, err := Sources(path)
 	if err != nil {
@@ -35,9 +35,9 @@ func readPathAhead(t *testing.T, path string, ahead bool) (rows []string, err er
 	}
 	err = fr.Err()
 	if sum, herr := fr.SHA256(); herr == nil {
-		return rows, err, sum
+		return rows, sum, err
 	}
-	return rows, err, ""
+	return rows, "", err
 }
 
 // A reader that read ahead gives the rows, the positioned error and the
@@ -64,8 +64,8 @@ func TestReadAheadSameRows(t *testing.T) {
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
 			path := writeFile(t, t.TempDir(), "fx.csv", []byte(c.text))
-			want, werr, wsum := readPathAhead(t, path, false)
-			got, gerr, gsum := readPathAhead(t, path, true)
+			want, wsum, werr := readPathAhead(t, path, false)
+			got, gsum, gerr := readPathAhead(t, path, true)
 			if (werr != nil) != c.wantErr {
 				t.Fatalf("error %v; want one: %v", werr, c.wantErr)
 			}
