@@ -229,35 +229,47 @@ func TestChunkPipeStops(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	want, err := srcs[0].Hash()
+	if err != nil {
+		t.Fatal(err)
+	}
 	before := runtime.NumGoroutine()
-	for _, hashed := range []bool{false, true} {
-		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-		opts := []Option{WithCodes(testCodes{}), WithAllocator(mem), WithBatchRows(100)}
-		if hashed {
-			opts = append(opts, WithSHA256())
-		}
-		fr, err := OpenReader(srcs[0], "", opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if r, ok := fr.RecordReader.(*longFXReader); !ok || r.inline {
-			t.Fatalf("read by a %T, not the fast path on goroutines", fr.RecordReader)
-		}
-		if !fr.Next() {
-			t.Fatal(fr.Err())
-		}
-		if hashed {
-			want, _ := srcs[0].Hash()
-			if got, err := fr.SHA256(); err != nil || got != want {
-				t.Errorf("SHA256 after one batch: %s, %v; want %s", got, err, want)
+	// Let go of after one batch, or after reading ahead (ReadAhead) with
+	// no Next at all; with the hash asked for or not.
+	for _, ahead := range []bool{false, true} {
+		for _, hashed := range []bool{false, true} {
+			mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+			opts := []Option{WithCodes(testCodes{}), WithAllocator(mem), WithBatchRows(100)}
+			if hashed {
+				opts = append(opts, WithSHA256())
 			}
-			if fr.Next() {
-				t.Error("a batch after SHA256")
+			fr, err := OpenReader(srcs[0], "", opts...)
+			if err != nil {
+				t.Fatal(err)
 			}
+			r, ok := fr.RecordReader.(*longFXReader)
+			if !ok || r.inline {
+				t.Fatalf("read by a %T, not the fast path on goroutines", fr.RecordReader)
+			}
+			if ahead {
+				if fr.ReadAhead(); r.queue == nil {
+					t.Fatal("ReadAhead started no goroutine")
+				}
+			} else if !fr.Next() {
+				t.Fatal(fr.Err())
+			}
+			if hashed {
+				if got, err := fr.SHA256(); err != nil || got != want {
+					t.Errorf("ahead %v: SHA256: %s, %v; want %s", ahead, got, err, want)
+				}
+				if fr.Next() {
+					t.Errorf("ahead %v: a batch after SHA256", ahead)
+				}
+			}
+			fr.Release()
+			fr.Close()
+			mem.AssertSize(t, 0)
 		}
-		fr.Release()
-		fr.Close()
-		mem.AssertSize(t, 0)
 	}
 	for range 100 {
 		if runtime.NumGoroutine() <= before {

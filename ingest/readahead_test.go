@@ -2,7 +2,6 @@ package ingest
 
 import (
 	"fmt"
-	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -80,53 +79,4 @@ func TestReadAheadSameRows(t *testing.T) {
 			}
 		})
 	}
-}
-
-// A reader that read ahead and is let go of, with or without its hash
-// asked for and before any Next, leaves no goroutine and no memory.
-func TestReadAheadStops(t *testing.T) {
-	text := fxHead + strings.Repeat("2019,KZT,382.75\n2019-01,KZT,370.2\n", 80000) // over smallText: not inline
-	path := writeFile(t, t.TempDir(), "fx.csv", []byte(text))
-	srcs, err := Sources(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	want, err := srcs[0].Hash()
-	if err != nil {
-		t.Fatal(err)
-	}
-	before := runtime.NumGoroutine()
-	for _, hashed := range []bool{false, true} {
-		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-		opts := []Option{WithCodes(testCodes{}), WithAllocator(mem), WithBatchRows(100)}
-		if hashed {
-			opts = append(opts, WithSHA256())
-		}
-		fr, err := OpenReader(srcs[0], "", opts...)
-		if err != nil {
-			t.Fatal(err)
-		}
-		fr.ReadAhead()
-		if p := fr.RecordReader.(piped).pipe(); p.queue == nil {
-			t.Fatal("ReadAhead started no goroutine")
-		}
-		if hashed {
-			if got, err := fr.SHA256(); err != nil || got != want {
-				t.Errorf("SHA256 after reading ahead: %s, %v; want %s", got, err, want)
-			}
-			if fr.Next() {
-				t.Error("a batch after SHA256")
-			}
-		}
-		fr.Release()
-		fr.Close()
-		mem.AssertSize(t, 0)
-	}
-	for range 100 {
-		if runtime.NumGoroutine() <= before {
-			return
-		}
-		time.Sleep(10 * time.Millisecond)
-	}
-	t.Errorf("%d goroutines, %d before", runtime.NumGoroutine(), before)
 }
