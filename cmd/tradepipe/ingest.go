@@ -66,6 +66,9 @@ func (c *ingestCmd) Run(e *env) error {
 	}
 	st, err := c.openWrite(e.ctx)
 	if err != nil {
+		for _, p := range progs {
+			p.done() // a bar the reading ahead drew, cleared before the error
+		}
 		return err
 	}
 	defer st.Close()
