@@ -14,7 +14,8 @@
 // interrupted export leaves the previous one as it was.
 //
 // Tables are written by DuckDB's COPY (the statements are tables/*.sql);
-// reports, which are small and already in memory, with arrow-go's pqarrow.
+// reports, which are small and already in memory, through a temporary
+// table that COPY writes the same way (parquet.go).
 // docs/export.md describes the layout and types for readers.
 package export
 
@@ -301,7 +302,7 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Manifest, error) 
 				t.Basis = m.Basis
 			}
 		} else {
-			t, err = writeReport(ctx, st, w.dir, it.name, reportParams(opts, m.Dataset), opts.Compression)
+			t, err = writeReport(ctx, st, conn, w.dir, it.name, reportParams(opts, m.Dataset), opts.Compression)
 		}
 		if err != nil {
 			return nil, err

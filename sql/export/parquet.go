@@ -2,45 +2,29 @@ package export
 
 import (
 	"context"
+	dsql "database/sql"
+	"database/sql/driver"
 	"fmt"
 	"math/big"
-	"os"
 	"path/filepath"
 	"time"
-
-	"github.com/apache/arrow-go/v18/arrow"
-	"github.com/apache/arrow-go/v18/arrow/array"
-	"github.com/apache/arrow-go/v18/arrow/memory"
-	"github.com/apache/arrow-go/v18/parquet"
-	"github.com/apache/arrow-go/v18/parquet/compress"
-	"github.com/apache/arrow-go/v18/parquet/pqarrow"
 
 	"github.com/tradepipe/tradepipe/sql/report"
 	"github.com/tradepipe/tradepipe/sql/store"
 )
 
-var codecs = map[string]compress.Compression{
-	"zstd":   compress.Codecs.Zstd,
-	"snappy": compress.Codecs.Snappy,
-	"none":   compress.Codecs.Uncompressed,
-}
-
 // writeReport runs a report and writes its table as dir/<name>/data_0.parquet.
-func writeReport(ctx context.Context, st *store.Store, dir, name string, p report.Params, compression string) (*Table, error) {
+func writeReport(ctx context.Context, st *store.Store, conn *dsql.Conn, dir, name string, p report.Params, compression string) (*Table, error) {
 	t, err := report.Run(ctx, st, name, p)
 	if err != nil {
 		return nil, err
 	}
-	rec, cols, err := record(t, memory.DefaultAllocator)
-	if err != nil {
-		return nil, fmt.Errorf("export %s: %w", name, err)
-	}
-	defer rec.Release()
+	kinds, cols := columnKinds(t)
 	tdir := filepath.Join(dir, name)
 	if err := mkdir(tdir); err != nil {
 		return nil, err
 	}
-	if err := writeParquet(filepath.Join(tdir, dataFile), rec, compression); err != nil {
+	if err := writeParquet(ctx, conn, filepath.Join(tdir, dataFile), t, kinds, compression); err != nil {
 		return nil, fmt.Errorf("export %s: %w", name, err)
 	}
 	files, err := listFiles(dir, tdir)
@@ -51,22 +35,26 @@ func writeReport(ctx context.Context, st *store.Store, dir, name string, p repor
 		Partitioning: []string{}, Columns: cols, Files: files, Notes: t.Notes, Basis: t.Params.Basis}, nil
 }
 
-func writeParquet(path string, rec arrow.RecordBatch, compression string) error {
-	f, err := os.Create(path)
-	if err != nil {
-		return err
+// writeParquet writes a report's rows to path as the tables are written,
+// by DuckDB's COPY (store.WriteParquet), each value as its column's kind
+// takes it.
+func writeParquet(ctx context.Context, conn *dsql.Conn, path string, t *report.Table, kinds []kind, compression string) error {
+	codec, ok := compressions[compression]
+	if !ok {
+		return fmt.Errorf("%w: compression %q", ErrUsage, compression)
 	}
-	props := parquet.NewWriterProperties(parquet.WithCompression(codecs[compression]))
-	w, err := pqarrow.NewFileWriter(rec.Schema(), f, props, pqarrow.NewArrowWriterProperties(pqarrow.WithStoreSchema()))
-	if err != nil {
-		f.Close()
-		return err
+	cols := make([]store.ParquetColumn, len(t.Columns))
+	for j, c := range t.Columns {
+		cols[j] = store.ParquetColumn{Name: c, Type: kindTypes[kinds[j]]}
 	}
-	if err := w.Write(rec); err != nil {
-		w.Close()
-		return err
-	}
-	return w.Close() // closes f too
+	return store.WriteParquet(ctx, conn, path, cols, len(t.Rows), func(i int, vals []driver.Value) (err error) {
+		for j, v := range t.Rows[i] {
+			if vals[j], err = value(kinds[j], v); err != nil {
+				return fmt.Errorf("column %s: %w", t.Columns[j], err)
+			}
+		}
+		return nil
+	}, codec)
 }
 
 // The column kinds a report's values map to.
@@ -82,17 +70,14 @@ const (
 	kTime
 )
 
-var kindTypes = map[kind]struct {
-	arrow arrow.DataType
-	sql   string
-}{
-	kNull:   {arrow.BinaryTypes.String, "VARCHAR"}, // no value at all: a column of NULL strings
-	kBool:   {arrow.FixedWidthTypes.Boolean, "BOOLEAN"},
-	kInt:    {arrow.PrimitiveTypes.Int64, "BIGINT"},
-	kFloat:  {arrow.PrimitiveTypes.Float64, "DOUBLE"},
-	kString: {arrow.BinaryTypes.String, "VARCHAR"},
-	kDate:   {arrow.FixedWidthTypes.Date32, "DATE"},
-	kTime:   {&arrow.TimestampType{Unit: arrow.Microsecond, TimeZone: "UTC"}, "TIMESTAMP WITH TIME ZONE"},
+var kindTypes = map[kind]string{
+	kNull:   "VARCHAR", // no value at all: a column of NULL strings
+	kBool:   "BOOLEAN",
+	kInt:    "BIGINT",
+	kFloat:  "DOUBLE",
+	kString: "VARCHAR",
+	kDate:   "DATE",
+	kTime:   "TIMESTAMP WITH TIME ZONE",
 }
 
 // kindOf classifies one value as the database driver returns it.
@@ -142,62 +127,47 @@ func merge(a, b kind) kind {
 	return kString
 }
 
-// record turns a report's table into one Arrow record with a column type
-// per column: what the values are (a report's column has one SQL type, so
-// one Go type; a column of NULLs only becomes VARCHAR).
-func record(t *report.Table, mem memory.Allocator) (arrow.RecordBatch, []Column, error) {
+// columnKinds gives each of a report's columns a kind: what its values
+// are (a report's column has one SQL type, so one Go type; a column of
+// NULLs only becomes VARCHAR), and the manifest's column.
+func columnKinds(t *report.Table) ([]kind, []Column) {
 	kinds := make([]kind, len(t.Columns))
 	for _, r := range t.Rows {
 		for j, v := range r {
 			kinds[j] = merge(kinds[j], kindOf(v))
 		}
 	}
-	fields := make([]arrow.Field, len(t.Columns))
 	cols := make([]Column, len(t.Columns))
 	for j, c := range t.Columns {
-		fields[j] = arrow.Field{Name: c, Type: kindTypes[kinds[j]].arrow, Nullable: true}
-		cols[j] = Column{Name: c, Type: kindTypes[kinds[j]].sql}
+		cols[j] = Column{Name: c, Type: kindTypes[kinds[j]]}
 	}
-	b := array.NewRecordBuilder(mem, arrow.NewSchema(fields, nil))
-	defer b.Release()
-	for _, r := range t.Rows {
-		for j, v := range r {
-			if err := appendValue(b.Field(j), kinds[j], v); err != nil {
-				return nil, nil, fmt.Errorf("column %s: %w", t.Columns[j], err)
-			}
-		}
-	}
-	return b.NewRecordBatch(), cols, nil
+	return kinds, cols
 }
 
-func appendValue(b array.Builder, k kind, v any) error {
+// value is v as a column of kind k holds it.
+func value(k kind, v any) (driver.Value, error) {
 	if v == nil {
-		b.AppendNull()
-		return nil
+		return nil, nil
 	}
 	switch k {
 	case kBool:
-		b.(*array.BooleanBuilder).Append(v.(bool))
+		return v.(bool), nil
 	case kInt:
 		n, ok := toInt(v)
 		if !ok {
-			return fmt.Errorf("value %v (%T) is not an integer", v, v)
+			return nil, fmt.Errorf("value %v (%T) is not an integer", v, v)
 		}
-		b.(*array.Int64Builder).Append(n)
+		return n, nil
 	case kFloat:
 		f, ok := toFloat(v)
 		if !ok {
-			return fmt.Errorf("value %v (%T) is not a number", v, v)
+			return nil, fmt.Errorf("value %v (%T) is not a number", v, v)
 		}
-		b.(*array.Float64Builder).Append(f)
-	case kDate:
-		b.(*array.Date32Builder).Append(arrow.Date32FromTime(v.(time.Time)))
-	case kTime:
-		b.(*array.TimestampBuilder).Append(arrow.Timestamp(v.(time.Time).UnixMicro()))
-	default:
-		b.(*array.StringBuilder).Append(text(v))
+		return f, nil
+	case kDate, kTime:
+		return v.(time.Time), nil
 	}
-	return nil
+	return text(v), nil
 }
 
 func toInt(v any) (int64, bool) {

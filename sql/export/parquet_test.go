@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	dsql "database/sql"
 	"math/big"
 	"path/filepath"
 	"testing"
@@ -11,6 +12,7 @@ import (
 	"github.com/apache/arrow-go/v18/arrow/memory"
 	"github.com/apache/arrow-go/v18/parquet/file"
 	"github.com/apache/arrow-go/v18/parquet/pqarrow"
+	_ "github.com/duckdb/duckdb-go/v2"
 
 	"github.com/tradepipe/tradepipe/sql/report"
 )
@@ -52,13 +54,9 @@ func TestReportTypes(t *testing.T) {
 	}
 	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 	defer mem.AssertSize(t, 0)
-	rec, cols, err := record(tab, mem)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rec.Release()
+	kinds, cols := columnKinds(tab)
 	path := filepath.Join(t.TempDir(), "r.parquet")
-	if err := writeParquet(path, rec, "zstd"); err != nil {
+	if err := writeParquet(context.Background(), memoryConn(t), path, tab, kinds, "zstd"); err != nil {
 		t.Fatal(err)
 	}
 	pf, err := file.OpenParquetFile(path, false)
@@ -96,6 +94,22 @@ func TestReportTypes(t *testing.T) {
 			t.Errorf("%s row %d = %q, want %q", tab.Columns[c.col], c.row, g, c.want)
 		}
 	}
+}
+
+// memoryConn is a connection to an in-memory database.
+func memoryConn(t *testing.T) *dsql.Conn {
+	t.Helper()
+	db, err := dsql.Open("duckdb", "")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { db.Close() })
+	c, err := db.Conn(context.Background())
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { c.Close() })
+	return c
 }
 
 func TestParsePartitionBy(t *testing.T) {

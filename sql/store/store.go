@@ -343,6 +343,9 @@ func openReadOnly(ctx context.Context, abs string, lock bool, threads int) (*dsq
 // quote gives s as an SQL string literal.
 func quote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
+// quoteIdent quotes an identifier for SQL.
+func quoteIdent(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
+
 func isLockErr(err error) bool {
 	return err != nil && (strings.Contains(err.Error(), "Could not set lock") || strings.Contains(err.Error(), "Conflicting lock"))
 }
