@@ -209,9 +209,18 @@ func (s series) cpus() string {
 func (s series) String() string {
 	var parts []string
 	for _, x := range s {
-		parts = append(parts, fmt.Sprintf("%.2f", x.t().Seconds()))
+		parts = append(parts, secs(x.t()))
 	}
 	return strings.Join(parts, " ")
+}
+
+// secs prints a time in seconds: to the millisecond below a second, where
+// the small loads and the reports are told apart, and to 0.01 s above.
+func secs(d time.Duration) string {
+	if d < time.Second {
+		return fmt.Sprintf("%.3f", d.Seconds())
+	}
+	return fmt.Sprintf("%.2f", d.Seconds())
 }
 
 // runProc runs a child process and measures it.
@@ -255,8 +264,8 @@ func printResults(w io.Writer, m string, pairs int, rs []result, p peaks, sizes 
 		if r.goal == "context" {
 			r.goal, met = "", ""
 		}
-		fmt.Fprintf(w, "| %s | %s | %s | %.2f s | %s | %.2f s | %s | %s | %s |\n", r.target, r.what, r.aName, r.a.median().Seconds(),
-			r.bName, r.b.median().Seconds(), r.ratioText, r.goal, met)
+		fmt.Fprintf(w, "| %s | %s | %s | %s s | %s | %s s | %s | %s | %s |\n", r.target, r.what, r.aName, secs(r.a.median()),
+			r.bName, secs(r.b.median()), r.ratioText, r.goal, met)
 	}
 	fmt.Fprintln(w)
 	fmt.Fprintln(w, "| target | A runs (s) | A CPU (s) | A peak RSS | B runs (s) | B CPU (s) | B peak RSS | note |")

@@ -118,7 +118,7 @@ func (r *runner) nightlyTarget(years int) error {
 	r.results = append(r.results, result{target: "nightly",
 		what: fmt.Sprintf("tradepipe run over the %s-row history and a Comtrade+ dataset (4 reports, 2 exports)", count(h.rows)),
 		a:    a, aName: "no new file", b: b, bName: "one new file (a month of Comtrade+ for one reporter)",
-		ratio: bn.Seconds(), ratioText: fmt.Sprintf("%.2f s and %.2f s", an.Seconds(), bn.Seconds()),
+		ratio: bn.Seconds(), ratioText: fmt.Sprintf("%s s and %s s", secs(an), secs(bn)),
 		goal: "< 1 s and < 2 s", met: an < time.Second && bn < 2*time.Second})
 	return nil
 }

@@ -74,7 +74,7 @@ func (r *runner) readersTarget() error {
 				x, err := runProc(r.ctx, r.self, "native-csv", "-db", nat, "-layout", l.long, "-file", path)
 				if err == nil {
 					longs = append(longs, x)
-					r.log("%s %d rows: DuckDB read_csv and UNPIVOT, %.2fs (%s)", l.format, l.rows, x.t().Seconds(), strings.TrimSpace(x.out))
+					r.log("%s %d rows: DuckDB read_csv and UNPIVOT, %ss (%s)", l.format, l.rows, secs(x.t()), strings.TrimSpace(x.out))
 				}
 				return s, err
 			})

@@ -175,7 +175,7 @@ func (r *runner) pairsOf(what string, n int, a, b func() (sample, error)) (serie
 			return nil, nil, err
 		}
 		as, bs = append(as, x), append(bs, y)
-		r.log("%s, pair %d: %.2fs, %.2fs", what, p+1, x.t().Seconds(), y.t().Seconds())
+		r.log("%s, pair %d: %ss, %ss", what, p+1, secs(x.t()), secs(y.t()))
 	}
 	return as, bs, nil
 }
@@ -219,8 +219,8 @@ func (r *runner) ingestTarget() error {
 				return fmt.Errorf("tradepipe ingest of the revision: unexpected output %q", s.out)
 			}
 			c = append(c, s)
-			r.log("baci %d rows, pair %d: first load %.2fs, DuckDB read_csv %.2fs, revision %.2fs", n, p+1,
-				a[p].t().Seconds(), b[p].t().Seconds(), c[p].t().Seconds())
+			r.log("baci %d rows, pair %d: first load %ss, DuckDB read_csv %ss, revision %ss", n, p+1,
+				secs(a[p].t()), secs(b[p].t()), secs(c[p].t()))
 		}
 		r.ingest[n] = a
 		r.rss.ingest[n], r.rss.native[n] = a.maxRSS(), b.maxRSS()
