@@ -12,7 +12,10 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"reflect"
 	"runtime/debug"
+	"slices"
+	"strings"
 	"syscall"
 
 	"github.com/alecthomas/kong"
@@ -83,23 +86,7 @@ func usageError(format string, a ...any) error {
 func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var c cli
 	exited := -1
-	// The report flags' defaults are those the reports' headers declare.
-	defaults, err := report.Defaults()
-	if err != nil {
-		fmt.Fprintln(stderr, "tradepipe:", err)
-		return 1
-	}
-	defaults["version"] = "tradepipe " + version
-	defaults["db_now"] = dbNow()
-	parser, err := kong.New(&c,
-		kong.Vars(defaults),
-		kong.Name("tradepipe"),
-		kong.Description("Intra-regional trade of Central Asia (and any group) from the files analysts download."),
-		kong.Writers(stdout, stderr),
-		kong.Exit(func(code int) { exited = code }),
-		kong.UsageOnError(),
-		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
-	)
+	parser, err := newParser(model(&c, args), stdout, stderr, func(code int) { exited = code })
 	if err != nil {
 		fmt.Fprintln(stderr, "tradepipe:", err)
 		return 1
@@ -152,6 +139,65 @@ func run(ctx context.Context, args []string, stdin io.Reader, stdout, stderr io.
 	}
 	fmt.Fprintln(stderr, "tradepipe:", err)
 	return 1
+}
+
+// newParser is kong's parser of the command line as target models it,
+// writing to stdout and stderr and exiting by exit.
+func newParser(target any, stdout, stderr io.Writer, exit func(int)) (*kong.Kong, error) {
+	// The report flags' defaults are those the reports' headers declare.
+	defaults, err := report.Defaults()
+	if err != nil {
+		return nil, err
+	}
+	defaults["version"] = "tradepipe " + version
+	defaults["db_now"] = dbNow()
+	return kong.New(target,
+		kong.Vars(defaults),
+		kong.Name("tradepipe"),
+		kong.Description("Intra-regional trade of Central Asia (and any group) from the files analysts download."),
+		kong.Writers(stdout, stderr),
+		kong.Exit(exit),
+		kong.UsageOnError(),
+		kong.ConfigureHelp(kong.HelpOptions{Compact: true}),
+	)
+}
+
+// wholeModel are the commands that describe or complete every command,
+// and so need kong's model of them all.
+var wholeModel = []string{"help", "completion", "man"}
+
+// model is what kong builds its parser from: the whole command line c,
+// or, where the first argument names a command, a struct of that command
+// alone with --version. Building the model of every command and flag took
+// 3-5 ms of each process's start, most of it kong interpolating its
+// variables (the reports' defaults) into every flag of every command
+// (docs/performance.md), and a command's parse, help, errors and run need
+// only its own. The struct is made from cli's own fields, tags and all,
+// so the command reads the same either way. The shell's completion
+// (COMP_LINE) completes any command, and the commands of wholeModel
+// describe them all: they get c.
+func model(c *cli, args []string) any {
+	if len(args) == 0 || os.Getenv("COMP_LINE") != "" || slices.Contains(wholeModel, args[0]) {
+		return c
+	}
+	t := reflect.TypeFor[cli]()
+	version, _ := t.FieldByName("VersionFlag")
+	for i := range t.NumField() {
+		f := t.Field(i)
+		if _, isCmd := f.Tag.Lookup("cmd"); isCmd && commandName(f) == args[0] {
+			return reflect.New(reflect.StructOf([]reflect.StructField{f, version})).Interface()
+		}
+	}
+	return c // not a command's name: kong says so, with every command
+}
+
+// commandName is the name kong gives the command of field f: its name
+// tag, or the field's name in lower case (every command's is one word).
+func commandName(f reflect.StructField) string {
+	if n := f.Tag.Get("name"); n != "" {
+		return n
+	}
+	return strings.ToLower(f.Name)
 }
 
 // started, if set, is called once the command line is parsed, before
