@@ -13,6 +13,7 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+	"sync"
 
 	bindings "github.com/duckdb/duckdb-go-bindings"
 )
@@ -35,8 +36,13 @@ import (
 // templateEnv, when set to anything, turns the copy off.
 const templateEnv = "TRADEPIPE_NO_TEMPLATE"
 
-// templateKey is the hash of what an empty database holds.
-func templateKey() (string, error) {
+// templateKey is the hash of what an empty database holds. Everything
+// in it is built into the binary, so it is worked out once a process: a
+// process that makes several databases (the tests make hundreds) paid
+// 2-5 ms for each.
+var templateKey = sync.OnceValues(makeTemplateKey)
+
+func makeTemplateKey() (string, error) {
 	h := sha256.New()
 	ms, err := migrations()
 	if err != nil {
