@@ -277,12 +277,7 @@ func (b *batch) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn) error {
 	}
 	in := &coalesced{src: n, mem: mem}
 	defer in.Release()
-	release, err := ar.RegisterView(in, "tp_incoming")
-	if err != nil {
-		return err
-	}
-	defer release()
-	_, err = tx.ExecContext(ctx, `INSERT INTO trade_rows SELECT * FROM tp_incoming`)
+	_, err = insertFrom(ctx, tx, ar, in, "tp_incoming", `INSERT INTO trade_rows SELECT * FROM tp_incoming`)
 	// The reader's own error carries the file, line and column: report it first.
 	if b.err != nil {
 		return b.err
@@ -295,9 +290,6 @@ func (b *batch) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn) error {
 			b.bad = b.cur
 			return fmt.Errorf("%s: %w", b.srcs[b.cur].Name, err)
 		}
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, `DROP VIEW tp_incoming`); err != nil {
 		return err
 	}
 	if b.stop == 0 {

@@ -190,7 +190,7 @@ func (s *Store) inGroupTx(ctx context.Context, f func(tx *dsql.Tx, dc driver.Con
 	defer s.loadMu.Unlock()
 	var rows int64
 	err := s.withConn(ctx, func(c *dsql.Conn, dc driver.Conn) error {
-		tx, err := c.BeginTx(ctx, nil)
+		tx, err := loadTx(ctx, c)
 		if err != nil {
 			return err
 		}

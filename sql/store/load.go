@@ -317,7 +317,7 @@ type streamed struct {
 }
 
 func (l *load) run(ctx context.Context, c *dsql.Conn, dc driver.Conn) (err error) {
-	tx, err := c.BeginTx(ctx, nil)
+	tx, err := loadTx(ctx, c)
 	if err != nil {
 		return err
 	}
@@ -568,21 +568,13 @@ func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID i
 		defer st.series.Release()
 		incoming = st.series
 	}
-	release, err := ar.RegisterView(incoming, "tp_incoming")
-	if err != nil {
-		return nil, err
-	}
-	defer release()
-	r, err := tx.ExecContext(ctx, insert, args...)
+	r, err := insertFrom(ctx, tx, ar, incoming, "tp_incoming", insert, args...)
 	// The reader's own error carries the file, line and column: report it first.
 	if rerr := l.fr.Err(); rerr != nil {
 		return nil, rerr
 	}
 	if err != nil {
 		return nil, fmt.Errorf("%s: %w", l.src.Name, err)
-	}
-	if _, err := tx.ExecContext(ctx, `DROP VIEW tp_incoming`); err != nil {
-		return nil, err
 	}
 	st.rows, _ = r.RowsAffected()
 	if st.series != nil {
@@ -601,16 +593,46 @@ func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID i
 // writeSums inserts the sums the narrower made of the file's rows.
 func writeSums(ctx context.Context, tx *dsql.Tx, ar *duckdb.Arrow, rr array.RecordReader) error {
 	defer rr.Release()
-	release, err := ar.RegisterView(rr, "tp_sums")
-	if err != nil {
-		return err
-	}
-	defer release()
-	if _, err := tx.ExecContext(ctx, `INSERT INTO trade_sums SELECT * FROM tp_sums`); err != nil {
+	if _, err := insertFrom(ctx, tx, ar, rr, "tp_sums", `INSERT INTO trade_sums SELECT * FROM tp_sums`); err != nil {
 		return fmt.Errorf("writing trade_sums: %w", err)
 	}
-	_, err = tx.ExecContext(ctx, `DROP VIEW tp_sums`)
-	return err
+	return nil
+}
+
+// insertFrom runs insert on tx over rr, registered as the view named
+// view, and drops the view. DuckDB cleans up a statement over an Arrow
+// view that failed or was interrupted at the connection's next
+// statement, and may still call on the stream then: an ingest
+// interrupted during its insert panicked in the rollback, the stream
+// already let go of. So where insert fails, tx is rolled back here, while
+// the stream (and rr, which the caller lets go of after) are alive. The
+// loads' transactions are begun without the caller's cancellation
+// (loadTx), so that no rollback of database/sql's runs beside this one.
+func insertFrom(ctx context.Context, tx *dsql.Tx, ar *duckdb.Arrow, rr array.RecordReader, view, insert string, args ...any) (dsql.Result, error) {
+	release, err := ar.RegisterView(rr, view)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	r, err := tx.ExecContext(ctx, insert, args...)
+	if err != nil {
+		tx.Rollback()
+		return nil, err
+	}
+	if _, err := tx.ExecContext(ctx, `DROP VIEW `+view); err != nil {
+		return nil, err
+	}
+	return r, nil
+}
+
+// loadTx begins a load's transaction on c. Its context is ctx without
+// the cancellation: a cancelled ctx still stops each statement (DuckDB's
+// interrupt) and the load before its commit, but database/sql does not
+// roll the transaction back on a goroutine of its own at that moment,
+// which could run beside a statement's clean-up (insertFrom). The load
+// rolls back itself.
+func loadTx(ctx context.Context, c *dsql.Conn) (*dsql.Tx, error) {
+	return c.BeginTx(context.WithoutCancel(ctx), nil)
 }
 
 // dimensions writes the slices, codes and products the stream handed out
