@@ -47,7 +47,7 @@ func (c *briefCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release(st)
 	b, err := brief.Build(e.ctx, st, o)
 	if errors.Is(err, report.ErrUsage) {
 		return &exitError{code: 2, err: err}

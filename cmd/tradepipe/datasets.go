@@ -36,7 +36,7 @@ func (c *datasetsCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release(st)
 	ds, err := st.Datasets(e.ctx)
 	if err != nil {
 		return err
@@ -64,7 +64,7 @@ func (c *datasetsCmd) change(e *env) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release(st)
 	var ch store.DatasetChange
 	var what string
 	if c.Drop != "" {

@@ -21,7 +21,7 @@ func (c *groupsCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release(st)
 	ms, err := st.Groups(e.ctx, c.Name)
 	if err != nil {
 		return err

@@ -2,10 +2,14 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"fmt"
+	"path/filepath"
 	"reflect"
 	"slices"
 	"testing"
+
+	"github.com/tradepipe/tradepipe/sql/store"
 )
 
 // commands lists the command lines a model must read as the whole cli
@@ -69,5 +73,42 @@ func TestOneCommandModel(t *testing.T) {
 		if _, whole := model(&c, args).(*cli); !whole {
 			t.Errorf("%v: not the whole model", args)
 		}
+	}
+}
+
+// TestRelease: a command's store is closed, but for a locked one in a
+// process about to exit. (Not parallel: it sets exiting, which the other
+// tests, paused until it ends, read.)
+func TestRelease(t *testing.T) {
+	ctx := context.Background()
+	path := filepath.Join(t.TempDir(), "t.duckdb")
+	w, err := store.Open(ctx, path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	w.Close()
+	defer func(was bool) { exiting = was }(exiting)
+	for _, c := range []struct {
+		name    string
+		exiting bool
+		opts    []store.Option
+		closed  bool
+	}{
+		{"in process, locked", false, []store.Option{store.ReadOnly()}, true},
+		{"exiting, locked", true, []store.Option{store.ReadOnly()}, false},
+		{"exiting, reaching files", true, []store.Option{store.ReadOnly(), store.AllowExternalAccess(true)}, true},
+		{"exiting, writable", true, nil, true},
+	} {
+		st, err := store.Open(ctx, path, c.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		exiting = c.exiting
+		release(st)
+		exiting = false
+		if closed := st.DB().PingContext(ctx) != nil; closed != c.closed {
+			t.Errorf("%s: closed %v, want %v", c.name, closed, c.closed)
+		}
+		st.Close()
 	}
 }

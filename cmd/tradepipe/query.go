@@ -69,7 +69,7 @@ func (c *queryCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release(st)
 	ctx, cancel := e.ctx, context.CancelFunc(func() {})
 	if c.Timeout > 0 {
 		ctx, cancel = context.WithTimeout(e.ctx, c.Timeout)

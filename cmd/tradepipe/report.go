@@ -80,7 +80,7 @@ func (c *reportCmd) Run(e *env, kctx *kong.Context) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release(st)
 	t, err := report.Run(e.ctx, st, c.Name, p)
 	if errors.Is(err, report.ErrUsage) {
 		return &exitError{code: 2, err: err}

@@ -22,7 +22,7 @@ func (c *statusCmd) Run(e *env) error {
 	if err != nil {
 		return err
 	}
-	defer st.Close()
+	defer release(st)
 	s, err := st.Status(e.ctx)
 	if err != nil {
 		return err

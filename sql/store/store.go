@@ -33,7 +33,8 @@ type Store struct {
 	dsn      string // what a writable open opened (reopen)
 	memLimit string // DuckDB's memory limit as the store set it at open (memory.go)
 	readOnly bool
-	threads  int // DuckDB's threads as Open was asked for (0: its default)
+	locked   bool // read-only, and SQL on it reaches no file (lockdown)
+	threads  int  // DuckDB's threads as Open was asked for (0: its default)
 	// lockWait: how long Open waited for another process's lock, and how
 	// long opening again between loads waits (afresh)
 	lockWait time.Duration
@@ -184,7 +185,8 @@ func open(ctx context.Context, path, dsn string, c config, copied bool) (*Store,
 	if err != nil {
 		return nil, err
 	}
-	s := &Store{db: db, path: path, dsn: dsn, readOnly: c.readOnly, threads: c.threads, lockWait: c.lockWait}
+	s := &Store{db: db, path: path, dsn: dsn, readOnly: c.readOnly, locked: c.readOnly && !c.allowExternal,
+		threads: c.threads, lockWait: c.lockWait}
 	switch {
 	case copied:
 		s.macros = true
@@ -376,6 +378,11 @@ func (s *Store) reopen(ctx context.Context) error {
 
 // Close closes the database.
 func (s *Store) Close() error { return s.db.Close() }
+
+// Locked reports whether SQL on the store can reach no file: a read-only
+// open without AllowExternalAccess. It writes nothing, spills nothing to
+// disk and leaves nothing on it for its Close to clean up.
+func (s *Store) Locked() bool { return s.locked }
 
 // DB exposes the database handle, for ad-hoc queries.
 func (s *Store) DB() *dsql.DB { return s.db }
