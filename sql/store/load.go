@@ -604,7 +604,7 @@ func writeSums(ctx context.Context, tx *dsql.Tx, ar *duckdb.Arrow, rr array.Reco
 // view that failed or was interrupted at the connection's next
 // statement, and may still call on the stream then: an ingest
 // interrupted during its insert panicked in the rollback, the stream
-// already let go of. So where insert fails, tx is rolled back here, while
+// already let go of. So where either fails, tx is rolled back here, while
 // the stream (and rr, which the caller lets go of after) are alive. The
 // loads' transactions are begun without the caller's cancellation
 // (loadTx), so that no rollback of database/sql's runs beside this one.
@@ -615,11 +615,11 @@ func insertFrom(ctx context.Context, tx *dsql.Tx, ar *duckdb.Arrow, rr array.Rec
 	}
 	defer release()
 	r, err := tx.ExecContext(ctx, insert, args...)
+	if err == nil {
+		_, err = tx.ExecContext(ctx, `DROP VIEW `+view)
+	}
 	if err != nil {
 		tx.Rollback()
-		return nil, err
-	}
-	if _, err := tx.ExecContext(ctx, `DROP VIEW `+view); err != nil {
 		return nil, err
 	}
 	return r, nil
