@@ -46,6 +46,7 @@ type cli struct {
 	Countries countriesCmd `cmd:"" help:"Find a country's codes and names in every scheme the readers know."`
 	Forget    forgetCmd    `cmd:"" help:"Remove a loaded file, its rows and its ledger entry, at once, so it can be loaded again."`
 	Upgrade   upgradeCmd   `cmd:"" help:"Bring a database an older tradepipe made up to date (read-only commands refuse one until then)."`
+	Compact   compactCmd   `cmd:"" help:"Rewrite the database file whole: its catalog in one place and its free space given back (after a yearly reload of a history, or many revisions); needs room for a second copy."`
 	Version   versionCmd   `cmd:"" help:"Print the version."`
 
 	Help       helpCmd       `cmd:"" help:"Show the help of a command (tradepipe help report), or of all."`

@@ -12,7 +12,6 @@ import (
 	"os"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"sync"
 
 	bindings "github.com/duckdb/duckdb-go-bindings"
@@ -95,13 +94,7 @@ func fromTemplate(ctx context.Context, path string) string {
 	// copying at this moment loses its copy and makes its database from
 	// nothing.
 	dir, stem := filepath.Dir(path), "."+filepath.Base(path)+".new-"
-	if entries, err := os.ReadDir(dir); err == nil {
-		for _, e := range entries {
-			if strings.HasPrefix(e.Name(), stem) {
-				os.Remove(filepath.Join(dir, e.Name()))
-			}
-		}
-	}
+	removeStale(dir, stem)
 	prefix := filepath.Join(dir, stem)
 	// Mode 0666 less the umask, as DuckDB makes a file (os.CreateTemp's
 	// 0600 would keep other users from reading a shared database).
