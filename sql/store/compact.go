@@ -75,9 +75,11 @@ func (s *Store) Compact(ctx context.Context) (Compaction, error) {
 		os.Remove(tmp)
 		os.Remove(tmp + ".wal")
 	}()
-	restore := s.limitMemory(ctx, compactMemory)
+	lowered := s.lowerMemory(context.WithoutCancel(ctx), compactMemory)
 	res.Tables, err = s.copyTo(ctx, tmp)
-	restore()
+	if lowered {
+		s.setMemoryLimit(context.WithoutCancel(ctx), s.memLimit)
+	}
 	if err != nil {
 		return res, fmt.Errorf("compacting %s: %w", s.path, err)
 	}
@@ -99,16 +101,6 @@ func (s *Store) Compact(ctx context.Context) (Compaction, error) {
 		res.After = st.Size()
 	}
 	return res, nil
-}
-
-// limitMemory lowers DuckDB's memory limit to limit where the database's
-// is higher, and returns what puts it back.
-func (s *Store) limitMemory(ctx context.Context, limit int64) (restore func()) {
-	ctx = context.WithoutCancel(ctx)
-	if n, ok := parseSize(s.memLimit); !ok || n <= limit || s.setMemoryLimit(ctx, strconv.FormatInt(limit>>20, 10)+"MiB") != nil {
-		return func() {}
-	}
-	return func() { s.setMemoryLimit(ctx, s.memLimit) }
 }
 
 // copyTo writes the database into a new file at path and checks that

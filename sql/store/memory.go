@@ -42,9 +42,7 @@ func (s *Store) limitForLoad(ctx context.Context) (restore func(release bool), l
 		return func(bool) {}, false
 	}
 	ctx = context.WithoutCancel(ctx)
-	if n, ok := parseSize(s.memLimit); ok && n > loadMemory {
-		lowered = s.setMemoryLimit(ctx, strconv.Itoa(loadMemory>>20)+"MiB") == nil
-	}
+	lowered = s.lowerMemory(ctx, loadMemory)
 	return func(release bool) {
 		if release {
 			s.releaseCache(ctx)
@@ -80,6 +78,13 @@ func (s *Store) afresh(ctx context.Context) error {
 		return fmt.Errorf("opening the database again between files: %w", err)
 	}
 	return s.keepMemoryLimit(ctx)
+}
+
+// lowerMemory sets DuckDB's memory limit to limit where the limit the
+// store opened with is higher, and reports whether it did.
+func (s *Store) lowerMemory(ctx context.Context, limit int64) bool {
+	n, ok := parseSize(s.memLimit)
+	return ok && n > limit && s.setMemoryLimit(ctx, strconv.FormatInt(limit>>20, 10)+"MiB") == nil
 }
 
 func (s *Store) setMemoryLimit(ctx context.Context, limit string) error {
