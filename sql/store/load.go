@@ -35,9 +35,10 @@ type LoadOptions struct {
 	// rows", "recording the file", "committing"), so a bar at 100% can say
 	// what the load is doing.
 	Stage func(what string)
-	// Replace is how a revision finds the earlier rows it replaces: the
-	// packed form where the ids fit (the default), or the general one
-	// (ReplaceGeneral; tests and measurements ask for it).
+	// Replace is how a revision finds the earlier rows it replaces: by a
+	// bitmap of the new file's keys where they fit one (the default), or
+	// by statement (ReplacePacked, ReplaceGeneral; tests and measurements
+	// ask for them).
 	Replace ReplaceForm
 	// Ahead, if set, is the source's reader opened before the database was
 	// (ReadAhead): the load takes it instead of opening its own where it
@@ -48,13 +49,18 @@ type LoadOptions struct {
 	last bool
 }
 
-// ReplaceForm names one of the trade replace statements (replace/*.sql).
+// ReplaceForm names one of the ways a trade revision finds the rows it
+// replaces (keyset.go, replace/*.sql).
 type ReplaceForm string
 
 const (
+	// ReplaceKeys looks the earlier rows' keys up in a bitmap of the new
+	// file's where its key space fits one (keyset.go), else replaces as
+	// ReplacePacked does.
+	ReplaceKeys ReplaceForm = ""
 	// ReplacePacked compares the whole natural key as one 64-bit number
 	// where the ids fit (replace/trade_packed.sql), else as three.
-	ReplacePacked ReplaceForm = ""
+	ReplacePacked ReplaceForm = "packed"
 	// ReplaceGeneral always compares three numbers (replace/trade.sql).
 	ReplaceGeneral ReplaceForm = "general"
 )
@@ -311,6 +317,7 @@ type streamed struct {
 	fileID int64
 	rows   int64
 	years  *yearSpan   // trade: the years the rows hold
+	keys   *keySpan    // trade: the ranges of the key's ids the rows hold
 	dims   *interner   // trade: the ids handed out, new ones to write
 	rates  *fxCopies   // exchange rates: whether the file repeats a rate's key
 	series *fxNarrower // exchange rates: the file's series
@@ -474,7 +481,7 @@ func (l *load) steps(ctx context.Context, tx *dsql.Tx, dc driver.Conn, t *pendin
 	if err = l.dimensions(dc, st); err != nil {
 		return nil, 0, err
 	}
-	replaced, err := l.replace(ctx, tx, st)
+	replaced, err := l.replace(ctx, tx, dc, st)
 	if err != nil {
 		return nil, 0, err
 	}
@@ -554,7 +561,8 @@ func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID i
 		st.years = &yearSpan{RecordReader: l.fr, col: ingest.TradeSchema.FieldIndices("year")[0]}
 		n := newNarrower(st.years, l.opts.Allocator, st.dims)
 		defer n.Release()
-		incoming = n
+		st.keys = newKeySpan(n)
+		incoming = st.keys
 	} else if l.reference() {
 		insert, args = referenceInsert(l.fr.Format.Name), []any{fileID}
 	} else {
@@ -582,8 +590,8 @@ func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID i
 			return nil, fmt.Errorf("%s: %w", l.src.Name, err)
 		}
 	}
-	if n, ok := incoming.(*narrower); ok {
-		if err := writeSums(ctx, tx, ar, n.sums.reader(l.opts.Allocator)); err != nil {
+	if st.keys != nil {
+		if err := writeSums(ctx, tx, ar, st.keys.sums.reader(l.opts.Allocator)); err != nil {
 			return nil, fmt.Errorf("%s: %w", l.src.Name, err)
 		}
 	}
@@ -650,7 +658,7 @@ func (l *load) dimensions(dc driver.Conn, st *streamed) error {
 // replace deletes the earlier rows of the dataset whose natural key the
 // new file has. Only earlier rows in the file's years can share a key with
 // it; with none (a first load, a new year) there is nothing to do.
-func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, error) {
+func (l *load) replace(ctx context.Context, tx *dsql.Tx, dc driver.Conn, st *streamed) (int64, error) {
 	if l.reference() {
 		return 0, nil // INSERT OR REPLACE did it
 	}
@@ -678,12 +686,21 @@ func (l *load) replace(ctx context.Context, tx *dsql.Tx, st *streamed) (int64, e
 		}
 	}
 	l.stage("replacing earlier rows")
+	if l.trade() && l.opts.Replace == ReplaceKeys {
+		n, ok, err := replaceByKeys(ctx, tx, dc, st, l.res.Dataset)
+		if err != nil {
+			return 0, fmt.Errorf("%s: replacing revised rows: %w", l.src.Name, err)
+		}
+		if ok {
+			return n, nil
+		}
+	}
 	stmt, err := statement(name)
 	if err != nil {
 		return 0, err
 	}
 	text, args := stmt.Text, []any{dsql.Named("file_id", st.fileID), dsql.Named("dataset", l.res.Dataset)}
-	if l.trade() && l.opts.Replace == ReplacePacked {
+	if l.trade() && l.opts.Replace != ReplaceGeneral {
 		if text, args, err = packedReplace(ctx, tx, st, text, args); err != nil {
 			return 0, err
 		}

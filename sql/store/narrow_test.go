@@ -195,12 +195,12 @@ func TestReplaceExactKeys(t *testing.T) {
 }
 
 // forEachForm runs f once with each trade replace form: test data has
-// small ids, so the general form would otherwise never run.
+// small ids and key spaces, so the statements would otherwise never run.
 func forEachForm(t *testing.T, f func(t *testing.T, form ReplaceForm)) {
-	for _, form := range []ReplaceForm{ReplacePacked, ReplaceGeneral} {
-		name := "packed"
-		if form == ReplaceGeneral {
-			name = "general"
+	for _, form := range []ReplaceForm{ReplaceKeys, ReplacePacked, ReplaceGeneral} {
+		name := string(form)
+		if form == ReplaceKeys {
+			name = "keys"
 		}
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()

@@ -461,7 +461,7 @@ func TestPropertyOrderDoesNotMatter(t *testing.T) {
 		s := openTest(t)
 		dir := t.TempDir()
 		for _, i := range order {
-			if res := loadGen(t, s, dir, files[i], codes, ReplacePacked); res.Status != Loaded {
+			if res := loadGen(t, s, dir, files[i], codes, ReplaceKeys); res.Status != Loaded {
 				t.Fatalf("%s: %s %v", files[i].name, res.Status, res.Err)
 			}
 		}
@@ -481,7 +481,7 @@ func TestPropertyOrderDoesNotMatter(t *testing.T) {
 		}
 		before := counts(t, s)
 		for _, i := range order {
-			if res := loadGen(t, s, filepath.Join(dir), files[i], codes, ReplacePacked); res.Status != Skipped {
+			if res := loadGen(t, s, filepath.Join(dir), files[i], codes, ReplaceKeys); res.Status != Skipped {
 				t.Errorf("%s loaded twice: %s", files[i].name, res.Status)
 			}
 		}

@@ -237,7 +237,7 @@ func TestPropertyZipFollowsTheModel(t *testing.T) {
 			m := newModel()
 			m.load(first)
 			for _, st := range []*Store{s, one} {
-				if res := loadGen(t, st, dir, first, codes, ReplacePacked); res.Err != nil {
+				if res := loadGen(t, st, dir, first, codes, ReplaceKeys); res.Err != nil {
 					t.Fatal(res.Err)
 				}
 			}
