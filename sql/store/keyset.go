@@ -62,8 +62,8 @@ func replaceByKeys(ctx context.Context, tx *dsql.Tx, dc driver.Conn, st *streame
 	if err != nil {
 		return 0, false, err
 	}
-	args, err := space.Bind(map[string]any{"reporter_first": span.first[0], "reporter_last": span.last[0],
-		"partner_first": span.first[1], "partner_last": span.last[1]})
+	args, err := space.Bind(map[string]any{"reporter_first": span.first[spanReporter], "reporter_last": span.last[spanReporter],
+		"partner_first": span.first[spanPartner], "partner_last": span.last[spanPartner]})
 	if err != nil {
 		return 0, false, err
 	}
@@ -76,8 +76,8 @@ func replaceByKeys(ctx context.Context, tx *dsql.Tx, dc driver.Conn, st *streame
 	}
 	// A period is (year - year_min) * 13 + month: from the first year's
 	// first month to the last year's last.
-	productMin, productMax := int64(span.first[2]), int64(span.last[2])
-	periodMin, periodMax := int64(span.first[3]), int64(st.years.max-st.years.min)*13+int64(span.last[3])
+	productMin, productMax := int64(span.first[spanProduct]), int64(span.last[spanProduct])
+	periodMin, periodMax := int64(span.first[spanMonth]), int64(st.years.max-st.years.min)*13+int64(span.last[spanMonth])
 	size, fits := keySpace(shared.Int64, reporterMax.Int64-reporterMin.Int64+1, partnerMax.Int64-partnerMin.Int64+1,
 		productMax-productMin+1, periodMax-periodMin+1)
 	if !fits {
@@ -203,24 +203,6 @@ func appendKept(dc driver.Conn, kept []int64) error {
 	return a.Close()
 }
 
-// execStatement runs the replace statement of that name with the values
-// of its parameters.
-func execStatement(ctx context.Context, tx *dsql.Tx, name string, values map[string]any) (dsql.Result, error) {
-	f, err := statement(name)
-	if err != nil {
-		return nil, err
-	}
-	args, err := f.Bind(values)
-	if err != nil {
-		return nil, err
-	}
-	r, err := tx.ExecContext(ctx, f.Text, args...)
-	if err != nil {
-		return nil, fmt.Errorf("%s: %w", name, err)
-	}
-	return r, nil
-}
-
 // keySpan is the narrower's batches on their way into DuckDB, with the
 // first and last id of the key's parts they hold: the bitmap's space.
 type keySpan struct {
@@ -230,8 +212,16 @@ type keySpan struct {
 }
 
 // keySpanColumns are the columns of trade_rows (rowsSchema) a keySpan
-// watches, in the order of its ranges.
+// watches, in the order of its ranges (spanReporter ...).
 var keySpanColumns = [...]string{"reporter", "partner", "product", "month"}
+
+// The ranges of a keySpan.
+const (
+	spanReporter = iota
+	spanPartner
+	spanProduct
+	spanMonth
+)
 
 // keySpanIndex are their indices in rowsSchema.
 var keySpanIndex = func() (idx [len(keySpanColumns)]int) {

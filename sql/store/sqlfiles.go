@@ -1,6 +1,8 @@
 package store
 
 import (
+	"context"
+	dsql "database/sql"
 	"embed"
 	"fmt"
 
@@ -26,4 +28,22 @@ func statement(name string) (sqlfile.File, error) {
 		return sqlfile.File{}, fmt.Errorf("sql/store/replace: no statement %q", name)
 	}
 	return f, nil
+}
+
+// execStatement runs the replace statement of that name with the values
+// of its parameters.
+func execStatement(ctx context.Context, tx *dsql.Tx, name string, values map[string]any) (dsql.Result, error) {
+	f, err := statement(name)
+	if err != nil {
+		return nil, err
+	}
+	args, err := f.Bind(values)
+	if err != nil {
+		return nil, err
+	}
+	r, err := tx.ExecContext(ctx, f.Text, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", name, err)
+	}
+	return r, nil
 }

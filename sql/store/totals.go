@@ -50,18 +50,8 @@ func revisedSums(ctx context.Context, tx *dsql.Tx, dataset string, fileID int64,
 // remakeSums inserts the sums of rows (replace/trade_sums.sql); the
 // parameters are those of the statement, nil for NULL.
 func remakeSums(ctx context.Context, tx *dsql.Tx, dataset, fileID, files, from, to any) error {
-	f, err := statement("trade_sums")
-	if err != nil {
-		return err
-	}
-	args, err := f.Bind(map[string]any{"dataset": dataset, "file_id": fileID, "files": files, "from": from, "to": to})
-	if err != nil {
-		return err
-	}
-	if _, err := tx.ExecContext(ctx, f.Text, args...); err != nil {
-		return fmt.Errorf("trade_sums: %w", err)
-	}
-	return nil
+	_, err := execStatement(ctx, tx, "trade_sums", map[string]any{"dataset": dataset, "file_id": fileID, "files": files, "from": from, "to": to})
+	return err
 }
 
 // remakeBilateral replaces the dataset's totals of the years and
