@@ -41,7 +41,7 @@ var errNoKeyset = errors.New("a key outside the key space")
 // many it deleted. ok is false, with nothing deleted, where the key space
 // does not fit the bitmap: the caller replaces by statement then.
 func replaceByKeys(ctx context.Context, tx *dsql.Tx, dc driver.Conn, st *streamed, dataset string) (n int64, ok bool, err error) {
-	if !st.keys.seen {
+	if !st.years.seen {
 		return 0, false, nil
 	}
 	defer func() {
@@ -128,7 +128,10 @@ func replaceByKeys(ctx context.Context, tx *dsql.Tx, dc driver.Conn, st *streame
 		return 0, false, err
 	}
 	if len(kept) > 0 {
-		if err := appendKept(dc, kept); err != nil {
+		err := appendRows(dc, "tp_replace_kept", nil, len(kept), func(i int) ([]driver.Value, error) {
+			return []driver.Value{kept[i]}, nil
+		})
+		if err != nil {
 			return 0, false, err
 		}
 	}
@@ -187,33 +190,18 @@ func scanKeys(ctx context.Context, ar *duckdb.Arrow, values map[string]any, f fu
 	return rr.Err()
 }
 
-// appendKept writes the row ids of the earlier rows the revision keeps
-// to tp_replace_kept.
-func appendKept(dc driver.Conn, kept []int64) error {
-	a, err := duckdb.NewAppender(dc, "temp", "main", "tp_replace_kept")
-	if err != nil {
-		return fmt.Errorf("tp_replace_kept: %w", err)
-	}
-	for _, rid := range kept {
-		if err := a.AppendRow(rid); err != nil {
-			a.Close()
-			return fmt.Errorf("tp_replace_kept: %w", err)
-		}
-	}
-	return a.Close()
-}
-
 // keySpan is the narrower's batches on their way into DuckDB, with the
-// first and last id of the key's parts they hold: the bitmap's space.
+// years they hold and the first and last id of the key's other parts: the
+// bitmap's space.
 type keySpan struct {
 	*narrower
+	years       yearRange
 	first, last [len(keySpanColumns)]int32
-	seen        bool
 }
 
 // keySpanColumns are the columns of trade_rows (rowsSchema) a keySpan
 // watches, in the order of its ranges (spanReporter ...).
-var keySpanColumns = [...]string{"reporter", "partner", "product", "month"}
+var keySpanColumns = [...]string{"reporter", "partner", "product", "month", "year"}
 
 // The ranges of a keySpan.
 const (
@@ -221,6 +209,7 @@ const (
 	spanPartner
 	spanProduct
 	spanMonth
+	spanYear
 )
 
 // keySpanIndex are their indices in rowsSchema.
@@ -241,15 +230,16 @@ func (k *keySpan) Next() bool {
 	if rec.NumRows() == 0 {
 		return true
 	}
-	if !k.seen {
+	if !k.years.seen {
 		for i := range k.first {
 			k.first[i], k.last[i] = math.MaxInt32, math.MinInt32
 		}
-		k.seen = true
+		k.years.seen = true
 	}
 	for i, c := range keySpanIndex {
 		vals := rec.Column(c).(*array.Int32).Int32Values()
 		k.first[i], k.last[i] = min(k.first[i], slices.Min(vals)), max(k.last[i], slices.Max(vals))
 	}
+	k.years.min, k.years.max = k.first[spanYear], k.last[spanYear]
 	return true
 }

@@ -316,8 +316,8 @@ type load struct {
 type streamed struct {
 	fileID int64
 	rows   int64
-	years  *yearSpan   // trade: the years the rows hold
-	keys   *keySpan    // trade: the ranges of the key's ids the rows hold
+	years  *yearRange  // trade: the years the rows hold (keys')
+	keys   *keySpan    // trade: the ranges of the key's parts the rows hold
 	dims   *interner   // trade: the ids handed out, new ones to write
 	rates  *fxCopies   // exchange rates: whether the file repeats a rate's key
 	series *fxNarrower // exchange rates: the file's series
@@ -558,10 +558,10 @@ func (l *load) stream(ctx context.Context, tx *dsql.Tx, dc driver.Conn, fileID i
 			return nil, err
 		}
 		st.dims.startFile(fileID)
-		st.years = &yearSpan{RecordReader: l.fr, col: ingest.TradeSchema.FieldIndices("year")[0]}
-		n := newNarrower(st.years, l.opts.Allocator, st.dims)
+		n := newNarrower(l.fr, l.opts.Allocator, st.dims)
 		defer n.Release()
 		st.keys = newKeySpan(n)
+		st.years = &st.keys.years
 		incoming = st.keys
 	} else if l.reference() {
 		insert, args = referenceInsert(l.fr.Format.Name), []any{fileID}
@@ -888,26 +888,10 @@ func (e *sameBytes) Error() string { return "the same bytes were loaded before, 
 // duckdbRowGroupRows is DuckDB's row group size (its storage default).
 const duckdbRowGroupRows = 122_880
 
-// yearSpan passes a trade reader's batches through and notes the years
-// they hold.
-type yearSpan struct {
-	array.RecordReader
-	col      int
+// yearRange is the first and last year a file's rows hold.
+type yearRange struct {
 	min, max int32
 	seen     bool
-}
-
-func (y *yearSpan) Next() bool {
-	if !y.RecordReader.Next() {
-		return false
-	}
-	for _, v := range y.RecordBatch().Column(y.col).(*array.Int32).Int32Values() {
-		if !y.seen {
-			y.min, y.max, y.seen = v, v, true
-		}
-		y.min, y.max = min(y.min, v), max(y.max, v)
-	}
-	return true
 }
 
 // recordFailure notes a failed attempt outside the (rolled back) load.
