@@ -173,7 +173,7 @@ var wholeModel = []string{"help", "completion", "man"}
 // alone with --version. Building the model of every command and flag took
 // 3-5 ms of each process's start, most of it kong interpolating its
 // variables (the reports' defaults) into every flag of every command
-// (docs/performance.md), and a command's parse, help, errors and run need
+// (docs/performance-log.md), and a command's parse, help, errors and run need
 // only its own. The struct is made from cli's own fields, tags and all,
 // so the command reads the same either way. The shell's completion
 // (COMP_LINE) completes any command, and the commands of wholeModel
@@ -210,7 +210,7 @@ var exiting bool
 // only, reaching no file) in a process about to end: it has nothing to
 // write or clean up, the exit frees what its close would, and DuckDB's
 // teardown of the instance took about 5 ms of a report's 90
-// (docs/performance.md).
+// (docs/performance-log.md).
 func release(st *store.Store) {
 	if exiting && st.Locked() {
 		return
@@ -228,7 +228,7 @@ func main() {
 	// collector's cycle in it took 5-8 ms of every command: with the
 	// collector off until the command runs, tradepipe --version took 18
 	// ms against 23-26 ms, a report over 10M rows 98 ms against 105
-	// (docs/performance.md).
+	// (docs/performance-log.md).
 	gc := debug.SetGCPercent(-1)
 	started = func() { debug.SetGCPercent(gc) }
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)

@@ -22,7 +22,7 @@ import (
 // of 4.3 MB compacted).
 // DuckDB has no statement that rewrites a database in place; COPY FROM
 // DATABASE writes every table, view, macro and sequence into a new file,
-// the catalog together at its end (docs/performance.md).
+// the catalog together at its end (docs/performance-log.md).
 
 // compactAs is the name the new file is attached as while it is written.
 const compactAs = "tp_compact"

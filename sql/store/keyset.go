@@ -18,7 +18,7 @@ import (
 // (replace/trade.sql). As one statement, that is DuckDB's hash anti-join
 // of the earlier rows' keys with the new file's: for a 10M-row BACI
 // revision, 1.2-1.5 s of a 4 s load, most of it the join's hash table of
-// ten million keys (docs/performance.md). Numbered densely within the
+// ten million keys (docs/performance-log.md). Numbered densely within the
 // ranges the new file's rows hold (its shared parts, reporters, partners,
 // products and periods), the keys of a year's file fit a bitmap: BACI's
 // 227 countries squared and 5,000 products of one year are 32 MB. So

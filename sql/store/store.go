@@ -179,7 +179,7 @@ func Open(ctx context.Context, path string, opts ...Option) (*Store, error) {
 // compare (the schema files, the seeds, the macros and with them the
 // totals' rule: templateKey), so they would find nothing to bring up to
 // date. They took 4-7 ms of every new database's open
-// (docs/performance.md).
+// (docs/performance-log.md).
 func open(ctx context.Context, path, dsn string, c config, copied bool) (*Store, error) {
 	db, err := openDB(ctx, path, dsn, c)
 	if err != nil {

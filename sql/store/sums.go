@@ -179,7 +179,7 @@ func (c *chunked[T]) add() *T {
 // index finds values kept elsewhere (numbered from 0) by a hash of their
 // key. It is a table of its own rather than a Go map: a WITS file's 2.5
 // million sums took 1.61 s of CPU in Go's map of 24-byte keys, 0.61 s in
-// this table (docs/performance.md). The table
+// this table (docs/performance-log.md). The table
 // probes linearly and keeps the top half of each value's hash beside its
 // number, so a probe compares keys only when the hashes agree. A value's
 // home slot is the top bits of its hash, so the table is in the order of

@@ -20,7 +20,7 @@ import (
 // A new database is a copy of an empty one. Making one from nothing (the
 // schema files, the reference tables, the kept macros, and the checkpoint
 // that writes them) cost 0.17-0.19 s of every first ingest, where DuckDB
-// makes a file database in 0.02 s (docs/performance.md); copying a 3.7 MB
+// makes a file database in 0.02 s (docs/performance-log.md); copying a 3.7 MB
 // file takes milliseconds. The empty database is made once, the usual
 // way, and kept in the user's cache directory under a name that is the
 // hash of everything that goes into it: the schema files, the seeds, the
