@@ -58,7 +58,7 @@ fuzz:
 # docs/performance.md holds the results.
 BENCH_PAIRS ?= 3
 bench: build
-	$(GO) build -tags $(TAGS) -o bin/bench ./bench
+	$(GO) build -tags $(TAGS) -ldflags "$(LDFLAGS)" -o bin/bench ./bench
 	bin/bench -tradepipe $(BIN) -pairs $(BENCH_PAIRS) $(if $(BENCH_DIR),-dir $(BENCH_DIR)) $(BENCH_ARGS)
 
 vet:

@@ -328,8 +328,14 @@ func dirSize(dir, ext string) int64 {
 	return n
 }
 
-// machine describes where the run happened.
-func machine(ctx context.Context, self string) string {
+// version is the commit bench was built from (make sets it, as it does
+// tradepipe's): its export and report children run the store's code
+// linked into bench itself, so both binaries' commits are printed.
+var version = "dev"
+
+// machine describes where the run happened, and from which commits: tp
+// is the tradepipe binary measured.
+func machine(ctx context.Context, self, tp string) string {
 	cpu := "unknown CPU"
 	if b, err := os.ReadFile("/proc/cpuinfo"); err == nil {
 		for _, l := range strings.Split(string(b), "\n") {
@@ -359,7 +365,15 @@ func machine(ctx context.Context, self string) string {
 	if s, err := runProc(ctx, self, "duckdb-version"); err == nil {
 		duck = strings.TrimSpace(s.out)
 	}
-	return fmt.Sprintf("Machine: %s, %d logical CPUs%s; %s/%s%s; %s; DuckDB %s; %s%s",
+	tpv := "?"
+	if s, err := runProc(ctx, tp, "--version"); err == nil {
+		tpv = strings.TrimPrefix(strings.TrimSpace(s.out), "tradepipe ")
+	}
+	built := "tradepipe " + tpv + ", bench " + version
+	if tpv != version {
+		built += " (not one build: make bench builds both)"
+	}
+	return fmt.Sprintf("Machine: %s, %d logical CPUs%s; %s/%s%s; %s; DuckDB %s; %s%s; commit: %s",
 		cpu, runtime.NumCPU(), mem, runtime.GOOS, runtime.GOARCH, kernel, runtime.Version(), duck,
-		time.Now().UTC().Format("2006-01-02 15:04 UTC"), load)
+		time.Now().UTC().Format("2006-01-02 15:04 UTC"), load, built)
 }

@@ -110,7 +110,7 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 		return err
 	}
 	started := time.Now()
-	m := machine(r.ctx, self)
+	m := machine(r.ctx, self, r.tp)
 	r.log("%s", m)
 	if slices.ContainsFunc(needBACI, func(t string) bool { return want[t] }) {
 		if err := r.prepareBACI(); err != nil {
