@@ -73,6 +73,11 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	if err := fs.Parse(args); err != nil {
 		return err
 	}
+	// A word the bench does not know is a mistyped subcommand, not a
+	// request for the whole run (twenty minutes of both cores).
+	if fs.NArg() > 0 {
+		return fmt.Errorf("unknown subcommand or argument %q (subcommands: gen, native-csv, native-rows, export, report, plain-shares, parquet-rows, duckdb-version; the run takes flags only)", fs.Arg(0))
+	}
 	self, err := os.Executable()
 	if err != nil {
 		return err
