@@ -40,25 +40,23 @@ func main() {
 	}
 }
 
+// subcommands are the pieces the run is made of, by name; anything else
+// is the run's flags.
+var subcommands = map[string]func(args []string, stdout io.Writer) error{
+	"gen":            cmdGen,
+	"native-csv":     childNativeCSV,
+	"native-rows":    childNativeRows,
+	"export":         childExport,
+	"report":         childReport,
+	"plain-shares":   childPlainShares,
+	"parquet-rows":   childParquetRows,
+	"duckdb-version": func(_ []string, stdout io.Writer) error { return childVersion(stdout) },
+}
+
 func run(args []string, stdout, stderr io.Writer) error {
 	if len(args) > 0 {
-		switch args[0] {
-		case "gen":
-			return cmdGen(args[1:], stdout)
-		case "native-csv":
-			return childNativeCSV(args[1:], stdout)
-		case "native-rows":
-			return childNativeRows(args[1:], stdout)
-		case "export":
-			return childExport(args[1:], stdout)
-		case "report":
-			return childReport(args[1:], stdout)
-		case "plain-shares":
-			return childPlainShares(args[1:], stdout)
-		case "parquet-rows":
-			return childParquetRows(args[1:], stdout)
-		case "duckdb-version":
-			return childVersion(stdout)
+		if f, ok := subcommands[args[0]]; ok {
+			return f(args[1:], stdout)
 		}
 	}
 	return cmdRun(args, stdout, stderr)

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -76,7 +77,8 @@ func cmdRun(args []string, stdout, stderr io.Writer) error {
 	// A word the bench does not know is a mistyped subcommand, not a
 	// request for the whole run (twenty minutes of both cores).
 	if fs.NArg() > 0 {
-		return fmt.Errorf("unknown subcommand or argument %q (subcommands: gen, native-csv, native-rows, export, report, plain-shares, parquet-rows, duckdb-version; the run takes flags only)", fs.Arg(0))
+		names := slices.Sorted(maps.Keys(subcommands))
+		return fmt.Errorf("unknown subcommand or argument %q (subcommands: %s; the run takes flags only)", fs.Arg(0), strings.Join(names, ", "))
 	}
 	self, err := os.Executable()
 	if err != nil {
