@@ -9,6 +9,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/duckdb/duckdb-go/v2"
@@ -37,8 +38,33 @@ func (s *Store) syncReference(ctx context.Context) error {
 	return s.syncSeeds(ctx, seeds)
 }
 
-// referenceSeeds are the seeds of every reference table.
+//go:generate go test -tags duckdb_arrow -run TestBuiltSeedSums -update-seed-sums .
+
+// referenceSeeds are the seeds of every reference table, as built into
+// the binary: their hashes are known (builtSeedSums), so a seed is parsed
+// only when a database's table of it must be written. Parsing them and
+// hashing their rows took 6-8 ms of every writable open, twice for a new
+// database (its template's key, then the open's sync): a tenth of a small
+// file's whole ingest (docs/performance.md).
 func referenceSeeds() ([]seed, error) {
+	return []seed{
+		builtSeed("countries", func() (seed, error) { return countrySeed(), nil }),
+		builtSeed("groups", func() (seed, error) {
+			ms, err := transform.SeededGroups()
+			return groupSeed(ms), err
+		}),
+		builtSeed("world", func() (seed, error) {
+			ws, err := transform.WorldTrade()
+			return worldSeed(ws), err
+		}),
+		builtSeed("currencies", func() (seed, error) { return currencySeed(), nil }),
+	}, nil
+}
+
+// parsedSeeds are the seeds of every reference table, parsed and hashed
+// from the seeds themselves: what builtSeedSums must hold
+// (TestBuiltSeedSums).
+func parsedSeeds() ([]seed, error) {
 	groups, err := transform.SeededGroups()
 	if err != nil {
 		return nil, err
@@ -48,6 +74,32 @@ func referenceSeeds() ([]seed, error) {
 		return nil, err
 	}
 	return []seed{countrySeed(), groupSeed(groups), worldSeed(world), currencySeed()}, nil
+}
+
+// builtSeed is the seed of that name, whose hash is builtSeedSums': make
+// parses it, once, when it is to be written (or its hash is not there).
+func builtSeed(name string, make func() (seed, error)) seed {
+	parsed := sync.OnceValues(make)
+	sum := builtSeedSums[name]
+	return seed{name: name,
+		sum: func() (string, error) {
+			if sum != "" {
+				return sum, nil
+			}
+			sd, err := parsed()
+			if err != nil {
+				return "", err
+			}
+			return sd.sum()
+		},
+		write: func(ctx context.Context, tx refTx) error {
+			sd, err := parsed()
+			if err != nil {
+				return err
+			}
+			return sd.write(ctx, tx)
+		},
+	}
 }
 
 // seed is one reference table's sync: the hash of its seed and how to
@@ -174,18 +226,15 @@ func (s *Store) inRefTx(ctx context.Context, f func(tx refTx) error) error {
 // countrySeed syncs the countries and country_codes tables from the
 // country table.
 func countrySeed() seed {
-	var all []country.Country
-	var codes []country.CodeRow
 	return seed{name: "countries",
 		sum: func() (string, error) {
 			cs, err := country.Load()
 			if err != nil {
 				return "", err
 			}
-			all, codes = cs.All(), cs.Codes()
+			all, codes := cs.All(), cs.Codes()
 			// The rows' text made by hand: the bytes fmt.Fprintf wrote,
-			// in 0.54 ms a sum against 0.85 ms (of every open that writes,
-			// and of a new database's: templateKey).
+			// in 0.54 ms a sum against 0.85 ms.
 			var b []byte
 			row := func(fields ...string) {
 				for i, f := range fields {
@@ -205,7 +254,13 @@ func countrySeed() seed {
 			h := sha256.Sum256(b)
 			return hex.EncodeToString(h[:]), nil
 		},
-		write: func(ctx context.Context, tx refTx) error { return writeCountries(ctx, tx, all, codes) },
+		write: func(ctx context.Context, tx refTx) error {
+			cs, err := country.Load()
+			if err != nil {
+				return err
+			}
+			return writeCountries(ctx, tx, cs.All(), cs.Codes())
+		},
 	}
 }
 
@@ -251,15 +306,13 @@ func writeCountries(ctx context.Context, tx refTx, all []country.Country, codes 
 // currencySeed syncs the currencies and currency_changes tables from the
 // table of currencies over time.
 func currencySeed() seed {
-	var ps []country.CurrencyPeriod
-	var cs []country.CurrencyChange
 	return seed{name: "currencies",
 		sum: func() (string, error) {
 			t, err := country.LoadCurrencies()
 			if err != nil {
 				return "", err
 			}
-			ps, cs = t.Periods(), t.Changes()
+			ps, cs := t.Periods(), t.Changes()
 			h := sha256.New()
 			for _, p := range ps {
 				fmt.Fprintf(h, "%s|%s|%s|%s|%s\n", p.Country, p.Currency, p.Numeric, p.From, p.To)
@@ -270,6 +323,11 @@ func currencySeed() seed {
 			return hex.EncodeToString(h.Sum(nil)), nil
 		},
 		write: func(ctx context.Context, tx refTx) error {
+			t, err := country.LoadCurrencies()
+			if err != nil {
+				return err
+			}
+			ps, cs := t.Periods(), t.Changes()
 			for _, q := range []string{`DELETE FROM currencies`, `DELETE FROM currency_changes`} {
 				if _, err := tx.ExecContext(ctx, q); err != nil {
 					return err
