@@ -22,6 +22,19 @@ type historyDB struct {
 	rows      int
 }
 
+// historyYear is what the history's file of year y holds: keys and values
+// of the year's own, its products from the one nomenclature every year
+// shares, that of the 10M-row file (KeySeed 2019), as a release's years
+// share HS 2017's.
+func historyYear(y, rows int) gen.Options {
+	return gen.Options{Rows: rows, Year: y, KeySeed: uint64(y), ValueSeed: uint64(y) + 1, EmptyQ: 20, ProductSeed: 2019}
+}
+
+// historyVersion changes whenever historyYear's options do (as genVersion
+// does with the generators' output), so that an older history is not
+// reused: 2 since every year draws its products from one nomenclature.
+const historyVersion = "2"
+
 // prepareOneYear writes, beside the history's zip, a zip of its first
 // year's file alone (the same bytes): the like-for-like baseline, which
 // pays for inflating its entry as the history does.
@@ -40,7 +53,7 @@ func prepareOneYear(h *historyDB, historyRows int, log func(string, ...any)) (st
 	zw := zip.NewWriter(f)
 	w, err := zw.Create("BACI_HS17_Y" + strconv.Itoa(y) + "_V202401.csv")
 	if err == nil {
-		err = gen.WriteBACI(w, gen.Options{Rows: historyRows, Year: y, KeySeed: uint64(y), ValueSeed: uint64(y) + 1, EmptyQ: 20})
+		err = gen.WriteBACI(w, historyYear(y, historyRows))
 	}
 	if err = errors.Join(err, zw.Close(), f.Close()); err != nil {
 		os.Remove(tmp)
@@ -58,7 +71,7 @@ func prepareOneYear(h *historyDB, historyRows int, log func(string, ...any)) (st
 // bench's largest size, 10M by default), with keys and values of their
 // own; once, then reused.
 func prepareHistory(dir string, years, historyRows int, log func(string, ...any)) (*historyDB, error) {
-	d := filepath.Join(dir, fmt.Sprintf("baci-history-%dx%d-v%s", years, historyRows, genVersion))
+	d := filepath.Join(dir, fmt.Sprintf("baci-history-%dx%d-v%s.%s", years, historyRows, genVersion, historyVersion))
 	if err := os.MkdirAll(d, 0o755); err != nil {
 		return nil, err
 	}
@@ -79,7 +92,7 @@ func prepareHistory(dir string, years, historyRows int, log func(string, ...any)
 	for _, y := range h.years {
 		w, err := zw.Create("BACI_HS17_Y" + strconv.Itoa(y) + "_V202401.csv")
 		if err == nil {
-			err = gen.WriteBACI(w, gen.Options{Rows: historyRows, Year: y, KeySeed: uint64(y), ValueSeed: uint64(y) + 1, EmptyQ: 20})
+			err = gen.WriteBACI(w, historyYear(y, historyRows))
 		}
 		if err != nil {
 			f.Close()

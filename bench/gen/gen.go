@@ -82,8 +82,9 @@ const nProducts = 5000
 
 // newKeySpace spreads rows over the country pairs by the product of the
 // exporter's and importer's sizes (Zipf-like ranks, big traders first),
-// at most nProducts per pair, exactly rows in all.
-func newKeySpace(rows int, seed uint64) (*keySpace, error) {
+// at most nProducts per pair, exactly rows in all; its products are
+// those of productSeed (0: seed).
+func newKeySpace(rows int, seed, productSeed uint64) (*keySpace, error) {
 	codes := slices.Clone(BACICodes)
 	slices.Sort(codes)
 	if max := len(codes) * (len(codes) - 1) * nProducts; rows > max {
@@ -144,7 +145,10 @@ func newKeySpace(rows int, seed uint64) (*keySpace, error) {
 		k int
 		f float64
 	}
-	ks := &keySpace{codes: codes, products: hsCodes(seed), rows: rows, seed: seed}
+	if productSeed == 0 {
+		productSeed = seed
+	}
+	ks := &keySpace{codes: codes, products: hsCodes(productSeed), rows: rows, seed: seed}
 	var fr []frac
 	sum := 0
 	for i := range codes {
@@ -280,6 +284,11 @@ type Options struct {
 	KeySeed   uint64 // the keys: the same seed gives the same keys
 	ValueSeed uint64 // the values: a revision changes only this
 	EmptyQ    int    // empty quantities per thousand rows
+	// ProductSeed, when not 0, draws the products traded from a seed of
+	// their own, so that the years of a release share one nomenclature
+	// (HS 2017 has 5,387 subheadings), where each KeySeed draws 5,000
+	// products of its own; 0 takes KeySeed.
+	ProductSeed uint64
 	// Comtrade+ only: Month 1-12 writes a monthly file for that month
 	// (0: annual); Reporter, when not 0, keeps only that reporter's rows
 	// (its UN M49 code).
@@ -290,7 +299,7 @@ type Options struct {
 // t,i,j,k; v in thousand USD and q in tonnes with three decimals, q empty
 // in about EmptyQ rows of a thousand.
 func WriteBACI(w io.Writer, o Options) error {
-	ks, err := newKeySpace(o.Rows, o.KeySeed)
+	ks, err := newKeySpace(o.Rows, o.KeySeed, o.ProductSeed)
 	if err != nil {
 		return err
 	}
@@ -352,7 +361,7 @@ var cmdDescs = []string{
 // every non-empty field quoted and a trailing comma on data rows, CRLF line
 // ends, as the API and bulk downloads have them.
 func WriteComtrade(w io.Writer, o Options) error {
-	ks, err := newKeySpace(o.Rows/2, o.KeySeed)
+	ks, err := newKeySpace(o.Rows/2, o.KeySeed, o.ProductSeed)
 	if err != nil {
 		return err
 	}
@@ -489,7 +498,7 @@ func isoCodes(ks *keySpace) (map[int]string, error) {
 // export value in USD for each exporter, importer and HS6 product, as a
 // national office's data converted to the layout would be.
 func WriteLong(w io.Writer, o Options) error {
-	ks, err := newKeySpace(o.Rows, o.KeySeed)
+	ks, err := newKeySpace(o.Rows, o.KeySeed, o.ProductSeed)
 	if err != nil {
 		return err
 	}

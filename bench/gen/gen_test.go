@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"fmt"
+	"maps"
 	"slices"
 	"strconv"
 	"strings"
@@ -150,6 +151,45 @@ func TestOutputIsStable(t *testing.T) {
 	} {
 		if got := fmt.Sprintf("%x", sha256.Sum256(gen(t, tc.write)))[:16]; got != tc.want {
 			t.Errorf("%s: sha256 %s, want %s: if the change is meant, bump genVersion in bench/main.go and update this test", tc.name, got, tc.want)
+		}
+	}
+}
+
+// TestProductSeed: files of two key seeds trade the products of their
+// own seeds, unless they are given one product seed, when they trade
+// products of that seed alone; 0 is the key seed's.
+func TestProductSeed(t *testing.T) {
+	products := func(o Options) map[string]bool {
+		out := map[string]bool{}
+		lines := strings.Split(strings.TrimSpace(string(gen(t, func(w *bytes.Buffer) error { return WriteBACI(w, o) }))), "\n")
+		for _, l := range lines[1:] {
+			out[strings.Split(l, ",")[3]] = true
+		}
+		return out
+	}
+	within := func(got map[string]bool, seed uint64) bool {
+		all := hsCodes(seed)
+		for p := range got {
+			if !slices.Contains(all, p) {
+				return false
+			}
+		}
+		return true
+	}
+	o := Options{Rows: 50_000, Year: 2019, ValueSeed: 1}
+	for _, key := range []uint64{2013, 2014} {
+		o.KeySeed, o.ProductSeed = key, 0
+		own := products(o)
+		if !within(own, key) || within(own, 2019) {
+			t.Errorf("key seed %d: %d products, not all of its own seed's", key, len(own))
+		}
+		o.ProductSeed = 2019
+		if shared := products(o); !within(shared, 2019) {
+			t.Errorf("key seed %d, product seed 2019: %d products, not all of 2019's", key, len(shared))
+		}
+		o.ProductSeed = key
+		if same := products(o); !maps.Equal(same, own) {
+			t.Errorf("key seed %d: product seed %d trades %d products, 0 %d", key, key, len(same), len(own))
 		}
 	}
 }
