@@ -251,10 +251,11 @@ func removeDB(path string) {
 	os.Remove(path + ".wal")
 }
 
-func printResults(w io.Writer, m string, pairs int, rs []result, p peaks, sizes []int, took time.Duration) {
+func printResults(w io.Writer, m string, pairs, shortPairs int, rs []result, p peaks, sizes []int, took time.Duration) {
 	rss := p.ingest
 	fmt.Fprintf(w, "\n%s\n\n", m)
-	fmt.Fprintf(w, "Medians of %d alternating pairs; every run is a process of its own. Ratios compare the medians.\n\n", pairs)
+	fmt.Fprintf(w, "Medians of %d alternating pairs, of %d where a target's first two runs took under %s each; every run is a process of its own. Ratios compare the medians.\n\n",
+		pairs, max(pairs, shortPairs), shortRun)
 	fmt.Fprintln(w, "| target | measure | A | A median | B | B median | ratio | goal | met |")
 	fmt.Fprintln(w, "|---|---|---|---|---|---|---|---|---|")
 	for _, r := range rs {

@@ -92,9 +92,11 @@ func (r *runner) nightlyTarget(years int) error {
 	month := 0
 	newFile := func() (sample, error) {
 		month++
-		p := filepath.Join(inbox, fmt.Sprintf("comtrade_kaz_2020_%02d.csv", month))
-		if err := writeGen(p, gen.WriteComtrade, gen.Options{Rows: r.comtradeRows, Year: 2020, KeySeed: 2019,
-			ValueSeed: uint64(100 + month), Month: month, Reporter: kazM49}); err != nil {
+		// A month of 2020, then of 2021 from the thirteenth run on.
+		y, m := 2020+(month-1)/12, (month-1)%12+1
+		p := filepath.Join(inbox, fmt.Sprintf("comtrade_kaz_%d_%02d.csv", y, m))
+		if err := writeGen(p, gen.WriteComtrade, gen.Options{Rows: r.comtradeRows, Year: y, KeySeed: 2019,
+			ValueSeed: uint64(100 + month), Month: m, Reporter: kazM49}); err != nil {
 			return sample{}, err
 		}
 		s, err := run()
