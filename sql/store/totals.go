@@ -416,6 +416,22 @@ func (t *pending) make(ctx context.Context, tx *dsql.Tx) error {
 	}
 	slices.Sort(datasets)
 	for _, d := range datasets {
+		// A dataset of these files alone (its first load) has all its
+		// totals made: the same totals without the lists of years and
+		// reporters to test every sum against, nor the query of the
+		// reporters. A WITS file's 27 years and 2.5 million sums took
+		// 2.28-2.40 s so, against 2.06-2.10 s (docs/performance.md).
+		var others int64
+		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM trade_slices WHERE dataset = ? AND NOT list_contains(?::BIGINT[], file_id)`,
+			d, t.files[d]).Scan(&others); err != nil {
+			return err
+		}
+		if others == 0 {
+			if err := remakeBilateral(ctx, tx, d, nil, nil); err != nil {
+				return err
+			}
+			continue
+		}
 		reporters, err := strings1(ctx, tx, `SELECT DISTINCT reporter FROM trade_file_sums WHERE list_contains(?::BIGINT[], file_id) ORDER BY 1`, t.files[d])
 		if err != nil {
 			return err
