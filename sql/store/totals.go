@@ -420,7 +420,7 @@ func (t *pending) make(ctx context.Context, tx *dsql.Tx) error {
 		// totals made: the same totals without the lists of years and
 		// reporters to test every sum against, nor the query of the
 		// reporters. A WITS file's 27 years and 2.5 million sums took
-		// 2.28-2.40 s so, against 2.06-2.14 s (docs/performance-log.md).
+		// 2.28-2.40 s so, against 2.06-2.24 s (docs/performance-log.md).
 		var others int64
 		if err := tx.QueryRowContext(ctx, `SELECT count(*) FROM trade_slices WHERE dataset = ? AND NOT list_contains(?::BIGINT[], file_id)`,
 			d, t.files[d]).Scan(&others); err != nil {
