@@ -152,25 +152,32 @@ func checkSums(t *testing.T, name string, rng *rand.Rand, batches [][]sumKey) {
 	if s.all.n != len(order) {
 		t.Fatalf("%s: %d sums, want %d", name, s.all.n, len(order))
 	}
-	mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
-	rr := s.reader(mem)
-	if !rr.Next() {
-		t.Fatal("no batch")
-	}
-	rec := rr.RecordBatch()
-	if int(rec.NumRows()) != len(order) {
-		t.Fatalf("%s: batch of %d rows, want %d", name, rec.NumRows(), len(order))
-	}
-	ints := func(c int) []int32 { return rec.Column(c).(*array.Int32).Int32Values() }
-	vals, rows := rec.Column(6).(*array.Float64).Float64Values(), rec.Column(7).(*array.Int64).Int64Values()
-	for i, k := range order {
-		got := sumKey{ints(0)[i], ints(1)[i], ints(2)[i], ints(3)[i], ints(4)[i], ints(5)[i]}
-		if got != k || vals[i] != want[k].value || rows[i] != want[k].rows {
-			t.Fatalf("%s: sum %d is %v %v %d, want %v %v %d", name, i, got, vals[i], rows[i], k, want[k].value, want[k].rows)
+	for _, batch := range []int{sumsBatch, 1 + rng.IntN(50)} {
+		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
+		rr := s.readerOf(mem, batch)
+		i := 0
+		for rr.Next() {
+			rec := rr.RecordBatch()
+			if n := int(rec.NumRows()); n > batch || n == 0 && len(order) > 0 || n < batch && i+n < len(order) {
+				t.Fatalf("%s: a batch of %d rows after %d of %d, in batches of %d", name, n, i, len(order), batch)
+			}
+			ints := func(c int) []int32 { return rec.Column(c).(*array.Int32).Int32Values() }
+			vals, rows := rec.Column(6).(*array.Float64).Float64Values(), rec.Column(7).(*array.Int64).Int64Values()
+			for j := range int(rec.NumRows()) {
+				k := order[i]
+				got := sumKey{ints(0)[j], ints(1)[j], ints(2)[j], ints(3)[j], ints(4)[j], ints(5)[j]}
+				if got != k || vals[j] != want[k].value || rows[j] != want[k].rows {
+					t.Fatalf("%s: sum %d is %v %v %d, want %v %v %d", name, i, got, vals[j], rows[j], k, want[k].value, want[k].rows)
+				}
+				i++
+			}
 		}
+		if i != len(order) {
+			t.Fatalf("%s: %d sums in the batches of %d, want %d", name, i, batch, len(order))
+		}
+		rr.Release()
+		mem.AssertSize(t, 0)
 	}
-	rr.Release()
-	mem.AssertSize(t, 0)
 }
 
 // BenchmarkSums adds the keys of two layouts a batch at a time: a WITS
