@@ -77,10 +77,10 @@ func parsedSeeds() ([]seed, error) {
 	return []seed{countrySeed(), groupSeed(groups), worldSeed(world), currencySeed()}, nil
 }
 
-// builtSeed is the seed of that name, whose hash is builtSeedSums': make
-// parses it, once, when it is to be written (or its hash is not there).
-func builtSeed(name string, make func() (seed, error)) seed {
-	parsed := sync.OnceValues(make)
+// builtSeed is the seed of that name, whose hash is builtSeedSums': parse
+// makes it, once, when it is to be written (or its hash is not there).
+func builtSeed(name string, parse func() (seed, error)) seed {
+	parsed := sync.OnceValues(parse)
 	sum := builtSeedSums[name]
 	return seed{name: name,
 		sum: func() (string, error) {
