@@ -48,33 +48,48 @@ func (s *Store) syncReference(ctx context.Context) error {
 // database: a 200k-row fx-long ingest took 131 ms without, 135 ms with
 // (docs/performance-log.md).
 func referenceSeeds() ([]seed, error) {
-	return []seed{
-		builtSeed("countries", func() (seed, error) { return countrySeed(), nil }),
-		builtSeed("groups", func() (seed, error) {
-			ms, err := transform.SeededGroups()
-			return groupSeed(ms), err
-		}),
-		builtSeed("world", func() (seed, error) {
-			ws, err := transform.WorldTrade()
-			return worldSeed(ws), err
-		}),
-		builtSeed("currencies", func() (seed, error) { return currencySeed(), nil }),
-	}, nil
+	out := make([]seed, len(seedSources))
+	for i, src := range seedSources {
+		out[i] = builtSeed(src.name, src.parse)
+	}
+	return out, nil
+}
+
+// seedSources are the seeds of every reference table, in the order they
+// are synced: each one's name (its key in meta's reference_seed and in
+// builtSeedSums) and how to parse it.
+var seedSources = []struct {
+	name  string
+	parse func() (seed, error)
+}{
+	{"countries", func() (seed, error) { return countrySeed(), nil }},
+	{"groups", func() (seed, error) {
+		ms, err := transform.SeededGroups()
+		return groupSeed(ms), err
+	}},
+	{"world", func() (seed, error) {
+		ws, err := transform.WorldTrade()
+		return worldSeed(ws), err
+	}},
+	{"currencies", func() (seed, error) { return currencySeed(), nil }},
 }
 
 // parsedSeeds are the seeds of every reference table, parsed and hashed
 // from the seeds themselves: what builtSeedSums must hold
 // (TestBuiltSeedSums).
 func parsedSeeds() ([]seed, error) {
-	groups, err := transform.SeededGroups()
-	if err != nil {
-		return nil, err
+	out := make([]seed, len(seedSources))
+	for i, src := range seedSources {
+		sd, err := src.parse()
+		if err != nil {
+			return nil, err
+		}
+		if sd.name != src.name {
+			return nil, fmt.Errorf("seed %q parses as %q", src.name, sd.name)
+		}
+		out[i] = sd
 	}
-	world, err := transform.WorldTrade()
-	if err != nil {
-		return nil, err
-	}
-	return []seed{countrySeed(), groupSeed(groups), worldSeed(world), currencySeed()}, nil
+	return out, nil
 }
 
 // builtSeed is the seed of that name, whose hash is builtSeedSums': parse

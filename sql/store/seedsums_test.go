@@ -53,7 +53,7 @@ func TestBuiltSeedSums(t *testing.T) {
 }
 
 // TestReferenceSeedsAreParsedSeeds: the seeds a database is synced from
-// are the parsed ones, by name and order, and write the same tables.
+// are the parsed ones, by name and order.
 func TestReferenceSeedsAreParsedSeeds(t *testing.T) {
 	t.Parallel()
 	built, err := referenceSeeds()

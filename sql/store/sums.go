@@ -248,10 +248,12 @@ var sumsSchema = arrow.NewSchema([]arrow.Field{
 }, nil)
 
 // reader gives the sums as Arrow batches of a row group each
-// (sumsBatch), for DuckDB to insert: one batch of them all was inserted on
+// (duckdbRowGroupRows), for DuckDB to insert: one batch of them all was inserted on
 // one thread, and a WITS file's 2.5 million sums took 0.52-0.63 s so,
 // against 0.29-0.30 s (docs/performance-log.md).
-func (s *sums) reader(mem memory.Allocator) array.RecordReader { return s.readerOf(mem, sumsBatch) }
+func (s *sums) reader(mem memory.Allocator) array.RecordReader {
+	return s.readerOf(mem, duckdbRowGroupRows)
+}
 
 // readerOf is reader with batches of up to batch sums.
 func (s *sums) readerOf(mem memory.Allocator, batch int) array.RecordReader {
@@ -292,6 +294,3 @@ func (s *sums) readerOf(mem memory.Allocator, batch int) array.RecordReader {
 	}
 	return rr
 }
-
-// sumsBatch is the rows of a batch of sums: one DuckDB row group.
-const sumsBatch = 122_880

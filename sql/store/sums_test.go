@@ -152,7 +152,7 @@ func checkSums(t *testing.T, name string, rng *rand.Rand, batches [][]sumKey) {
 	if s.all.n != len(order) {
 		t.Fatalf("%s: %d sums, want %d", name, s.all.n, len(order))
 	}
-	for _, batch := range []int{sumsBatch, 1 + rng.IntN(50)} {
+	for _, batch := range []int{duckdbRowGroupRows, 1 + rng.IntN(50)} {
 		mem := memory.NewCheckedAllocator(memory.NewGoAllocator())
 		rr := s.readerOf(mem, batch)
 		i := 0
