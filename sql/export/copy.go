@@ -54,6 +54,9 @@ type reuse struct {
 	prevDir string
 	states  map[string]string
 	wrote   bool // set by copyParts: some partition was written
+	// dataset is set for the trade table: its partitions by year may
+	// be written a year a statement (years.go).
+	dataset string
 }
 
 // tableParts are the columns of parts a table is partitioned by.
@@ -91,37 +94,13 @@ func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts 
 		return nil, fmt.Errorf("export %s: %w", t.name, err)
 	}
 	tdir := filepath.Join(dir, t.name)
-	run := func(path string, by []string, only []string) (int64, error) {
-		sel := query
-		var extra []any
-		if only != nil {
-			sel = "SELECT * FROM (\n" + query + "\n) AS q WHERE list_contains($tp_parts, " + keyExpr(by) + ")"
-			extra = append(extra, dsql.Named("tp_parts", only))
-		}
-		text, err := copyText(cp.Text, sel, by)
-		if err != nil {
-			return 0, err
-		}
-		a := map[string]any{"path": path}
-		for k, v := range args {
-			a[k] = v
-		}
-		cargs, err := cp.Bind(a)
-		if err != nil {
-			return 0, err
-		}
-		res, err := conn.ExecContext(ctx, text, append(append(cargs, qargs...), extra...)...)
-		if err != nil {
-			return 0, fmt.Errorf("export %s: %w", t.name, err)
-		}
-		return res.RowsAffected()
-	}
+	c := copier{conn: conn, name: t.name, tmpl: cp, query: query, qargs: qargs, args: args}
 	if re != nil && len(re.states) > 0 {
-		if err := copyParts(ctx, conn, tdir, by, out, re, run); err != nil {
+		if err := copyParts(ctx, tdir, by, out, re, c); err != nil {
 			return nil, err
 		}
 	} else if len(by) > 0 {
-		if out.Rows, err = run(tdir, by, nil); err != nil {
+		if out.Rows, err = c.all(ctx, tdir, by, nil); err != nil {
 			return nil, err
 		}
 		out.Partitioning = by
@@ -132,7 +111,7 @@ func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts 
 		if err := mkdir(tdir); err != nil {
 			return nil, err
 		}
-		if out.Rows, err = run(filepath.Join(tdir, dataFile), nil, nil); err != nil {
+		if out.Rows, err = c.all(ctx, filepath.Join(tdir, dataFile), nil, nil); err != nil {
 			return nil, err
 		}
 		out.Partitioning = []string{}
@@ -155,6 +134,103 @@ func copyTable(ctx context.Context, conn *dsql.Conn, dir string, t table, parts 
 		}
 	}
 	return out, nil
+}
+
+// copier writes one table's query with copy.sql.
+type copier struct {
+	conn  *dsql.Conn
+	name  string
+	tmpl  sqlfile.File // copy.sql
+	query string       // the table's statement, its parameters qargs
+	qargs []any
+	args  map[string]any // the export's values, for copy.sql's parameters
+}
+
+// all writes the query's rows to path, partitioned by by (none: path is a
+// file); with only, the rows of those partitions only.
+func (c copier) all(ctx context.Context, path string, by, only []string) (int64, error) {
+	if only == nil {
+		return c.exec(ctx, path, c.query, by)
+	}
+	sel := "SELECT * FROM (\n" + c.query + "\n) AS q WHERE list_contains($tp_parts, " + keyExpr(by) + ")"
+	return c.exec(ctx, path, sel, by, dsql.Named("tp_parts", only))
+}
+
+// year writes the rows of one year, without the year column (as
+// PARTITION_BY leaves a partition's columns out of its files), to path:
+// a file, or with rest a folder partitioned by rest. With only, the rows
+// of those partitions (keys of year and rest) only.
+func (c copier) year(ctx context.Context, path string, year int, rest, only []string) (int64, error) {
+	f, err := statement("one_year")
+	if err != nil {
+		return 0, err
+	}
+	sel, err := spliceQuery(f, c.query)
+	if err != nil {
+		return 0, err
+	}
+	extra, err := f.Bind(map[string]any{"year": year})
+	if err != nil {
+		return 0, err
+	}
+	if only != nil {
+		sel += " AND list_contains($tp_parts, " + keyExpr(append([]string{"year"}, rest...)) + ")"
+		extra = append(extra, dsql.Named("tp_parts", only))
+	}
+	return c.exec(ctx, path, sel, rest, extra...)
+}
+
+// outside counts the query's rows in none of years.
+func (c copier) outside(ctx context.Context, years []int) (int64, error) {
+	f, err := stateStatement("rows_outside")
+	if err != nil {
+		return 0, err
+	}
+	text, err := spliceQuery(f, c.query)
+	if err != nil {
+		return 0, err
+	}
+	ys := make([]int64, len(years))
+	for i, y := range years {
+		ys[i] = int64(y)
+	}
+	args, err := f.Bind(map[string]any{"years": ys})
+	if err != nil {
+		return 0, err
+	}
+	var n int64
+	if err := c.conn.QueryRowContext(ctx, text, append(slices.Clip(c.qargs), args...)...).Scan(&n); err != nil {
+		return 0, fmt.Errorf("export %s: %w", c.name, err)
+	}
+	return n, nil
+}
+
+func (c copier) exec(ctx context.Context, path, sel string, by []string, extra ...any) (int64, error) {
+	text, err := copyText(c.tmpl.Text, sel, by)
+	if err != nil {
+		return 0, err
+	}
+	a := map[string]any{"path": path}
+	for k, v := range c.args {
+		a[k] = v
+	}
+	cargs, err := c.tmpl.Bind(a)
+	if err != nil {
+		return 0, err
+	}
+	res, err := c.conn.ExecContext(ctx, text, append(append(cargs, c.qargs...), extra...)...)
+	if err != nil {
+		return 0, fmt.Errorf("export %s: %w", c.name, err)
+	}
+	return res.RowsAffected()
+}
+
+// spliceQuery puts query in place of f's query marker.
+func spliceQuery(f sqlfile.File, query string) (string, error) {
+	if strings.Count(f.Text, queryMarker) != 1 {
+		return "", fmt.Errorf("sql/export: %s: want one %s", f.Name, queryMarker)
+	}
+	return strings.TrimRight(strings.TrimSpace(strings.Replace(f.Text, queryMarker, query, 1)), ";"), nil
 }
 
 // copyText splices the query and the partition clause into copy.sql. The

@@ -296,6 +296,9 @@ func Run(ctx context.Context, st *store.Store, opts Options) (*Manifest, error) 
 			if m.Fingerprint != "" && incremental(it.name) {
 				by := tableParts(*it.table, parts)
 				re = &reuse{old: reusable(prev, m.Fingerprint, it.name, by), prevDir: out, states: partStates(ys, by)}
+				if it.name == "trade" {
+					re.dataset = m.Dataset
+				}
 			}
 			t, err = copyTable(ctx, conn, w.dir, *it.table, parts, args, re)
 			if err == nil && it.name == "flows" {

@@ -162,10 +162,8 @@ func plan(states map[string]string, old *Table) (write []string, link []Part) {
 
 // copyParts writes the partitions of a table whose state changed (all of
 // them when there is no earlier export to take from) and links the others;
-// it sets the table's parts, rows and partitioning. run is copyTable's
-// COPY: into path, partitioned by by, only the partitions only (nil: all).
-func copyParts(ctx context.Context, conn *dsql.Conn, tdir string, by []string, out *Table, re *reuse,
-	run func(path string, by, only []string) (int64, error)) error {
+// it sets the table's parts, rows and partitioning.
+func copyParts(ctx context.Context, tdir string, by []string, out *Table, re *reuse, c copier) error {
 	write, link := plan(re.states, re.old)
 	re.wrote = len(write) > 0
 	var prevTable string
@@ -180,7 +178,7 @@ func copyParts(ctx context.Context, conn *dsql.Conn, tdir string, by []string, o
 		if err := mkdir(tdir); err != nil {
 			return err
 		}
-		n, err := run(filepath.Join(tdir, dataFile), nil, nil)
+		n, err := c.all(ctx, filepath.Join(tdir, dataFile), nil, nil)
 		if err != nil {
 			return err
 		}
@@ -192,20 +190,30 @@ func copyParts(ctx context.Context, conn *dsql.Conn, tdir string, by []string, o
 		if len(link) > 0 {
 			only = write
 		}
-		if _, err := run(tdir, by, only); err != nil {
+		yearly, err := yearlyParts(ctx, c.conn, re.dataset, by, write)
+		if err != nil {
 			return err
 		}
-		if only == nil {
-			// Every partition written: none may have rows without a state.
-			if err := checkKeys(tdir, len(by), re.states); err != nil {
+		if yearly != nil {
+			if err := writeYearly(ctx, c, tdir, by, yearly, only == nil, re.states); err != nil {
 				return err
+			}
+		} else {
+			if _, err := c.all(ctx, tdir, by, only); err != nil {
+				return err
+			}
+			if only == nil {
+				// Every partition written: none may have rows without a state.
+				if err := checkKeys(tdir, len(by), re.states); err != nil {
+					return err
+				}
 			}
 		}
 	}
 	if err := linkParts(prevTable, tdir, link); err != nil {
 		return err
 	}
-	counts, err := partRows(ctx, conn, tdir, write)
+	counts, err := partRows(ctx, c.conn, tdir, write)
 	if err != nil {
 		return err
 	}
