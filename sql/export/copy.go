@@ -165,11 +165,7 @@ func (c copier) year(ctx context.Context, path string, year int, rest, only []st
 	if err != nil {
 		return 0, err
 	}
-	sel, err := spliceQuery(f, c.query)
-	if err != nil {
-		return 0, err
-	}
-	extra, err := f.Bind(map[string]any{"year": year})
+	sel, extra, err := c.wrap(f, map[string]any{"year": year})
 	if err != nil {
 		return 0, err
 	}
@@ -186,15 +182,11 @@ func (c copier) outside(ctx context.Context, years []int) (int64, error) {
 	if err != nil {
 		return 0, err
 	}
-	text, err := spliceQuery(f, c.query)
-	if err != nil {
-		return 0, err
-	}
 	ys := make([]int64, len(years))
 	for i, y := range years {
 		ys[i] = int64(y)
 	}
-	args, err := f.Bind(map[string]any{"years": ys})
+	text, args, err := c.wrap(f, map[string]any{"years": ys})
 	if err != nil {
 		return 0, err
 	}
@@ -225,12 +217,17 @@ func (c copier) exec(ctx context.Context, path, sel string, by []string, extra .
 	return res.RowsAffected()
 }
 
-// spliceQuery puts query in place of f's query marker.
-func spliceQuery(f sqlfile.File, query string) (string, error) {
+// wrap puts the table's query in place of f's query marker and binds f's
+// own parameters from values.
+func (c copier) wrap(f sqlfile.File, values map[string]any) (string, []any, error) {
 	if strings.Count(f.Text, queryMarker) != 1 {
-		return "", fmt.Errorf("sql/export: %s: want one %s", f.Name, queryMarker)
+		return "", nil, fmt.Errorf("sql/export: %s: want one %s", f.Name, queryMarker)
 	}
-	return strings.TrimRight(strings.TrimSpace(strings.Replace(f.Text, queryMarker, query, 1)), ";"), nil
+	args, err := f.Bind(values)
+	if err != nil {
+		return "", nil, err
+	}
+	return strings.TrimRight(strings.TrimSpace(strings.Replace(f.Text, queryMarker, c.query, 1)), ";"), args, nil
 }
 
 // copyText splices the query and the partition clause into copy.sql. The

@@ -62,17 +62,9 @@ type yearState struct {
 
 // yearStates reads the state of every year and reporter of a dataset.
 func yearStates(ctx context.Context, conn *dsql.Conn, dataset string) ([]yearState, error) {
-	q, err := stateStatement("partition_state")
+	rows, err := stateRows(ctx, conn, "partition_state", map[string]any{"dataset": dataset})
 	if err != nil {
 		return nil, err
-	}
-	args, err := q.Bind(map[string]any{"dataset": dataset})
-	if err != nil {
-		return nil, err
-	}
-	rows, err := conn.QueryContext(ctx, q.Text, args...)
-	if err != nil {
-		return nil, fmt.Errorf("partition state: %w", err)
 	}
 	defer rows.Close()
 	var out []yearState
@@ -84,6 +76,24 @@ func yearStates(ctx context.Context, conn *dsql.Conn, dataset string) ([]yearSta
 		out = append(out, s)
 	}
 	return out, rows.Err()
+}
+
+// stateRows runs the state query of that name (state/*.sql), its
+// parameters bound from values.
+func stateRows(ctx context.Context, conn *dsql.Conn, name string, values map[string]any) (*dsql.Rows, error) {
+	q, err := stateStatement(name)
+	if err != nil {
+		return nil, err
+	}
+	args, err := q.Bind(values)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := conn.QueryContext(ctx, q.Text, args...)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", strings.ReplaceAll(name, "_", " "), err)
+	}
+	return rows, nil
 }
 
 // partStates returns, for a table partitioned by the columns by, the state
@@ -297,15 +307,7 @@ func partRows(ctx context.Context, conn *dsql.Conn, tdir string, keys []string) 
 	if len(files) == 0 {
 		return out, nil
 	}
-	q, err := stateStatement("partition_rows")
-	if err != nil {
-		return nil, err
-	}
-	args, err := q.Bind(map[string]any{"files": files})
-	if err != nil {
-		return nil, err
-	}
-	rows, err := conn.QueryContext(ctx, q.Text, args...)
+	rows, err := stateRows(ctx, conn, "partition_rows", map[string]any{"files": files})
 	if err != nil {
 		return nil, fmt.Errorf("counting rows written: %w", err)
 	}

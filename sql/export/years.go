@@ -33,17 +33,9 @@ type yearFiles map[int]map[int64]int64
 
 // readYearFiles reads a dataset's yearFiles (state/year_files.sql).
 func readYearFiles(ctx context.Context, conn *dsql.Conn, dataset string) (yearFiles, error) {
-	q, err := stateStatement("year_files")
+	rows, err := stateRows(ctx, conn, "year_files", map[string]any{"dataset": dataset})
 	if err != nil {
 		return nil, err
-	}
-	args, err := q.Bind(map[string]any{"dataset": dataset})
-	if err != nil {
-		return nil, err
-	}
-	rows, err := conn.QueryContext(ctx, q.Text, args...)
-	if err != nil {
-		return nil, fmt.Errorf("year files: %w", err)
 	}
 	defer rows.Close()
 	out := yearFiles{}

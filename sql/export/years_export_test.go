@@ -3,7 +3,6 @@ package export_test
 import (
 	"context"
 	"fmt"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"slices"
@@ -79,7 +78,7 @@ func TestYearlyExport(t *testing.T) {
 		if _, err := c.ExecContext(ctx, q); err != nil {
 			t.Fatal(err)
 		}
-		got, want := parquetFiles(t, filepath.Join(out, "trade")), parquetFiles(t, native)
+		got, want := files(t, filepath.Join(out, "trade")), files(t, native)
 		if !slices.Equal(got, want) {
 			t.Errorf("%s: dataset %s by %s wrote %v, DuckDB's COPY %v", what, ds, by, got, want)
 		}
@@ -167,23 +166,4 @@ func TestYearlyExportLosesNoRow(t *testing.T) {
 			}
 		}
 	}
-}
-
-// parquetFiles lists the Parquet files under dir, relative, slash-separated.
-func parquetFiles(t *testing.T, dir string) []string {
-	t.Helper()
-	var out []string
-	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".parquet") {
-			return err
-		}
-		rel, _ := filepath.Rel(dir, p)
-		out = append(out, filepath.ToSlash(rel))
-		return nil
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	slices.Sort(out)
-	return out
 }
