@@ -11,7 +11,7 @@ INSERT INTO trade_slices (slice_id, dataset, file_id, freq, partner2, flow, clas
 VALUES (1, 'bench', 1, 'A', '', 'X', 'H5', '', '', 'USD', 't', NULL, NULL);
 INSERT INTO trade_codes
 SELECT row_number() OVER (ORDER BY code), code, code, row_number() OVER (ORDER BY code) FROM countries WHERE kind = 'country';
-INSERT INTO trade_products SELECT p + 1, lpad(p::VARCHAR, 6, '0') FROM range(5000) AS t(p);
+INSERT INTO trade_products SELECT p + 1, lpad(p::VARCHAR, 6, '0'), 6 FROM range(5000) AS t(p);
 INSERT INTO trade_rows
 WITH n AS (
     SELECT count(*)::BIGINT AS n FROM trade_codes
