@@ -13,15 +13,16 @@ import (
 
 // The trade table, partitioned by year, is written a year a statement
 // where that reads little more than the rows written. DuckDB's COPY ...
-// PARTITION_BY ("year") buffers every thread's rows by partition before it
-// writes them: a 10M-row BACI year took 7.0-7.65 s that way and 5.9-6.4 s
-// as the COPY of that year alone, and three years of the bench's history
-// 21.0-23.1 s at a peak of 1.03-1.11 GB, against 18.0-19.0 s and 0.61-0.70
-// GB (docs/performance-log.md, 2026-12-08). A year's statement reads the
-// row groups of every file with rows in that year, the other years' rows
-// of those files included, so where one file holds many years, as a WITS
-// time series does (27 years in a file: 3.6 s a year a statement, 2.2-2.4
-// s in one), the one statement is kept.
+// PARTITION_BY ("year") does more than a COPY of one year to its folder,
+// for the same files: a 10M-row BACI year took 7.0-7.65 s that way (1.6
+// s more CPU) and 5.9-6.4 s as the COPY of that year alone, and three
+// years of the bench's history 21.0-23.1 s at a peak of 1.03-1.11 GB,
+// against 18.0-19.0 s and 0.61-0.70 GB (docs/performance-log.md,
+// 2026-12-08). A year's statement reads the row groups of every file with
+// rows in that year, the other years' rows of those files included, so
+// where one file holds many years, as a WITS time series does (27 years
+// in a file: 3.6 s a year a statement, 2.2-2.4 s in one), the one
+// statement is kept.
 
 // maxReadFactor bounds the rows a year's statements may read, all of them
 // together, as a multiple of the rows they write.
